@@ -1,0 +1,268 @@
+"""The event bus: publish-subscribe with a queue, a log and causality.
+
+Two ways to publish, as in Bevy and Nystrom's *Event Queue* chapter:
+
+* :meth:`EventBus.emit` appends a record and **queues** it; it is delivered at
+  the next :meth:`EventBus.pump` (the world pumps after every system), FIFO.
+* :meth:`EventBus.trigger` appends a record and delivers it **at once**.
+
+Either way the record's ``cause`` is the record being handled at that moment,
+so causality is recorded without anybody passing it around.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from engine.events import CascadeCut, Event, HandlerFailed, target_field
+from engine.log import EventLog
+from engine.record import Record
+
+Handler = Callable[[Any], Any]
+log = logging.getLogger("engine.bus")
+
+#: Default longest chain of reactions allowed within one tick.
+DEFAULT_CASCADE_LIMIT = 64
+
+
+class EventTypeError(TypeError):
+    """Two different event classes share one type name (topic) in a bus."""
+
+
+class Subscription:
+    """A handle for one subscription; call :meth:`cancel` (or leave its
+    ``with`` block) to unsubscribe.  Safe to cancel during dispatch."""
+
+    __slots__ = ("bus", "event_type", "handler", "priority", "entity", "seq", "active")
+
+    def __init__(self, bus: EventBus, event_type: type, handler: Handler,
+                 priority: int, entity: int | None, seq: int) -> None:
+        self.bus = bus
+        self.event_type = event_type
+        self.handler = handler
+        self.priority = priority
+        self.entity = entity
+        self.seq = seq
+        self.active = True
+
+    def cancel(self) -> None:
+        """Unsubscribe.  Calling it again does nothing."""
+        if self.active:
+            self.active = False
+            self.bus._remove(self)
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    @property
+    def name(self) -> str:
+        """A readable name for the handler, as used in dead letters."""
+        return handler_name(self.handler)
+
+
+def handler_name(handler: Callable[..., Any]) -> str:
+    """``module.qualname`` of a function or bound method."""
+    func = getattr(handler, "__func__", handler)
+    module = getattr(func, "__module__", None) or ""
+    qual = getattr(func, "__qualname__", None) or repr(func)
+    return f"{module}.{qual}" if module else qual
+
+
+class EventBus:
+    """Delivers events to subscribers and records every one in the log."""
+
+    def __init__(self, log: EventLog | None = None, cascade_limit: int = DEFAULT_CASCADE_LIMIT) -> None:
+        self.log = log if log is not None else EventLog()
+        self.cascade_limit = cascade_limit
+        #: The tick stamped on new records; the world keeps it current.
+        self.tick = 0
+        self.failures = 0
+        self.cascades_cut = 0
+        self._subs: list[Subscription] = []
+        self._seq = 0
+        self._queue: deque[Record] = deque()
+        # Per concrete event class: the matching subscriptions in delivery order,
+        # and the name of its target field.  Rebuilt lazily after (un)subscribing.
+        self._routes: dict[type, tuple[tuple[Subscription, ...], str | None]] = {}
+        self._types: dict[str, type] = {}
+        self._current: Record | None = None
+
+    # -- subscribing ---------------------------------------------------
+    def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
+                  entity: int | None = None) -> Subscription:
+        """Call ``handler(event)`` for every event of ``event_type`` or a subclass.
+
+        Higher ``priority`` runs first; equal priorities run in subscription
+        order.  With ``entity``, only events whose target is that entity.
+        """
+        if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+            raise TypeError(f"can only subscribe to Event subclasses, not {event_type!r}")
+        self.register(event_type)
+        self._seq += 1
+        sub = Subscription(self, event_type, handler, priority, entity, self._seq)
+        self._subs.append(sub)
+        self._routes.clear()
+        return sub
+
+    def _remove(self, sub: Subscription) -> None:
+        # Dispatch iterates over an immutable tuple, so removing here is safe.
+        self._subs.remove(sub)
+        self._routes.clear()
+
+    def unsubscribe_entity(self, entity: int) -> None:
+        """Cancel every subscription observing ``entity``."""
+        for sub in [s for s in self._subs if s.entity == entity]:
+            sub.cancel()
+
+    def register(self, event_type: type) -> None:
+        """Make ``event_type``'s name its topic here; a clash is an error."""
+        name = event_type.__name__
+        known = self._types.setdefault(name, event_type)
+        if known is not event_type:
+            raise EventTypeError(
+                f"event type name {name!r} is used by both {known.__module__}.{known.__qualname__} "
+                f"and {event_type.__module__}.{event_type.__qualname__}; type names are topics and must be unique")
+
+    @property
+    def event_types(self) -> dict[str, type]:
+        """Every event type seen by this bus, by name."""
+        return dict(self._types)
+
+    def _route(self, cls: type) -> tuple[tuple[Subscription, ...], str | None]:
+        for base in cls.__mro__:
+            if base is Event:
+                break
+            self.register(base)
+        subs = sorted((s for s in self._subs if issubclass(cls, s.event_type)),
+                      key=lambda s: (-s.priority, s.seq))
+        route = (tuple(subs), target_field(cls))
+        self._routes[cls] = route
+        return route
+
+    # -- publishing ----------------------------------------------------
+    @property
+    def current(self) -> Record | None:
+        """The record being handled right now, if any."""
+        return self._current
+
+    def _append(self, event: Event) -> Record | None:
+        current = self._current
+        if current is None:
+            cause, depth = None, 0
+        else:
+            cause, depth = current.offset, current.depth + 1
+            if depth > self.cascade_limit:
+                self._cut(event, current)
+                return None
+        log = self.log
+        record = Record(log.next_offset, self.tick, cause, event, depth)
+        log.append(record)
+        return record
+
+    def emit(self, event: Event) -> Record | None:
+        """Record ``event`` and queue it for the next pump.  Returns its record."""
+        record = self._append(event)
+        if record is not None:
+            self._queue.append(record)
+        return record
+
+    def trigger(self, event: Event) -> Record | None:
+        """Record ``event`` and deliver it to its handlers now.  Returns its record."""
+        record = self._append(event)
+        if record is not None:
+            self.deliver(record)
+        return record
+
+    def pump(self) -> int:
+        """Deliver queued records, FIFO, including those emitted meanwhile."""
+        queue = self._queue
+        delivered = 0
+        while queue:
+            self.deliver(queue.popleft())
+            delivered += 1
+        return delivered
+
+    @property
+    def pending(self) -> int:
+        """How many records wait in the queue."""
+        return len(self._queue)
+
+    def deliver(self, record: Record) -> None:
+        """Run the handlers of an already-recorded record (used by emit/trigger)."""
+        event = record.event
+        cls = event.__class__
+        route = self._routes.get(cls) or self._route(cls)
+        subs, target = route
+        if not subs:
+            return
+        previous = self._current
+        self._current = record
+        try:
+            for sub in subs:
+                if not sub.active:
+                    continue
+                if sub.entity is not None and (target is None or getattr(event, target) != sub.entity):
+                    continue
+                try:
+                    sub.handler(event)
+                except Exception as error:
+                    self._dead_letter(sub, record, error)
+        finally:
+            self._current = previous
+
+    def handling(self, record: Record | None) -> _Handling:
+        """Context manager: act as if handling ``record``, so what is emitted
+        inside names it as cause.  Alarms use this to credit the event that
+        flipped them."""
+        return _Handling(self, record)
+
+    # -- failures --------------------------------------------------------
+    def _dead_letter(self, sub: Subscription, record: Record, error: Exception) -> None:
+        self.failures += 1
+        text = f"{type(error).__name__}: {error}"
+        log.warning("handler %s failed on #%d %s: %s", sub.name, record.offset, record.type, text)
+        letter = HandlerFailed(sub.name, record.offset, record.type, text)
+        self.log.append(Record(self.log.next_offset, self.tick, record.offset, letter, record.depth + 1))
+
+    def _cut(self, event: Event, parent: Record) -> None:
+        self.cascades_cut += 1
+        types: list[str] = [event.__class__.__name__]
+        record: Record | None = parent
+        while record is not None and len(types) <= self.cascade_limit + 1:
+            types.append(record.type)
+            record = self.log.get(record.cause) if record.cause is not None else None
+        types.reverse()
+        loop = _repeating(types)
+        log.warning("cascade cut at depth %d in tick %d: %s", parent.depth + 1, self.tick, " -> ".join(loop))
+        cut = CascadeCut(parent.depth + 1, tuple(loop))
+        self.log.append(Record(self.log.next_offset, self.tick, parent.offset, cut, parent.depth + 1))
+
+
+def _repeating(types: list[str]) -> list[str]:
+    """The shortest cycle at the end of a long chain of types, for the report."""
+    for size in range(1, len(types) // 2 + 1):
+        if types[-size:] == types[-2 * size:-size]:
+            return [*types[-size:], types[-size]]
+    return types
+
+
+class _Handling:
+    __slots__ = ("bus", "record", "previous")
+
+    def __init__(self, bus: EventBus, record: Record | None) -> None:
+        self.bus = bus
+        self.record = record
+        self.previous: Record | None = None
+
+    def __enter__(self) -> None:
+        self.previous = self.bus._current
+        self.bus._current = self.record
+
+    def __exit__(self, *exc: object) -> None:
+        self.bus._current = self.previous

@@ -1,0 +1,182 @@
+"""``python -m engine``: look into event logs from the command line.
+
+Commands: ``trace`` (print records), ``why`` (causal chain of a record) and
+``stats`` (counts per type and tick range).  Other modules add theirs through
+:data:`COMMANDS`.  User mistakes get one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from engine import codec
+from engine.query import causal_chain, select
+from engine.record import Record
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A mistake of the user's: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _load(path: str) -> list[Record]:
+    try:
+        return codec.load(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, expected a .jsonl log file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not a text file ({error.reason})") from None
+    except codec.LogFormatError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+
+
+def parse_ticks(text: str) -> tuple[int | None, int | None]:
+    """``A:B`` → ``(A, B)``; either side may be empty."""
+    lo, sep, hi = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected a tick range A:B, got {text!r}")
+    try:
+        return (int(lo) if lo.strip() else None, int(hi) if hi.strip() else None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers in the tick range A:B, got {text!r}") from None
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    records = _load(args.log)
+    known = {r.type for r in records}
+    if args.type and args.type not in known:
+        raise UsageError(f"{args.log}: no records of type {args.type!r} (types present: {', '.join(sorted(known))})")
+    for record in select(records, args.type, args.entity, args.ticks):
+        print(record.describe())
+    return 0
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    records = _load(args.log)
+    by_offset = {r.offset: r for r in records}
+    if args.offset not in by_offset:
+        span = f"{records[0].offset}..{records[-1].offset}" if records else "none"
+        raise UsageError(f"{args.log}: no record at offset {args.offset} (offsets in file: {span})")
+    chain = causal_chain(args.offset, by_offset.get)
+    for depth, record in enumerate(chain):
+        print(("  " * depth + ("└ " if depth else "")) + record.describe())
+    if chain[0].cause is not None:
+        print(f"(chain continues before offset {chain[0].offset}, which the file no longer holds)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    records = _load(args.log)
+    if not records:
+        print(f"{args.log}: empty log")
+        return 0
+    counts = Counter(r.type for r in records)
+    width = max(len(t) for t in counts)
+    last_tick = records[-1].tick
+    print(f"{len(records)} records, offsets {records[0].offset}..{records[-1].offset}, "
+          f"ticks {records[0].tick}..{last_tick}")
+    print()
+    for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"{name:<{width}}  {count:>8}")
+    bucket = max(1, args.bucket)
+    print()
+    print(f"records per {bucket} ticks:")
+    per_bucket = Counter(r.tick // bucket for r in records)
+    biggest = max(per_bucket.values())
+    for index in range(records[0].tick // bucket, last_tick // bucket + 1):
+        n = per_bucket.get(index, 0)
+        bar = "#" * max(0, round(40 * n / biggest))
+        print(f"{index * bucket:>8}..{(index + 1) * bucket - 1:<8} {n:>7} {bar}")
+    return 0
+
+
+Command = Callable[[argparse.Namespace], int]
+#: name -> (function that adds the subparser's arguments, function to run, help)
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command, str]] = {}
+
+
+
+ArgumentAdder = Callable[[argparse.ArgumentParser], None]
+
+
+def add_command(name: str, help: str, add_arguments: ArgumentAdder, run: Command) -> None:
+    """Register a CLI command: its arguments, the function to run and its help."""
+    COMMANDS[name] = (add_arguments, run, help)
+
+
+def _trace_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("log", metavar="LOG.jsonl")
+    p.add_argument("--type", metavar="T", help="only records of this event type")
+    p.add_argument("--entity", metavar="E", type=int, help="only records naming this entity")
+    p.add_argument("--ticks", metavar="A:B", type=parse_ticks, help="only ticks A <= tick < B")
+
+
+def _why_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("log", metavar="LOG.jsonl")
+    p.add_argument("offset", metavar="OFFSET", type=int)
+
+
+def _stats_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("log", metavar="LOG.jsonl")
+    p.add_argument("--bucket", type=int, default=600, metavar="TICKS", help="tick range size (default 600)")
+
+
+add_command("trace", "print records, one a line", _trace_args, cmd_trace)
+add_command("why", "print the causal chain of a record, root first", _why_args, cmd_why)
+add_command("stats", "counts per event type and per tick range", _stats_args, cmd_stats)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m engine`` argument parser with every registered command."""
+    parser = _Parser(prog="python -m engine", description="Inspect and check Wanted event logs and triggers.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (add_arguments, run, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    _load_plugins()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "run", None):
+            names = ", ".join(COMMANDS)
+            raise UsageError(f"no command given; one of: {names} (see 'python -m engine --help')")
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load_plugins() -> None:
+    """Import the engine modules that add commands (check, replay, plot)."""
+    import importlib
+
+    for module in ("engine.scripting.cli", "engine.replay", "engine.plot"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name is None or not module.startswith(error.name):
+                raise

@@ -1,0 +1,143 @@
+"""The event log: append-only, offsets, bounded retention, readers.
+
+This is the Kafka idea in one process.  Every event emitted or triggered is
+appended as a :class:`~engine.record.Record` with the next offset.  Handlers
+are *pushed* records as they happen; a :class:`Reader` *pulls* them later, at
+its own pace, from a cursor it keeps (Kafka's consumer offset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from engine.query import causal_chain, select
+from engine.record import Record
+
+#: Enough for a 10-minute game at 60 ticks/s with plenty of events a tick.
+DEFAULT_CAPACITY = 1_000_000
+
+
+class EventLog:
+    """An append-only sequence of records with bounded retention.
+
+    Offsets start at 0 and grow by 1.  When more than ``capacity`` records
+    are held, the oldest are dropped; offsets never change, so a record's
+    offset stays its name for ever.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        if capacity < 1:
+            raise ValueError("log capacity must be at least 1")
+        self.capacity = capacity
+        self._records: list[Record] = []
+        self._first = 0  # offset of self._records[0]
+
+    # -- writing -------------------------------------------------------
+    @property
+    def next_offset(self) -> int:
+        """The offset the next appended record will get."""
+        return self._first + len(self._records)
+
+    @property
+    def first_offset(self) -> int:
+        """The oldest offset still retained."""
+        return self._first
+
+    def append(self, record: Record) -> None:
+        """Append a record whose offset is :attr:`next_offset`."""
+        records = self._records
+        records.append(record)
+        # Trim in chunks so appends stay amortised O(1).
+        if len(records) > self.capacity + (self.capacity >> 3) + 1:
+            drop = len(records) - self.capacity
+            del records[:drop]
+            self._first += drop
+
+    # -- reading -------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._records) if len(self._records) <= self.capacity else self.capacity
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._retained())
+
+    def _retained(self) -> list[Record]:
+        excess = len(self._records) - self.capacity
+        return self._records[excess:] if excess > 0 else self._records
+
+    @property
+    def oldest(self) -> int:
+        """The offset of the oldest record a reader can still get."""
+        return self._first + max(0, len(self._records) - self.capacity)
+
+    def get(self, offset: int) -> Record | None:
+        """The record at ``offset``, or ``None`` if not retained or not yet written."""
+        if offset < self.oldest or offset >= self.next_offset:
+            return None
+        return self._records[offset - self._first]
+
+    def __getitem__(self, offset: int) -> Record:
+        record = self.get(offset)
+        if record is None:
+            raise KeyError(f"no record at offset {offset} (retained: {self.oldest}..{self.next_offset - 1})")
+        return record
+
+    def since(self, offset: int) -> list[Record]:
+        """Retained records from ``offset`` on."""
+        start = max(offset, self.oldest) - self._first
+        return self._records[start:]
+
+    def select(self, event_type: type | str | None = None, entity: int | None = None,
+               ticks: tuple[int | None, int | None] | None = None) -> list[Record]:
+        """Retained records by type (base classes too), entity and tick range ``[a, b)``."""
+        return list(select(self._retained(), event_type, entity, ticks))
+
+    def why(self, offset: int) -> list[Record]:
+        """The causal chain of the record at ``offset``, root first."""
+        return causal_chain(offset, self.get)
+
+    def reader(self, offset: int | None = None) -> Reader:
+        """A new cursor starting at ``offset`` (default: the next record)."""
+        return Reader(self, self.next_offset if offset is None else offset)
+
+
+class Batch(NamedTuple):
+    """What a reader's poll returns: the records and how many it missed."""
+
+    records: list[Record]
+    missed: int
+
+
+class Reader:
+    """A cursor over the log that pulls records at its own pace.
+
+    If the reader falls so far behind that retention dropped records it had
+    not read, :meth:`poll` says how many it missed instead of skipping them
+    silently; :attr:`missed` keeps the running total.
+    """
+
+    def __init__(self, log: EventLog, offset: int = 0) -> None:
+        self.log = log
+        self.offset = offset
+        self.missed = 0
+
+    @property
+    def lag(self) -> int:
+        """How many records are waiting to be read."""
+        return self.log.next_offset - self.offset
+
+    def poll(self, max_records: int | None = None) -> Batch:
+        """Records from the cursor on (at most ``max_records``); advances the cursor."""
+        missed = max(0, self.log.oldest - self.offset)
+        if missed:
+            self.missed += missed
+            self.offset += missed
+        records = self.log.since(self.offset)
+        if max_records is not None:
+            records = records[:max_records]
+        self.offset += len(records)
+        return Batch(records, missed)
+
+    def seek(self, offset: int) -> None:
+        """Move the cursor, e.g. back to 0 to re-read what is retained."""
+        self.offset = offset

@@ -1,0 +1,86 @@
+"""Records: events as stored in the log, with offset, tick and cause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.events import Event, to_data
+
+
+class Record:
+    """One entry of the event log.
+
+    ``offset`` is the record's position in the log (0, 1, 2, ...), ``tick``
+    the simulation step it happened in and ``cause`` the offset of the record
+    that was being handled when it was emitted (``None`` for a root: input or
+    a system's own tick code).  Live records keep the event object; records
+    read back from a file carry only its ``type`` name and ``data``.
+    """
+
+    __slots__ = ("offset", "tick", "cause", "event", "depth", "_type", "_data")
+
+    def __init__(
+        self,
+        offset: int,
+        tick: int,
+        cause: int | None,
+        event: Event | None,
+        depth: int = 0,
+        type: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.offset = offset
+        self.tick = tick
+        self.cause = cause
+        self.event = event
+        # How many handlers deep this record was emitted; used by the cascade guard.
+        self.depth = depth
+        self._type = type
+        self._data = data
+
+    @property
+    def type(self) -> str:
+        """The event's type name (its topic)."""
+        if self._type is None:
+            self._type = self.event.__class__.__name__
+        return self._type
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's fields as plain JSON-ready data."""
+        if self._data is None:
+            self._data = to_data(self.event) if self.event is not None else {}
+        return self._data
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as the JSON Lines codec writes it (keys in order)."""
+        return {"offset": self.offset, "tick": self.tick, "type": self.type,
+                "cause": self.cause, "data": self.data}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.offset, self.tick, self.type))
+
+    def __repr__(self) -> str:
+        return (f"Record(offset={self.offset}, tick={self.tick}, type={self.type!r}, "
+                f"cause={self.cause}, data={self.data!r})")
+
+    def describe(self) -> str:
+        """One readable line: ``#12 t=240 Shot <- #11 shooter=3 target=1``."""
+        cause = "" if self.cause is None else f" <- #{self.cause}"
+        fields = " ".join(f"{k}={_short(v)}" for k, v in self.data.items())
+        return f"#{self.offset} t={self.tick} {self.type}{cause} {fields}".rstrip()
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return "(" + ",".join(_short(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_short(v)}" for k, v in value.items()) + "}"
+    return str(value)

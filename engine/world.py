@@ -1,0 +1,152 @@
+"""The world: one simulation with its entities, systems, bus, log and RNG."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import esper
+
+from engine.bus import DEFAULT_CASCADE_LIMIT, EventBus, Handler, Subscription
+from engine.events import Despawned, Event, SimulationStarted
+from engine.log import DEFAULT_CAPACITY, EventLog
+from engine.record import Record
+from engine.systems import declared_handlers
+
+_context_names = itertools.count(1)
+
+
+class World:
+    """One simulation.
+
+    It owns an esper world context (use esper's own functions for entities,
+    components and queries; :meth:`activate` makes this world's context the
+    current one, and :meth:`step` does so before every system), the event bus
+    and log, the tick counter and a seeded random generator, ``world.rng``,
+    which must be the only source of randomness in the simulation.
+
+    The first record of every world is :class:`SimulationStarted`.
+    """
+
+    def __init__(self, seed: int = 0, tick_rate: int = 60, options: dict[str, Any] | None = None,
+                 log_capacity: int = DEFAULT_CAPACITY, cascade_limit: int = DEFAULT_CASCADE_LIMIT) -> None:
+        self.seed = seed
+        self.tick_rate = tick_rate
+        self.dt = 1.0 / tick_rate
+        self.options = dict(options or {})
+        self.rng = random.Random(seed)
+        self.tick = 0
+        self.log = EventLog(log_capacity)
+        self.bus = EventBus(self.log, cascade_limit)
+        self.context = f"wanted-world-{next(_context_names)}"
+        self._systems: list[Callable[[World], Any]] = []
+        self._system_objects: list[object] = []
+        self.activate()
+        self.emit(SimulationStarted(seed, tick_rate, self.options))
+
+    # -- esper context ---------------------------------------------------
+    def activate(self) -> World:
+        """Make this world's esper context current, so esper calls act on it."""
+        if esper.current_world != self.context:
+            esper.switch_world(self.context)
+        return self
+
+    def __enter__(self) -> World:
+        return self.activate()
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def create_entity(self, *components: Any) -> int:
+        """Create an entity in this world (esper.create_entity in our context)."""
+        self.activate()
+        return esper.create_entity(*components)
+
+    def despawn(self, entity: int) -> None:
+        """Remove ``entity``: handlers see :class:`Despawned` at once, then the
+        entity's own subscriptions are cancelled and esper deletes it at the
+        start of the next step (deferred, so it is safe during iteration)."""
+        self.activate()
+        if not esper.entity_exists(entity):
+            return
+        self.bus.trigger(Despawned(entity))
+        self.bus.unsubscribe_entity(entity)
+        esper.delete_entity(entity)
+
+    def close(self) -> None:
+        """Delete this world's esper context."""
+        if esper.current_world == self.context:
+            esper.switch_world("default")
+        if self.context in esper.list_worlds():
+            esper.delete_world(self.context)
+
+    # -- events ------------------------------------------------------------
+    def emit(self, event: Event) -> Record | None:
+        """Queue ``event`` (buffered); see :meth:`EventBus.emit`."""
+        return self.bus.emit(event)
+
+    def trigger(self, event: Event) -> Record | None:
+        """Deliver ``event`` now (immediate); see :meth:`EventBus.trigger`."""
+        return self.bus.trigger(event)
+
+    def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
+                  entity: int | None = None) -> Subscription:
+        """Subscribe a handler; see :meth:`EventBus.subscribe`."""
+        return self.bus.subscribe(event_type, handler, priority, entity)
+
+    def why(self, offset: int) -> list[Record]:
+        """The causal chain of a record, root first."""
+        return self.log.why(offset)
+
+    # -- systems -----------------------------------------------------------
+    def add_system(self, system: Any) -> Any:
+        """Add a system; systems run each tick in the order they were added.
+
+        ``system`` is a function ``f(world)``, or an object with an
+        ``update(world)`` method and/or ``@on`` handlers.  Returns it.
+        """
+        for event_type, priority, handler in declared_handlers(system):
+            self.subscribe(event_type, handler, priority)
+        update = getattr(system, "update", None)
+        if update is None and callable(system) and not declared_handlers(system):
+            update = system
+        if update is not None:
+            self._systems.append(update)
+        self._system_objects.append(system)
+        return system
+
+    @property
+    def systems(self) -> list[object]:
+        """The systems added, in run order."""
+        return list(self._system_objects)
+
+    def step(self) -> None:
+        """Run one tick: deliver pending input, run each system, pumping after each."""
+        bus = self.bus
+        bus.tick = self.tick
+        self.activate()
+        esper.clear_dead_entities()
+        bus.pump()
+        for system in self._systems:
+            if esper.current_world != self.context:
+                esper.switch_world(self.context)
+            system(self)
+            bus.pump()
+        self.tick += 1
+        bus.tick = self.tick
+
+    def run(self, ticks: int) -> None:
+        """Step ``ticks`` times, as fast as the CPU allows."""
+        for _ in range(ticks):
+            self.step()
+
+    @property
+    def time(self) -> float:
+        """Game time in seconds: ticks elapsed times dt."""
+        return self.tick * self.dt
+
+    def records(self) -> Iterable[Record]:
+        """Every retained record, oldest first."""
+        return iter(self.log)
