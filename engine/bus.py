@@ -154,38 +154,71 @@ class EventBus:
     def _append(self, event: Event) -> Record | None:
         current = self._current
         if current is None:
-            cause, depth = None, 0
-        else:
-            cause, depth = current.offset, current.depth + 1
-            if depth > self.cascade_limit:
-                self._cut(event, current)
-                return None
-        log = self.log
-        record = Record(log.next_offset, self.tick, cause, event, depth)
-        log.append(record)
-        return record
+            return self.log._add(self.tick, None, event, 0)
+        depth = current.depth + 1
+        if depth > self.cascade_limit:
+            self._cut(event, current)
+            return None
+        return self.log._add(self.tick, current.offset, event, depth)
 
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record."""
-        record = self._append(event)
-        if record is not None:
-            self._queue.append(record)
+        # _append inlined: this is the hottest path of the engine.
+        current = self._current
+        if current is None:
+            record = self.log._add(self.tick, None, event, 0)
+        else:
+            depth = current.depth + 1
+            if depth > self.cascade_limit:
+                self._cut(event, current)
+                return None
+            record = self.log._add(self.tick, current.offset, event, depth)
+        self._queue.append(record)
         return record
 
     def trigger(self, event: Event) -> Record | None:
         """Record ``event`` and deliver it to its handlers now.  Returns its record."""
-        record = self._append(event)
-        if record is not None:
-            self.deliver(record)
+        current = self._current
+        if current is None:
+            record = self.log._add(self.tick, None, event, 0)
+        else:
+            depth = current.depth + 1
+            if depth > self.cascade_limit:
+                self._cut(event, current)
+                return None
+            record = self.log._add(self.tick, current.offset, event, depth)
+        self.deliver(record)
         return record
 
     def pump(self) -> int:
         """Deliver queued records, FIFO, including those emitted meanwhile."""
+        # deliver() inlined, with its lookups hoisted out of the loop.
         queue = self._queue
+        popleft = queue.popleft
+        routes = self._routes
         delivered = 0
         while queue:
-            self.deliver(queue.popleft())
+            record = popleft()
             delivered += 1
+            event = record.event
+            cls = event.__class__
+            subs, target = routes.get(cls) or self._route(cls)
+            if not subs:
+                continue
+            previous = self._current
+            self._current = record
+            try:
+                for sub in subs:
+                    if not sub.active:
+                        continue
+                    if sub.entity is not None and (target is None or getattr(event, target) != sub.entity):
+                        continue
+                    try:
+                        sub.handler(event)
+                    except Exception as error:
+                        self._dead_letter(sub, record, error)
+            finally:
+                self._current = previous
         return delivered
 
     @property
@@ -197,8 +230,7 @@ class EventBus:
         """Run the handlers of an already-recorded record (used by emit/trigger)."""
         event = record.event
         cls = event.__class__
-        route = self._routes.get(cls) or self._route(cls)
-        subs, target = route
+        subs, target = self._routes.get(cls) or self._route(cls)
         if not subs:
             return
         previous = self._current
@@ -224,11 +256,18 @@ class EventBus:
 
     # -- failures --------------------------------------------------------
     def _dead_letter(self, sub: Subscription, record: Record, error: Exception) -> None:
+        self.record_failure(sub.name, record, error)
+
+    def record_failure(self, handler: str, record: Record | None, error: Exception | str) -> None:
+        """Record a dead letter: ``handler`` failed while handling ``record``
+        (``None`` when it failed in its own tick code; offset is then -1)."""
         self.failures += 1
-        text = f"{type(error).__name__}: {error}"
-        log.warning("handler %s failed on #%d %s: %s", sub.name, record.offset, record.type, text)
-        letter = HandlerFailed(sub.name, record.offset, record.type, text)
-        self.log.append(Record(self.log.next_offset, self.tick, record.offset, letter, record.depth + 1))
+        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        offset, kind = (record.offset, record.type) if record is not None else (-1, "")
+        log.warning("handler %s failed on #%d %s: %s", handler, offset, kind, text)
+        letter = HandlerFailed(handler, offset, kind, text)
+        depth = record.depth + 1 if record is not None else 0
+        self.log.append(Record(self.log.next_offset, self.tick, record.offset if record else None, letter, depth))
 
     def _cut(self, event: Event, parent: Record) -> None:
         self.cascades_cut += 1

@@ -83,4 +83,7 @@ def _short(value: Any) -> str:
         return "(" + ",".join(_short(v) for v in value) + ")"
     if isinstance(value, dict):
         return "{" + ",".join(f"{k}:{_short(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    text = str(value)
+    # Keep one record on one line: long text (trigger file sources) is cut.
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -41,6 +41,8 @@ class World:
         self.log = EventLog(log_capacity)
         self.bus = EventBus(self.log, cascade_limit)
         self.context = f"wanted-world-{next(_context_names)}"
+        #: Singletons the game shares with systems and behaviours (audio, map...).
+        self.resources: dict[str, Any] = {}
         self._systems: list[Callable[[World], Any]] = []
         self._system_objects: list[object] = []
         self.activate()

@@ -1,0 +1,82 @@
+"""``python -m engine check PATH...``: validate trigger files without running a game.
+
+The registry (events, behaviours, state names) comes from the entry points
+in the ``wanted.registries`` group that installed games declare in their
+``pyproject.toml``, or from ``--registry MODULE`` (a module with a
+``registry`` attribute or a ``make_registry()`` function).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import entry_points
+
+from engine.cli import UsageError, add_command
+from engine.scripting.loader import check
+from engine.scripting.registry import Registry
+
+ENTRY_POINT_GROUP = "wanted.registries"
+
+
+def registry_from(obj: object, where: str) -> Registry:
+    """A registry from a module or object: ``registry``, ``make_registry()`` or itself."""
+    if isinstance(obj, Registry):
+        return obj
+    if callable(obj) and not hasattr(obj, "__path__") and not hasattr(obj, "__file__"):
+        made = obj()
+        if isinstance(made, Registry):
+            return made
+    for attr in ("registry", "make_registry"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, Registry):
+            return value
+        if callable(value):
+            made = value()
+            if isinstance(made, Registry):
+                return made
+    raise UsageError(f"{where}: has no 'registry' (a Registry) or 'make_registry()'")
+
+
+def find_registry(module: str | None) -> Registry:
+    """The named module's registry, or every installed game's registries merged."""
+    if module:
+        try:
+            return registry_from(importlib.import_module(module), module)
+        except ModuleNotFoundError as error:
+            raise UsageError(f"--registry {module}: no module named {error.name!r}") from None
+    merged = Registry()
+    found = list(entry_points(group=ENTRY_POINT_GROUP))
+    if not found:
+        raise UsageError(f"no registry found: install a game that declares a '{ENTRY_POINT_GROUP}' entry point "
+                         "(pip install -e .), or name one with --registry MODULE")
+    for point in sorted(found, key=lambda p: p.name):
+        registry = registry_from(point.load(), f"entry point {point.name!r}")
+        merged.event_types.update(registry.event_types)
+        merged.behaviours.update(registry.behaviours)
+        merged.states.update(registry.states)
+    return merged
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="trigger files (.toml) or folders of them")
+    p.add_argument("--registry", metavar="MODULE", help="module holding the registry (default: installed games)")
+    p.add_argument("--list", action="store_true", help="also list the events, behaviours and state names known")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    registry = find_registry(args.registry)
+    if args.list:
+        print(registry.describe())
+    problems = check(args.paths, registry)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
+        return 1
+    print("all trigger files are valid")
+    return 0
+
+
+add_command("check", "validate trigger files and folders", _check_args, cmd_check)

@@ -1,0 +1,409 @@
+"""Load and validate trigger files (TOML) into :class:`TriggerSet` objects.
+
+Every problem is reported as one line naming the file, the trigger or alarm,
+the field, what was found and what was expected::
+
+    police.toml: alarm 'police-chase': enter[1].behaviour: unknown behaviour 'despawn_npc' (did you mean ...?)
+
+Loading never runs code from a file: conditions and values are safe
+expressions (:mod:`engine.expr`), checked here against the registry.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.expr import DEFAULT_FUNCTIONS, ExpressionError, compile_expression
+from engine.scripting.model import Alarm, Call, Evaluable, Literal, Trigger, TriggerSet
+from engine.scripting.registry import Param, Registry
+
+#: Names every trigger expression may read, besides the registry's state names.
+TRIGGER_NAMES = ("event", "target", "source", "tick", "time")
+#: Names every alarm expression may read, besides the registry's state names.
+ALARM_NAMES = ("tick", "time")
+
+TRIGGER_FIELDS = {"name": "string", "on": "event type name", "when": "condition", "do": "list of behaviour calls",
+                  "once": "bool", "cooldown": "seconds", "priority": "int", "enabled": "bool",
+                  "description": "string"}
+ALARM_FIELDS = {"name": "string", "when": "condition", "enter": "list of behaviour calls",
+                "exit": "list of behaviour calls", "for": "seconds", "every": "seconds", "enabled": "bool",
+                "description": "string"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, printable as one line."""
+
+    file: str
+    message: str
+    kind: str = ""   # "trigger" or "alarm"
+    name: str = ""
+    field: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.kind:
+            parts.append(f"{self.kind} {self.name!r}" if self.name else self.kind)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts) + ": " + self.message
+
+
+class TriggerFileError(ValueError):
+    """Trigger files failed validation; ``problems`` lists every problem."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close match exists, else ``""``."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "bool", int: "int", float: "number", str: "string", list: "list",
+            dict: "table"}.get(type(value), type(value).__name__)
+
+
+class _Builder:
+    """Validates one document (a parsed file) and builds its triggers and alarms."""
+
+    def __init__(self, registry: Registry, file: str, problems: list[Problem]) -> None:
+        self.registry = registry
+        self.file = file
+        self.problems = problems
+        self.kind = ""
+        self.name = ""
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, message, self.kind, self.name, field))
+
+    # -- documents -------------------------------------------------------
+    def document(self, doc: Mapping[str, Any]) -> tuple[list[Trigger], list[Alarm]]:
+        triggers: list[Trigger] = []
+        alarms: list[Alarm] = []
+        for key in doc:
+            if key not in ("trigger", "alarm"):
+                hint = did_you_mean(key, ["trigger", "alarm"])
+                self.problem(key, f"unknown table {key!r}; expected [[trigger]] or [[alarm]]{hint}")
+        for kind, build, into in (("trigger", self.trigger, triggers), ("alarm", self.alarm, alarms)):
+            entries = doc.get(kind, [])
+            if not isinstance(entries, list):
+                self.problem(kind, f"expected an array of tables [[{kind}]], found {_type_name(entries)}")
+                continue
+            for index, entry in enumerate(entries):
+                self.kind, self.name = kind, ""
+                if not isinstance(entry, dict):
+                    self.problem(f"[{index}]", f"expected a table, found {_type_name(entry)}")
+                    continue
+                built = build(entry, index)
+                if built is not None:
+                    into.append(built)  # type: ignore[arg-type]
+        self.kind = self.name = ""
+        return triggers, alarms
+
+    def _common(self, entry: Mapping[str, Any], index: int, fields: Mapping[str, str]) -> str | None:
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.name = ""
+            self.kind = f"{self.kind} #{index + 1}"
+            found = "nothing" if name is None else f"{_type_name(name)} {name!r}"
+            self.problem("name", f"expected a non-empty string, found {found}")
+            name = None
+        else:
+            self.name = name
+        for key in entry:
+            if key not in fields:
+                self.problem(key, f"unknown field{did_you_mean(key, fields)}; expected one of {', '.join(fields)}")
+        return name
+
+    def trigger(self, entry: Mapping[str, Any], index: int) -> Trigger | None:
+        before = len(self.problems)
+        name = self._common(entry, index, TRIGGER_FIELDS)
+        on = entry.get("on")
+        event_type = None
+        if isinstance(on, type):
+            event_type = on
+            self.registry.event_types.setdefault(on.__name__, on)
+        elif not isinstance(on, str):
+            self.problem("on", f"expected an event type name, found {'nothing' if on is None else _type_name(on)}")
+        elif on not in self.registry.event_types:
+            self.problem("on", f"unknown event type {on!r}{did_you_mean(on, self.registry.event_types)}")
+        else:
+            event_type = self.registry.event_types[on]
+        names = (*TRIGGER_NAMES, *self.registry.states)
+        when = self.condition(entry, "when", names, event_type, required=False)
+        do = self.calls(entry, "do", names, event_type, required=True)
+        once = self.option(entry, "once", bool, False)
+        cooldown = self.seconds(entry, "cooldown")
+        priority = self.option(entry, "priority", int, 0)
+        enabled = self.option(entry, "enabled", bool, True)
+        description = self.option(entry, "description", str, "")
+        if len(self.problems) > before or name is None or event_type is None:
+            return None
+        return Trigger(name, event_type, tuple(do), when, once, cooldown, priority, enabled, description, self.file)
+
+    def alarm(self, entry: Mapping[str, Any], index: int) -> Alarm | None:
+        before = len(self.problems)
+        name = self._common(entry, index, ALARM_FIELDS)
+        names = (*ALARM_NAMES, *self.registry.states)
+        when = self.condition(entry, "when", names, None, required=True)
+        enter = self.calls(entry, "enter", names, None, required=False)
+        exit_ = self.calls(entry, "exit", names, None, required=False)
+        if not enter and not exit_ and "enter" not in entry and "exit" not in entry:
+            self.problem("enter", "an alarm needs 'enter' or 'exit' behaviours (or both)")
+        hold = self.seconds(entry, "for")
+        every = self.seconds(entry, "every")
+        enabled = self.option(entry, "enabled", bool, True)
+        description = self.option(entry, "description", str, "")
+        if len(self.problems) > before or name is None or when is None:
+            return None
+        return Alarm(name, when, tuple(enter), tuple(exit_), hold, every, enabled, description, self.file)
+
+    # -- fields ------------------------------------------------------------
+    def option(self, entry: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
+        value = entry.get(key, default)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.problem(key, f"expected {_type_name(kind())}, found {_type_name(value)} {value!r}")
+            return default
+        return value
+
+    def seconds(self, entry: Mapping[str, Any], key: str) -> float:
+        value = entry.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
+            self.problem(key, f"expected a number of seconds >= 0, found {_type_name(value)} {value!r}")
+            return 0.0
+        return float(value)
+
+    def condition(self, entry: Mapping[str, Any], key: str, names: Iterable[str], event_type: type | None,
+                  required: bool) -> Evaluable | None:
+        if key not in entry:
+            if required:
+                self.problem(key, "missing; expected a condition such as \"wanted.level >= 1\"")
+            return None
+        value = entry[key]
+        if callable(value) and not isinstance(value, str):
+            from engine.scripting.model import PythonCondition
+            return PythonCondition(value)
+        if isinstance(value, bool):
+            return Literal(value)
+        if not isinstance(value, str):
+            self.problem(key, f"expected a condition (string expression), found {_type_name(value)} {value!r}")
+            return None
+        return self.expression(value, key, names, event_type)
+
+    def expression(self, text: str, field: str, names: Iterable[str], event_type: type | None) -> Evaluable | None:
+        try:
+            expression = compile_expression(text, names=names, functions=DEFAULT_FUNCTIONS)
+        except ExpressionError as error:
+            self.problem(field, f"bad expression {text!r}: {error}")
+            return None
+        if event_type is not None and dataclasses.is_dataclass(event_type):
+            fields = [f.name for f in dataclasses.fields(event_type)]
+            for attr in _event_attributes(text):
+                if attr not in fields:
+                    self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
+                                        f"its fields are {', '.join(fields) or 'none'}")
+                    return None
+        return expression
+
+    def calls(self, entry: Mapping[str, Any], key: str, names: Iterable[str], event_type: type | None,
+              required: bool) -> list[Call]:
+        raw = entry.get(key)
+        if raw is None:
+            if required:
+                self.problem(key, "missing; expected a list of behaviour calls like [{ behaviour = \"heal\", ... }]")
+            return []
+        if isinstance(raw, dict):
+            raw = [raw]
+        if not isinstance(raw, list):
+            self.problem(key, f"expected a list of behaviour calls, found {_type_name(raw)}")
+            return []
+        if required and not raw:
+            self.problem(key, "empty; expected at least one behaviour call")
+        calls = []
+        for index, item in enumerate(raw):
+            call = self.call(item, f"{key}[{index}]", names, event_type)
+            if call is not None:
+                calls.append(call)
+        return calls
+
+    def call(self, item: Any, where: str, names: Iterable[str], event_type: type | None) -> Call | None:
+        if not isinstance(item, dict):
+            self.problem(where, f"expected a table like {{ behaviour = \"...\" }}, found {_type_name(item)} {item!r}")
+            return None
+        name = item.get("behaviour")
+        if not isinstance(name, str):
+            self.problem(f"{where}.behaviour", f"missing; expected the name of a behaviour "
+                                               f"(one of {', '.join(sorted(self.registry.behaviours))})")
+            return None
+        behaviour = self.registry.behaviours.get(name)
+        if behaviour is None:
+            hint = did_you_mean(name, self.registry.behaviours)
+            self.problem(f"{where}.behaviour", f"unknown behaviour {name!r}{hint}")
+            return None
+        ok = True
+        params: dict[str, Evaluable] = {}
+        for pname, value in item.items():
+            if pname == "behaviour":
+                continue
+            param = behaviour.params.get(pname)
+            if param is None:
+                expected = ", ".join(behaviour.params) or "none"
+                self.problem(f"{where}.{pname}", f"behaviour {name!r} has no parameter {pname!r}"
+                                                 f"{did_you_mean(pname, behaviour.params)}; its parameters: {expected}")
+                ok = False
+                continue
+            evaluable = self.param_value(param, value, f"{where}.{pname}", names, event_type)
+            if evaluable is None:
+                ok = False
+            else:
+                params[pname] = evaluable
+        for param in behaviour.params.values():
+            if param.required and param.name not in item:
+                self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
+                                                      f"(expected {param.type_name})")
+                ok = False
+        return Call(name, params, where) if ok else None
+
+    def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
+                    event_type: type | None) -> Evaluable | None:
+        # A string is an expression unless the parameter is itself a string;
+        # {expr = "..."} makes anything an expression.
+        if isinstance(value, dict):
+            if set(value) != {"expr"} or not isinstance(value["expr"], str):
+                self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {value!r}")
+                return None
+            return self.expression(value["expr"], field, names, event_type)
+        if isinstance(value, str) and param.type is not str:
+            return self.expression(value, field, names, event_type)
+        if not param.accepts(value):
+            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {value!r}")
+            return None
+        return Literal(value)
+
+
+def _event_attributes(text: str) -> set[str]:
+    """Fields read as ``event.X`` in an (already validated) expression."""
+    found = set()
+    for node in ast.walk(ast.parse(text, mode="eval")):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "event":
+            found.add(node.attr)
+    return found
+
+
+# -- public functions ------------------------------------------------------------
+
+def build(doc: Mapping[str, Any], registry: Registry, file: str = "<python>",
+          problems: list[Problem] | None = None) -> TriggerSet:
+    """Validate a parsed document (dict as from TOML) and build its trigger set.
+
+    Problems are appended to ``problems`` when given; otherwise the first
+    call with problems raises :class:`TriggerFileError`.
+    """
+    collect = problems if problems is not None else []
+    before = len(collect)
+    triggers, alarms = _Builder(registry, file, collect).document(doc)
+    if problems is None and len(collect) > before:
+        raise TriggerFileError(collect[before:])
+    return TriggerSet(tuple(triggers), tuple(alarms))
+
+
+def loads(text: str, registry: Registry, file: str = "<string>") -> TriggerSet:
+    """Parse and validate TOML text; raises :class:`TriggerFileError`."""
+    problems: list[Problem] = []
+    result = _parse(text, registry, file, problems)
+    _check_duplicates([result], problems)
+    if problems:
+        raise TriggerFileError(problems)
+    return result
+
+
+def _parse(text: str, registry: Registry, file: str, problems: list[Problem]) -> TriggerSet:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(file, f"TOML syntax error: {error}"))
+        return TriggerSet(sources={file: text})
+    result = build(doc, registry, file, problems)
+    return dataclasses.replace(result, sources={file: text})
+
+
+def trigger_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The ``.toml`` files named or found (recursively, sorted) in folders."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.toml") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def read_sources(paths: Iterable[str | Path]) -> tuple[dict[str, str], list[Problem]]:
+    """Read trigger files' text; unreadable files become problems."""
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path in trigger_files(paths):
+        try:
+            sources[str(path)] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(str(path), "no such file or folder"))
+        except UnicodeDecodeError:
+            problems.append(Problem(str(path), "not a UTF-8 text file"))
+        except OSError as error:
+            problems.append(Problem(str(path), error.strerror or str(error)))
+    return sources, problems
+
+
+def load_sources(sources: Mapping[str, str], registry: Registry) -> TriggerSet:
+    """Validate several files' text together (names must be unique across them)."""
+    problems: list[Problem] = []
+    parts = [_parse(text, registry, file, problems) for file, text in sources.items()]
+    _check_duplicates(parts, problems)
+    if problems:
+        raise TriggerFileError(problems)
+    result = TriggerSet()
+    for part in parts:
+        result = result + part
+    return result
+
+
+def load(paths: Iterable[str | Path], registry: Registry) -> TriggerSet:
+    """Read and validate trigger files and folders; raises :class:`TriggerFileError`."""
+    sources, problems = read_sources(paths)
+    if problems:
+        raise TriggerFileError(problems)
+    return load_sources(sources, registry)
+
+
+def check(paths: Iterable[str | Path], registry: Registry) -> list[Problem]:
+    """Every problem in the files and folders given (empty when all are valid)."""
+    sources, problems = read_sources(paths)
+    try:
+        load_sources(sources, registry)
+    except TriggerFileError as error:
+        problems.extend(error.problems)
+    return problems
+
+
+def _check_duplicates(parts: list[TriggerSet], problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for part in parts:
+        for kind, items in (("trigger", part.triggers), ("alarm", part.alarms)):
+            for item in items:
+                if item.name in seen:
+                    problems.append(Problem(item.source, f"duplicate name; already used in {seen[item.name]}",
+                                            kind, item.name, "name"))
+                else:
+                    seen[item.name] = item.source

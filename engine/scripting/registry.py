@@ -1,0 +1,144 @@
+"""The registry: what trigger files may name.
+
+A game (or any user) registers its event types, its behaviours and the
+named world state that expressions may read.  ``python -m engine check``
+validates trigger files against a registry without running anything.
+
+    registry = Registry()
+    registry.events(Shot, HealthChanged)
+
+    @registry.behaviour
+    def damage(world: World, target: Entity, amount: int) -> None:
+        \"\"\"Lower the target's health by amount.\"\"\"
+
+    registry.state("wanted", lambda world: world.resources["wanted"],
+                   changed_by=[WantedLevelChanged])
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, NewType, get_type_hints
+
+from engine.events import Event
+from engine.scripting.events import SCRIPTING_EVENTS
+
+#: The type of a behaviour parameter that names an entity.
+Entity = NewType("Entity", int)
+
+#: Parameter types a behaviour may declare, by the name shown in messages.
+PARAM_TYPES: dict[Any, str] = {int: "int", float: "number", bool: "bool", str: "string", Entity: "entity"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed parameter of a behaviour."""
+
+    name: str
+    type: Any
+    required: bool
+    default: Any = None
+
+    @property
+    def type_name(self) -> str:
+        """The type as named in messages: int, number, bool, string or entity."""
+        return PARAM_TYPES[self.type]
+
+    def accepts(self, value: Any) -> bool:
+        """True if ``value`` is a valid value of this parameter's type."""
+        if value is None:
+            return not self.required and self.default is None
+        if self.type in (int, Entity):
+            return isinstance(value, int) and not isinstance(value, bool)
+        if self.type is float:
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(value, self.type)
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A named reaction: ``function(world, **params)``."""
+
+    name: str
+    function: Callable[..., Any]
+    params: dict[str, Param]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class StateName:
+    """Named world state for expressions (``wanted.level``), and the event
+    types that change it (used to find what flipped an alarm)."""
+
+    name: str
+    read: Callable[[Any], Any]
+    changed_by: tuple[type, ...] = ()
+    doc: str = ""
+
+
+@dataclass
+class Registry:
+    """Event types, behaviours and state names known to trigger files."""
+
+    event_types: dict[str, type] = field(default_factory=dict)
+    behaviours: dict[str, Behaviour] = field(default_factory=dict)
+    states: dict[str, StateName] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.events(*SCRIPTING_EVENTS)
+
+    def events(self, *types: type) -> None:
+        """Register event types so trigger files can name them in ``on``."""
+        for event_type in types:
+            if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+                raise TypeError(f"{event_type!r} is not an Event subclass")
+            known = self.event_types.setdefault(event_type.__name__, event_type)
+            if known is not event_type:
+                raise ValueError(f"two event types are named {event_type.__name__!r}")
+
+    def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+        """Decorator: register ``function(world, **params)`` as a behaviour.
+
+        Parameters after ``world`` must be annotated with ``int``, ``float``,
+        ``bool``, ``str`` or :data:`Entity`; those with defaults are optional.
+        """
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+            self.add_behaviour(func, name)
+            return func
+        return register(function) if function is not None else register
+
+    def add_behaviour(self, function: Callable[..., Any], name: str | None = None) -> Behaviour:
+        """Register a behaviour (the non-decorator form); returns it."""
+        behaviour_name = name or function.__name__
+        hints = get_type_hints(function)
+        signature = inspect.signature(function)
+        params: dict[str, Param] = {}
+        for index, (pname, p) in enumerate(signature.parameters.items()):
+            if index == 0:
+                continue  # the world
+            ptype = hints.get(pname)
+            if ptype not in PARAM_TYPES:
+                raise TypeError(f"behaviour {behaviour_name!r}: parameter {pname!r} needs a type annotation "
+                                f"among {', '.join(PARAM_TYPES.values())}, found {ptype!r}")
+            required = p.default is inspect.Parameter.empty
+            params[pname] = Param(pname, ptype, required, None if required else p.default)
+        behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "")
+        self.behaviours[behaviour_name] = behaviour
+        return behaviour
+
+    def state(self, name: str, read: Callable[[Any], Any], changed_by: Iterable[type] = (), doc: str = "") -> None:
+        """Expose world state to expressions as ``name``; ``read(world)`` returns it."""
+        self.states[name] = StateName(name, read, tuple(changed_by), doc)
+
+    def describe(self) -> str:
+        """A readable listing of everything registered, for ``check --list``."""
+        lines = ["events: " + ", ".join(sorted(self.event_types))]
+        lines.append("behaviours:")
+        for b in sorted(self.behaviours.values(), key=lambda b: b.name):
+            params = ", ".join(f"{p.name}: {p.type_name}" + ("" if p.required else f" = {p.default!r}")
+                               for p in b.params.values())
+            lines.append(f"  {b.name}({params}) — {b.doc.splitlines()[0] if b.doc else ''}")
+        lines.append("state: " + ", ".join(sorted(self.states)))
+        return "\n".join(lines)
