@@ -152,6 +152,8 @@ class EventBus:
         return self._current
 
     def _append(self, event: Event) -> Record | None:
+        if event.__class__ not in self._routes:
+            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
             return self.log._add(self.tick, None, event, 0)
@@ -164,6 +166,8 @@ class EventBus:
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record."""
         # _append inlined: this is the hottest path of the engine.
+        if event.__class__ not in self._routes:
+            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
             record = self.log._add(self.tick, None, event, 0)
@@ -178,6 +182,8 @@ class EventBus:
 
     def trigger(self, event: Event) -> Record | None:
         """Record ``event`` and deliver it to its handlers now.  Returns its record."""
+        if event.__class__ not in self._routes:
+            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
             record = self.log._add(self.tick, None, event, 0)

@@ -220,11 +220,21 @@ _SEQUENCES = (str, bytes, bytearray, list, tuple)
 _STRINGS = (str, bytes, bytearray)
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
 def _check_repeat(seq: Any, count: Any) -> None:
+    """Refuse ``seq * count`` results that are too long or that nest containers.
+
+    Repeating a list of lists multiplies sizes: ``[[[0]*10000]*10000]*10000``
+    is short, but comparing two of them takes 10**12 steps.
+    """
     if isinstance(seq, _SEQUENCES) and isinstance(count, int):
         size = len(seq) * count
         if size > MAX_SEQUENCE_LENGTH:
             raise _Refused(f"repetition result is too long ({size} items, max {MAX_SEQUENCE_LENGTH})")
+        if count > 1 and isinstance(seq, (list, tuple)) and any(isinstance(e, _CONTAINERS) for e in seq):
+            raise _Refused("repeating a list or tuple that contains containers is not allowed")
 
 
 def _mul(a: Any, b: Any) -> Any:
@@ -407,6 +417,9 @@ class _Compiler:
         self.names = names
         self.functions = functions
         self.used: set[str] = set()
+        # > 0 while compiling operands that may never be evaluated (right side
+        # of and/or, branches of if/else, later links of a comparison chain)
+        self.conditional = 0
 
     # -- helpers -------------------------------------------------------
 
@@ -424,16 +437,35 @@ class _Compiler:
             self.fail(f"{name!r} is not allowed: {what} starting with '_' are private")
 
     def fold(self, fn: Evaluator, *constants: Any) -> tuple[Evaluator, Any]:
-        """Evaluate *fn* now if all its operands are constants."""
+        """Evaluate *fn* now if all its operands are constants.
+
+        A failing constant sub-expression (``1/0``, ``9**9**9``) is a compile
+        error when it is always evaluated.  Where Python would skip it
+        (``x and 1/0``), the error is deferred to evaluation so that the
+        semantics stay those of Python.
+        """
         if any(c is _NOT_CONSTANT for c in constants):
             return fn, _NOT_CONSTANT
         try:
             value = fn({})
-        except ExpressionError:
-            raise
-        except Exception as exc:  # pragma: no cover - closures wrap their own errors
-            raise _failed(exc, self.text, self.source) from exc
+        except ExpressionError as exc:
+            if not self.conditional:
+                raise
+            message, source = exc.args[0], self.source
+
+            def deferred(ns: Mapping[str, Any]) -> NoReturn:
+                raise ExpressionError(message, source)
+
+            return deferred, _NOT_CONSTANT
         return _constant(value), value
+
+    def compile_conditional(self, node: ast.AST, depth: int) -> tuple[Evaluator, Any]:
+        """Compile an operand that is only evaluated under some condition."""
+        self.conditional += 1
+        try:
+            return self.compile(node, depth)
+        finally:
+            self.conditional -= 1
 
     def compile(self, node: ast.AST, depth: int) -> tuple[Evaluator, Any]:
         if depth > MAX_DEPTH:
@@ -712,7 +744,8 @@ class _Compiler:
     def visit_Compare(self, node: ast.Compare, depth: int) -> tuple[Evaluator, Any]:
         left, lconst = self.compile(node.left, depth)
         functions = [_COMPARISONS[type(op)] for op in node.ops]
-        compiled = [self.compile(c, depth) for c in node.comparators]
+        compiled = [self.compile(node.comparators[0], depth)]
+        compiled += [self.compile_conditional(c, depth) for c in node.comparators[1:]]
         rights = [fn for fn, _ in compiled]
         label = self.label(node)
         source = self.source
@@ -721,11 +754,7 @@ class _Compiler:
             (function,) = functions
             right, rconst = compiled[0]
             target = node.left
-            if (
-                rconst is not _NOT_CONSTANT
-                and isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-            ):
+            if rconst is not _NOT_CONSTANT and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                 # `root.attr <op> constant` (e.g. `event.damage > 0`) is the most
                 # common condition: do it in one closure.  Same logic as visit_Attribute.
                 constant = rconst
@@ -797,7 +826,8 @@ class _Compiler:
         return self.fold(compare, lconst, *(c for _, c in compiled))
 
     def visit_BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[Evaluator, Any]:
-        compiled = [self.compile(v, depth) for v in node.values]
+        compiled = [self.compile(node.values[0], depth)]
+        compiled += [self.compile_conditional(v, depth) for v in node.values[1:]]
         fns = [fn for fn, _ in compiled]
         is_and = isinstance(node.op, ast.And)
         if len(fns) == 2:
@@ -828,8 +858,8 @@ class _Compiler:
 
     def visit_IfExp(self, node: ast.IfExp, depth: int) -> tuple[Evaluator, Any]:
         test, tconst = self.compile(node.test, depth)
-        body, bconst = self.compile(node.body, depth)
-        orelse, oconst = self.compile(node.orelse, depth)
+        body, bconst = self.compile_conditional(node.body, depth)
+        orelse, oconst = self.compile_conditional(node.orelse, depth)
         return self.fold(lambda ns: body(ns) if test(ns) else orelse(ns), tconst, bconst, oconst)
 
 
@@ -869,7 +899,11 @@ class Expression:
         except ExpressionError:
             raise
         except Exception as exc:  # safety net: e.g. a namespace that is not a mapping
-            raise ExpressionError(f"evaluation failed: {_detail(exc)}", self.source) from exc
+            if not isinstance(namespace, Mapping):
+                message = f"the namespace must be a mapping of names to values, not {type(namespace).__name__}"
+            else:
+                message = f"evaluation failed: {_detail(exc)}"
+            raise ExpressionError(message, self.source) from exc
 
 
 def _parse(source: str) -> ast.expr:

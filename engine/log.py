@@ -32,28 +32,45 @@ class EventLog:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         if capacity < 1:
             raise ValueError("log capacity must be at least 1")
-        self.capacity = capacity
         self._records: list[Record] = []
         self._first = 0  # offset of self._records[0]
+        # Always self._first + len(self._records); kept as a counter because
+        # computing it (and the trim threshold) on every append is costly.
+        self._next = 0
+        self.capacity = capacity  # sets self._capacity and self._trim_at
+
+    @property
+    def capacity(self) -> int:
+        """How many records are retained at most (the newest ones)."""
+        return self._capacity
+
+    @capacity.setter
+    def capacity(self, capacity: int) -> None:
+        self._capacity = capacity
+        # Trim in chunks, when more than capacity + capacity/8 + 1 records are
+        # held, so appends stay amortised O(1).  As an offset: an append of
+        # offset >= self._trim_at makes the log hold too many records.
+        self._trim_at = self._first + capacity + (capacity >> 3) + 1
 
     # -- writing -------------------------------------------------------
     @property
     def next_offset(self) -> int:
         """The offset the next appended record will get."""
-        return self._first + len(self._records)
+        return self._next
 
     @property
     def first_offset(self) -> int:
-        """The oldest offset still retained."""
-        return self._first
+        """The oldest offset still retained (same as :attr:`oldest`)."""
+        # Not self._first: trimming is done in chunks, so self._records may
+        # still hold a few records that are past retention.
+        return self.oldest
 
     def append(self, record: Record) -> None:
         """Append a record whose offset is :attr:`next_offset`."""
-        records = self._records
-        records.append(record)
-        # Trim in chunks so appends stay amortised O(1).
-        capacity = self.capacity
-        if len(records) > capacity + (capacity >> 3) + 1:
+        self._records.append(record)
+        offset = self._next
+        self._next = offset + 1
+        if offset >= self._trim_at:
             self._trim()
 
     def _add(self, tick: int, cause: int | None, event: Event, depth: int) -> Record:
@@ -64,43 +81,45 @@ class EventLog:
         without the property, the extra call and ``Record.__init__`` (a class
         call with a Python ``__init__`` is slow in CPython).
         """
-        records = self._records
+        offset = self._next
+        self._next = offset + 1
         # Exactly what Record.__init__ does; keep the two in step.
         record = _new_record(Record)
-        record.offset = self._first + len(records)
+        record.offset = offset
         record.tick = tick
         record.cause = cause
         record.event = event
         record.depth = depth
         record._type = None
         record._data = None
-        records.append(record)
-        capacity = self.capacity
-        if len(records) > capacity + (capacity >> 3) + 1:
+        self._records.append(record)
+        if offset >= self._trim_at:
             self._trim()
         return record
 
     def _trim(self) -> None:
         records = self._records
-        drop = len(records) - self.capacity
+        capacity = self._capacity
+        drop = len(records) - capacity
         del records[:drop]
         self._first += drop
+        self._trim_at = self._first + capacity + (capacity >> 3) + 1
 
     # -- reading -------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._records) if len(self._records) <= self.capacity else self.capacity
+        return len(self._records) if len(self._records) <= self._capacity else self._capacity
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self._retained())
 
     def _retained(self) -> list[Record]:
-        excess = len(self._records) - self.capacity
+        excess = len(self._records) - self._capacity
         return self._records[excess:] if excess > 0 else self._records
 
     @property
     def oldest(self) -> int:
         """The offset of the oldest record a reader can still get."""
-        return self._first + max(0, len(self._records) - self.capacity)
+        return self._first + max(0, len(self._records) - self._capacity)
 
     def get(self, offset: int) -> Record | None:
         """The record at ``offset``, or ``None`` if not retained or not yet written."""

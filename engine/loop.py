@@ -12,11 +12,14 @@ Time is kept as exact fractions so that the number of steps is exactly
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from fractions import Fraction
 
 Clock = Callable[[], float]
+
+_BELOW_ONE = math.nextafter(1.0, 0.0)
 
 
 class FixedStepLoop:
@@ -45,7 +48,9 @@ class FixedStepLoop:
     @property
     def alpha(self) -> float:
         """How far between the last step and the next, in [0, 1): for interpolation."""
-        return float(self.accumulator / self.dt)
+        alpha = float(self.accumulator / self.dt)
+        # The exact ratio is below 1, but one a hair below 1 rounds up to 1.0 as a float.
+        return alpha if alpha < 1.0 else _BELOW_ONE
 
     def frame(self) -> int:
         """Read the clock, add the elapsed time and run the steps now due."""

@@ -91,6 +91,8 @@ class World:
 
     def trigger(self, event: Event) -> Record | None:
         """Deliver ``event`` now (immediate); see :meth:`EventBus.trigger`."""
+        # Handlers run now, maybe outside step(): make esper calls in them act on this world.
+        self.activate()
         return self.bus.trigger(event)
 
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,

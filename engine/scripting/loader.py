@@ -296,7 +296,7 @@ class _Builder:
 def _event_attributes(text: str) -> set[str]:
     """Fields read as ``event.X`` in an (already validated) expression."""
     found = set()
-    for node in ast.walk(ast.parse(text, mode="eval")):
+    for node in ast.walk(ast.parse(text.strip(), mode="eval")):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "event":
             found.add(node.attr)
     return found
@@ -350,13 +350,22 @@ def trigger_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_sources(paths: Iterable[str | Path]) -> tuple[dict[str, str], list[Problem]]:
-    """Read trigger files' text; unreadable files become problems."""
+def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = None
+                 ) -> tuple[dict[str, str], list[Problem]]:
+    """Read trigger files' text, keyed by path (relative to ``relative_to``
+    when given, so logs name files alike on every machine); unreadable files
+    become problems."""
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     for path in trigger_files(paths):
+        name = str(path)
+        if relative_to is not None:
+            try:
+                name = path.resolve().relative_to(Path(relative_to).resolve()).as_posix()
+            except ValueError:
+                pass
         try:
-            sources[str(path)] = path.read_text(encoding="utf-8")
+            sources[name] = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             problems.append(Problem(str(path), "no such file or folder"))
         except UnicodeDecodeError:

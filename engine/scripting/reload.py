@@ -22,9 +22,10 @@ class HotReloader:
     """Polls trigger files every ``interval`` seconds of real time."""
 
     def __init__(self, runtime: TriggerRuntime, paths: Iterable[str | Path], interval: float = 0.5,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, relative_to: str | Path | None = None) -> None:
         self.runtime = runtime
         self.paths = list(paths)
+        self.relative_to = relative_to
         self.interval = interval
         self.clock = clock
         #: The problems of the last failed reload, until a good one clears them.
@@ -58,7 +59,7 @@ class HotReloader:
 
     def reload(self) -> bool:
         """Validate every file now and emit the outcome; True if the new set was accepted."""
-        sources, problems = read_sources(self.paths)
+        sources, problems = read_sources(self.paths, self.relative_to)
         try:
             if problems:
                 raise TriggerFileError(problems)

@@ -139,14 +139,15 @@ class TriggerRuntime:
             return function
         return register
 
-    def load_files(self, paths: Iterable[Any]) -> TriggerSet:
+    def load_files(self, paths: Iterable[Any], relative_to: Any = None) -> TriggerSet:
         """Read, validate and install trigger files now (through a TriggersLoaded input).
 
+        Files are named relative to ``relative_to`` in the log, when given.
         Raises :class:`TriggerFileError` and installs nothing when any is invalid.
         """
         from engine.scripting.loader import read_sources
 
-        sources, problems = read_sources(paths)
+        sources, problems = read_sources(paths, relative_to)
         if problems:
             raise TriggerFileError(problems)
         loaded = load_sources(sources, self.registry)

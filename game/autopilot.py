@@ -1,0 +1,213 @@
+"""The autopilot: plays the whole scenario from input events, like a player.
+
+It reads the world (as a player reads the screen) and emits the same input
+events the keyboard would, between ticks.  Because inputs are recorded, a
+log of an autopilot run replays exactly like a human's.
+
+The scenario: walk up to the goons and get shot; take the parked car and
+heal; get out and shoot at the goons in public until wanted; get back in,
+let the police see you, then drive away until they lose you; stop, get out
+and watch the people come back.
+"""
+
+from __future__ import annotations
+
+import math
+
+import esper
+
+from engine import Event
+from game.build import Game
+from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle
+from game.events import FireInput, MoveInput, UsePressed
+from game.roads import axis_direction, nearest_node, step_away
+
+#: Give up waiting in a phase after this many seconds of game time.
+PHASE_LIMIT = 25.0
+
+
+class Autopilot:
+    """A scripted player: call :meth:`inputs` before every tick and emit what it returns."""
+
+    def __init__(self, game: Game) -> None:
+        self.game = game
+        self.phase = "approach goons"
+        self.phase_started = 0
+        self.move: tuple[int, int] = (0, 0)
+        self.firing = False
+        self.car: int | None = None
+        self.waypoint: tuple[float, float] | None = None
+        self.previous_node: tuple[int, int] | None = None
+        self.use_cooldown = 0
+        self.wanted_at: int | None = None
+
+    # -- helpers ----------------------------------------------------------------------
+    def _go(self, phase: str) -> None:
+        self.phase = phase
+        self.phase_started = self.game.world.tick
+        self.waypoint = None
+
+    def _elapsed(self) -> float:
+        return (self.game.world.tick - self.phase_started) * self.game.world.dt
+
+    def _me(self) -> tuple[Position, Health, Player]:
+        entity = self.game.player
+        return (esper.component_for_entity(entity, Position), esper.component_for_entity(entity, Health),
+                esper.component_for_entity(entity, Player))
+
+    def _nearest(self, component: type, here: Position, free_cars: bool = False) -> tuple[int, Position] | None:
+        best = None
+        for entity, (_, position) in sorted(esper.get_components(component, Position)):
+            if esper.has_component(entity, Corpse):
+                continue
+            if free_cars:
+                vehicle = esper.component_for_entity(entity, Vehicle)
+                if vehicle.police or vehicle.driver is not None:
+                    continue
+            d = math.dist((position.x, position.y), (here.x, here.y))
+            if best is None or d < best[0]:
+                best = (d, entity, position)
+        return None if best is None else (best[1], best[2])
+
+    def _steer(self, here: Position, goal: tuple[float, float], out: list[Event]) -> None:
+        self._set_move(axis_direction(here.x, here.y, goal, slack=5.0), out)
+
+    def _set_move(self, move: tuple[int, int], out: list[Event]) -> None:
+        if move != self.move:
+            self.move = move
+            out.append(MoveInput(*move))
+
+    def _set_fire(self, held: bool, angle: float | None, out: list[Event]) -> None:
+        if held != self.firing or (held and angle is not None):
+            if held != self.firing or self.game.world.tick % 10 == 0:
+                self.firing = held
+                out.append(FireInput(held, None if angle is None else round(angle, 3)))
+
+    def _use(self, out: list[Event]) -> None:
+        if self.use_cooldown == 0:
+            out.append(UsePressed())
+            self.use_cooldown = 20
+
+    # -- the scenario --------------------------------------------------------------------
+    def inputs(self) -> list[Event]:
+        """The input events to emit before the next tick."""
+        world = self.game.world
+        world.activate()
+        out: list[Event] = []
+        if self.use_cooldown:
+            self.use_cooldown -= 1
+        here, health, player = self._me()
+        state = self.game.state
+        getattr(self, "_" + self.phase.replace(" ", "_"))(here, health, player, state, out)
+        return out
+
+    def _approach_goons(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        goon = self._nearest(Goon, here)
+        if goon is None or health.current <= 75 or self._elapsed() > PHASE_LIMIT:
+            self._go("to car")
+            return
+        _, position = goon
+        if math.dist((position.x, position.y), (here.x, here.y)) > 170:
+            self._steer(here, (position.x, position.y), out)
+        else:
+            self._set_move((0, 0), out)
+
+    def _to_car(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        if player.vehicle is not None:
+            self.car = player.vehicle
+            self._set_move((0, 0), out)
+            self._go("heal")
+            return
+        car = self._nearest(Vehicle, here, free_cars=True)
+        if car is None:
+            self._go("cruise")
+            return
+        _, position = car
+        if math.dist((position.x, position.y), (here.x, here.y)) <= 40:
+            self._set_move((0, 0), out)
+            self._use(out)
+        else:
+            self._steer(here, (position.x, position.y), out)
+
+    def _heal(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        if self._elapsed() > 1.0:
+            self._use(out)  # get out to commit the crime
+            self._go("crime")
+
+    def _crime(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        if player.vehicle is not None:
+            if self._elapsed() > 0.5:
+                self._use(out)
+            return
+        goon = self._nearest(Goon, here)
+        if state.wanted >= 1 and self.wanted_at is None:
+            self.wanted_at = self.game.world.tick
+        spree = self.wanted_at is not None and self.game.world.tick - self.wanted_at > 60
+        done = state.wanted >= 2 or spree or health.current < 35 or self._elapsed() > PHASE_LIMIT
+        if done:
+            self._set_fire(False, None, out)
+            self._go("back to car")
+            return
+        if goon is None:
+            self._set_move((0, 0), out)
+            self._set_fire(True, 0.0, out)
+            return
+        _, position = goon
+        distance = math.dist((position.x, position.y), (here.x, here.y))
+        if distance > 230:
+            self._set_fire(False, None, out)
+            self._steer(here, (position.x, position.y), out)
+        else:
+            self._set_move((0, 0), out)
+            self._set_fire(True, math.atan2(position.y - here.y, position.x - here.x), out)
+
+    def _back_to_car(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        if player.vehicle is not None:
+            self._set_move((0, 0), out)
+            self._go("wait for police")
+            return
+        car = self.car if self.car is not None and esper.entity_exists(self.car) else None
+        target = esper.component_for_entity(car, Position) if car is not None else None
+        if target is None or esper.component_for_entity(car, Vehicle).driver is not None:
+            found = self._nearest(Vehicle, here, free_cars=True)
+            if found is None:
+                self._go("flee")
+                return
+            self.car, target = found
+        if math.dist((target.x, target.y), (here.x, here.y)) <= 40:
+            self._set_move((0, 0), out)
+            self._use(out)
+        else:
+            self._steer(here, (target.x, target.y), out)
+
+    def _wait_for_police(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        police = self._nearest(Police, here)
+        close = police is not None and math.dist((police[1].x, police[1].y), (here.x, here.y)) < 300
+        if close or self._elapsed() > 12.0 or state.wanted == 0:
+            self._go("flee")
+
+    def _flee(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        if state.wanted == 0:
+            self._set_move((0, 0), out)
+            self._go("stop")
+            return
+        if player.vehicle is None:
+            self._go("back to car")
+            return
+        city = state.city
+        if self.waypoint is None or math.dist(self.waypoint, (here.x, here.y)) < 8:
+            police = self._nearest(Police, here)
+            threat = (police[1].x, police[1].y) if police is not None else state.last_seen_at
+            self.previous_node = nearest_node(city, here.x, here.y) if self.waypoint is not None else None
+            self.waypoint = step_away(city, here.x, here.y, threat, self.previous_node)
+        self._steer(here, self.waypoint, out)
+
+    def _stop(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        self._set_move((0, 0), out)
+        if self._elapsed() > 1.0 and player.vehicle is not None:
+            self._use(out)
+            self._go("cruise")
+
+    def _cruise(self, here, health, player, state, out) -> None:  # noqa: ANN001
+        self._set_move((0, 0), out)
+        self._set_fire(False, None, out)

@@ -1,0 +1,97 @@
+"""Assemble a game: the world, its entities, systems and triggers.
+
+Everything here goes through the engine's public API, as any user's game would.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import World
+from engine.scripting import TriggerRuntime
+from game.audio import SilentAudio
+from game.city import TILE, City
+from game.population import reconcile
+from game.registry import registry
+from game.state import GameState
+from game.systems.combat import fade_tracers
+from game.systems.control import PlayerControl
+from game.systems.frame_time import FrameTime
+from game.systems.movement import face_motion, move, run_over
+from game.systems.people import Pedestrians, goons
+from game.systems.police import PoliceChase
+from game.systems.spawning import spawn_car, spawn_goon, spawn_player
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+TRIGGERS = ASSETS / "triggers"
+
+#: The player starts on the sidewalk of block (1, 1), facing the road east.
+START_BLOCK = (1, 1)
+
+
+@dataclass
+class Game:
+    """A running game: its world, its trigger runtime and its shared state."""
+
+    world: World
+    runtime: TriggerRuntime
+    state: GameState
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def player(self) -> int:
+        """The player's entity id."""
+        return self.state.player
+
+
+def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
+               triggers: Path | None = TRIGGERS, options: dict[str, Any] | None = None) -> Game:
+    """A new game world, ready to step.
+
+    ``triggers`` is the folder of trigger files to install (None: none, for
+    a replay, which installs the ones its log recorded).
+    """
+    run_options = {"npcs": npcs, **(options or {})}
+    world = World(seed=seed, options=run_options)
+    city = City(seed=seed)
+    state = GameState(city=city, population_normal=npcs)
+    world.resources["game"] = state
+    world.resources["audio"] = audio if audio is not None else SilentAudio()
+    _populate(world, state)
+
+    world.add_system(FrameTime(world))
+    world.add_system(PlayerControl(world))
+    world.add_system(goons)
+    world.add_system(Pedestrians())
+    world.add_system(PoliceChase())
+    world.add_system(move)
+    world.add_system(run_over)
+    world.add_system(face_motion)
+    world.add_system(fade_tracers)
+    runtime = TriggerRuntime(world, registry)  # added last: alarms see the whole tick
+    if triggers is not None:
+        runtime.load_files([triggers], relative_to=ROOT)
+    return Game(world, runtime, state, run_options)
+
+
+def _populate(world: World, state: GameState) -> None:
+    city = state.city
+    bx, by = City.block_origin(*START_BLOCK)
+    # Start on the block's east sidewalk, next to the road.
+    px, py = bx + 5.5 * TILE, by + 2.5 * TILE
+    state.player = spawn_player(world, px, py)
+    # A car parked on the road just east of the start, and a few more around.
+    road_x = City.road_center(START_BLOCK[0] + 1)
+    spawn_car(world, road_x - 40, py + 3 * TILE, angle=math.pi / 2)
+    for i, j in ((0, 2), (3, 1), (2, 3), (4, 4)):
+        x, y = City.road_center(i) + 40, City.block_origin(i, j)[1] + 2 * TILE
+        if x < city.size_px:
+            spawn_car(world, x, y, angle=-math.pi / 2)
+    # Goons hang around the corner north of the start.
+    for dx, dy in ((-1.2, -3.3), (0.0, -3.6), (1.0, -3.2)):
+        spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
+    reconcile(world, "the city wakes up")

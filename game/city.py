@@ -1,0 +1,126 @@
+"""The city map: a grid of blocks separated by three-lane roads.
+
+Each block is ringed by sidewalk; inside are buildings, a park or the
+hospital.  The road grid is the same for every seed (so the autopilot's
+routes always exist); the seed picks building styles and parks.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+TILE = 64
+#: Tiles per block period: 3 road rows then 6 block rows (sidewalk, 4 inside, sidewalk).
+PERIOD = 9
+ROAD = 3
+
+SOLID = frozenset({"building_0", "building_1", "building_2", "hospital"})
+
+
+@dataclass
+class City:
+    """The map: ``tiles[ty][tx]`` names the tile kind (a sprite name without ``tile_``)."""
+
+    blocks: int = 5
+    seed: int = 0
+    tiles: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tiles:
+            self.tiles = _layout(self.blocks, random.Random(self.seed))
+        self.sidewalks = [(tx, ty) for ty, row in enumerate(self.tiles) for tx, kind in enumerate(row)
+                          if kind == "sidewalk"]
+        self._size = len(self.tiles)
+        # Collision is checked for every moving thing every tick: a flat lookup table keeps it cheap.
+        self._solid = bytes(kind in SOLID for row in self.tiles for kind in row)
+
+    @property
+    def size(self) -> int:
+        """Width (= height) of the map in tiles."""
+        return self._size
+
+    @property
+    def size_px(self) -> int:
+        """Width (= height) of the map in pixels."""
+        return self.size * TILE
+
+    def kind_at(self, x: float, y: float) -> str:
+        """Tile kind under a world point; outside the map counts as building (a wall)."""
+        tx, ty = int(x // TILE), int(y // TILE)
+        if 0 <= tx < self.size and 0 <= ty < self.size and x >= 0 and y >= 0:
+            return self.tiles[ty][tx]
+        return "building_0"
+
+    def solid_at(self, x: float, y: float) -> bool:
+        """True where nothing can walk or drive (outside the map too)."""
+        if x < 0 or y < 0:
+            return True
+        tx, ty = int(x // TILE), int(y // TILE)
+        size = self._size
+        return tx >= size or ty >= size or bool(self._solid[ty * size + tx])
+
+    def blocked(self, x: float, y: float, radius: float) -> bool:
+        """True if the square around a circle at (x, y) touches a solid tile."""
+        solid_at = self.solid_at
+        return (solid_at(x - radius, y - radius) or solid_at(x + radius, y - radius)
+                or solid_at(x - radius, y + radius) or solid_at(x + radius, y + radius))
+
+    def on_sidewalk(self, x: float, y: float) -> bool:
+        """True on a sidewalk tile."""
+        return self.kind_at(x, y) == "sidewalk"
+
+    def random_sidewalk_point(self, rng: random.Random) -> tuple[float, float]:
+        """A point in the middle region of a random sidewalk tile."""
+        tx, ty = rng.choice(self.sidewalks)
+        return (tx * TILE + rng.uniform(16, 48), ty * TILE + rng.uniform(16, 48))
+
+    @staticmethod
+    def road_center(index: int) -> float:
+        """World coordinate of the middle lane of road number ``index`` (0 = top/left edge)."""
+        return (index * PERIOD + 1.5) * TILE
+
+    @staticmethod
+    def block_origin(bx: int, by: int) -> tuple[float, float]:
+        """Top-left world corner of block (bx, by), at its sidewalk."""
+        return ((bx * PERIOD + ROAD) * TILE, (by * PERIOD + ROAD) * TILE)
+
+    @property
+    def hospital_door(self) -> tuple[float, float]:
+        """Where a wasted player wakes up: the sidewalk south of the hospital block (0, 0)."""
+        x, y = self.block_origin(0, 0)
+        return (x + 3 * TILE, y + 5.5 * TILE)
+
+
+def _layout(blocks: int, rng: random.Random) -> list[list[str]]:
+    size = blocks * PERIOD + ROAD
+    tiles = [["grass"] * size for _ in range(size)]
+    for ty in range(size):
+        for tx in range(size):
+            rx, ry = tx % PERIOD, ty % PERIOD
+            road_x, road_y = rx < ROAD, ry < ROAD
+            if road_x and road_y:
+                kind = "crossing"
+            elif road_y:
+                kind = "road_line_h" if ry == 1 else "road"
+            elif road_x:
+                kind = "road_line_v" if rx == 1 else "road"
+            elif rx in (ROAD, PERIOD - 1) or ry in (ROAD, PERIOD - 1):
+                kind = "sidewalk"
+            else:
+                kind = "inside"
+            tiles[ty][tx] = kind
+    for by in range(blocks):
+        for bx in range(blocks):
+            if (bx, by) == (0, 0):
+                style = "hospital"
+            elif rng.random() < 0.2:
+                style = "grass"
+            else:
+                style = "building"
+            variant = rng.randrange(3)
+            for iy in range(4):
+                for ix in range(4):
+                    tx, ty = bx * PERIOD + ROAD + 1 + ix, by * PERIOD + ROAD + 1 + iy
+                    tiles[ty][tx] = f"building_{variant}" if style == "building" else style
+    return tiles

@@ -1,0 +1,125 @@
+"""``python -m game``: play in a window, or run the autopilot headless.
+
+Without a display, it says so in one line and runs the headless autopilot,
+so the README's first command does something useful on any machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message} (see 'python -m game --help')", file=sys.stderr)
+        raise SystemExit(USAGE_ERROR)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected 0 to 1000 pedestrians, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number seed, got {text!r}") from None
+
+
+def _writable(suffix: str) -> type:
+    def check(text: str) -> Path:
+        path = Path(text)
+        if path.suffix.lower() != suffix:
+            raise argparse.ArgumentTypeError(f"expected a {suffix} file name, got {text!r}")
+        if not path.parent.exists():
+            raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+        return path
+    return check  # type: ignore[return-value]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The game's command-line options."""
+    p = _Parser(prog="python -m game", description="Wanted: a top-down chase driven by events and triggers.")
+    p.add_argument("--headless", action="store_true", help="no window: run the autopilot as fast as the CPU allows")
+    p.add_argument("--autopilot", action="store_true", help="in a window, let the autopilot play")
+    p.add_argument("--seconds", type=_positive, default=None,
+                   help="game time to simulate headless (default 120), or real time to play in a window")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    p.add_argument("--npcs", type=_count, default=40, help="pedestrians in the city (default 40)")
+    p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
+    p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
+    p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the game; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    from engine.pg.display import display_available
+
+    headless = args.headless
+    if not headless and not display_available():
+        print("no display available: running the headless autopilot instead (see --help)")
+        headless = True
+    if headless:
+        return run_headless_cli(args)
+    return run_window_cli(args)
+
+
+def run_headless_cli(args: argparse.Namespace) -> int:
+    """The headless run: autopilot, summary, optional log and screenshot."""
+    from engine import codec
+    from game.build import build_game
+    from game.headless import run_headless, summary
+
+    game = build_game(seed=args.seed, npcs=args.npcs)
+    report = run_headless(game, args.seconds or 120.0)
+    print(summary(report))
+    if args.events_out:
+        count = codec.save(game.world.log, args.events_out)
+        print(f"wrote {count} records to {args.events_out}")
+    if args.screenshot:
+        from game.pg.play import render_frame
+
+        render_frame(game.world, str(args.screenshot))
+        print(f"saved a screenshot to {args.screenshot}")
+    return 0
+
+
+def run_window_cli(args: argparse.Namespace) -> int:
+    """Play in a window (the autopilot plays if asked)."""
+    from engine import codec
+    from engine.scripting import HotReloader
+    from game.build import ROOT, TRIGGERS, build_game
+    from game.pg.audio import PygameAudio
+    from game.pg.play import run_window
+
+    game = build_game(seed=args.seed, npcs=args.npcs, audio=PygameAudio())
+    reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
+    run_window(game, args, reloader)
+    if args.events_out:
+        count = codec.save(game.world.log, args.events_out)
+        print(f"wrote {count} records to {args.events_out}")
+    return 0

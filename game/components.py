@@ -1,0 +1,125 @@
+"""Components: plain data attached to entities (esper style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Position:
+    """Where an entity is, in world pixels."""
+
+    x: float
+    y: float
+
+
+@dataclass
+class PreviousPosition:
+    """Position at the previous tick, so rendering can interpolate with alpha."""
+
+    x: float
+    y: float
+
+
+@dataclass
+class Velocity:
+    """Pixels per second."""
+
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class Heading:
+    """Facing direction in radians (0 = +x, pi/2 = +y, screen down)."""
+
+    angle: float = 0.0
+
+
+@dataclass
+class Body:
+    """Collision circle radius in pixels."""
+
+    radius: float
+
+
+@dataclass
+class Health:
+    """Hit points, 0..maximum."""
+
+    current: int
+    maximum: int = 100
+
+
+@dataclass
+class Appearance:
+    """Which sprite draws the entity (a file name under assets/sprites, without .png)."""
+
+    sprite: str
+
+
+@dataclass
+class Player:
+    """The one the human (or the autopilot) controls."""
+
+    vehicle: int | None = None
+    move: tuple[int, int] = (0, 0)
+    firing: bool = False
+    aim: float | None = None
+    fire_cooldown: int = 0
+
+
+@dataclass
+class Pedestrian:
+    """A civilian walking the sidewalks; flees from gunfire."""
+
+    goal: tuple[float, float] | None = None
+    flee_ticks: int = 0
+    flee_from: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass
+class Goon:
+    """A hostile: shoots the player when near."""
+
+    home: tuple[float, float] = (0.0, 0.0)
+    cooldown: int = 0
+
+
+@dataclass
+class Police:
+    """A police unit chasing the player; ``vision`` is its radar radius in pixels."""
+
+    vision: float = 360.0
+    cooldown: int = 0
+    #: Where the unit is searching when it cannot see the player.
+    goal: tuple[float, float] | None = None
+    #: The intersection it is driving to now.
+    waypoint: tuple[float, float] | None = None
+
+
+@dataclass
+class Vehicle:
+    """A car. ``driver`` is the entity driving it, if any."""
+
+    driver: int | None = None
+    speed: float = 0.0
+    police: bool = False
+
+
+@dataclass
+class Tracer:
+    """A visible bullet path that fades after ``ttl`` ticks."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    ttl: int = 6
+    hostile: bool = False
+
+
+@dataclass
+class Corpse:
+    """Marks a body lying on the ground for a while."""
+
+    ttl: int = 240
+    tags: list[str] = field(default_factory=list)

@@ -1,0 +1,217 @@
+"""The demo game's events.  This is a stable contract: tools and tests read it.
+
+Positions are tuples ``(x, y)`` in world pixels; angles are radians.
+"""
+
+from __future__ import annotations
+
+from engine import Event, Input, event
+
+# -- inputs: what the player (or the autopilot) does ---------------------------------
+
+
+@event
+class MoveInput(Input):
+    """The movement keys changed: the wanted direction, each of dx, dy in {-1, 0, 1}."""
+
+    dx: int
+    dy: int
+
+
+@event
+class FireInput(Input):
+    """The fire button was pressed (held=True) or released; ``angle`` aims (None: facing)."""
+
+    held: bool
+    angle: float | None = None
+
+
+@event
+class UsePressed(Input):
+    """E was pressed: enter the nearest vehicle, or leave the one being driven."""
+
+
+@event
+class FrameTimeMeasured(Input):
+    """The renderer's measured frame time (ms, averaged), fed in so replays decide alike."""
+
+    ms: float
+
+
+# -- combat and health --------------------------------------------------------------------
+
+
+@event
+class ShotFired(Event):
+    """Someone fired a gun (heard by pedestrians, seen as a tracer)."""
+
+    shooter: int
+    origin: tuple[float, float]
+    end: tuple[float, float]
+
+
+@event
+class Shot(Event):
+    """A bullet hit ``target``."""
+
+    shooter: int
+    target: int
+    damage: int
+
+
+@event
+class HealthChanged(Event):
+    """An entity's health went from ``before`` to ``after``."""
+
+    entity: int
+    before: int
+    after: int
+
+
+@event
+class PlayerWasted(Event):
+    """The player's health reached 0."""
+
+    entity: int
+
+
+@event
+class PlayerRespawned(Event):
+    """The player woke up at the hospital."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class Died(Event):
+    """A non-player character's health reached 0."""
+
+    entity: int
+    kind: str
+
+
+# -- vehicles --------------------------------------------------------------------------------
+
+
+@event
+class EnteredVehicle(Event):
+    """``entity`` got into ``vehicle``."""
+
+    entity: int
+    vehicle: int
+
+
+@event
+class ExitedVehicle(Event):
+    """``entity`` got out of ``vehicle``."""
+
+    entity: int
+    vehicle: int
+
+
+@event
+class PedestrianHit(Event):
+    """A vehicle driven by ``driver`` ran into a pedestrian."""
+
+    driver: int
+    target: int
+
+
+# -- crime and police ------------------------------------------------------------------------
+
+
+@event
+class CrimeCommitted(Event):
+    """The player did something the police care about."""
+
+    kind: str
+    severity: int
+    position: tuple[float, float]
+
+
+@event
+class WantedLevelChanged(Event):
+    """The wanted level (0–5 stars) changed."""
+
+    before: int
+    after: int
+
+
+@event
+class PoliceSpawned(Event):
+    """A police car joined the chase."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class PoliceLeft(Event):
+    """A police unit left (the chase is over)."""
+
+    entity: int
+
+
+@event
+class SuspectSighted(Event):
+    """Police saw the player again after losing sight of him."""
+
+    entity: int
+
+
+@event
+class EscapedRadar(Event):
+    """No police unit has seen the player for ``seconds``: the chase can end."""
+
+    seconds: float
+
+
+# -- world population and sound ------------------------------------------------------------------
+
+
+@event
+class NPCSpawned(Event):
+    """A pedestrian appeared."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class NPCDespawned(Event):
+    """A pedestrian was removed."""
+
+    entity: int
+
+
+@event
+class PopulationChanged(Event):
+    """The target number of pedestrians changed (chase, frame-rate alarm)."""
+
+    before: int
+    after: int
+    reason: str
+
+
+@event
+class SoundStarted(Event):
+    """A sound started playing (recorded by the audio layer, real or silent)."""
+
+    sound: str
+    loop: bool
+
+
+@event
+class SoundStopped(Event):
+    """A looping sound stopped."""
+
+    sound: str
+
+
+GAME_EVENTS = (
+    MoveInput, FireInput, UsePressed, FrameTimeMeasured, ShotFired, Shot, HealthChanged, PlayerWasted,
+    PlayerRespawned, Died, EnteredVehicle, ExitedVehicle, PedestrianHit, CrimeCommitted, WantedLevelChanged,
+    PoliceSpawned, PoliceLeft, SuspectSighted, EscapedRadar, NPCSpawned, NPCDespawned, PopulationChanged,
+    SoundStarted, SoundStopped,
+)

@@ -1,0 +1,124 @@
+"""The game's shared state (a world resource) and the names triggers read.
+
+Trigger expressions read ``player``, ``wanted``, ``frame`` and
+``population``; :func:`state_views` says what each offers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import esper
+
+from engine import World
+from game.city import City
+from game.components import Corpse, Health, Pedestrian, Player, Position
+
+
+@dataclass
+class GameState:
+    """Everything about the game that is not an entity's component."""
+
+    city: City
+    player: int = 0
+    wanted: int = 0
+    #: Tick at which a police unit last saw the player.
+    last_seen_tick: int = 0
+    #: Where police last saw (or heard of) the player.
+    last_seen_at: tuple[float, float] = (0.0, 0.0)
+    #: Seconds police must lose sight of the player to give up.
+    lose_after: float = 10.0
+    #: How many pedestrians the city normally has.
+    population_normal: int = 40
+    #: Fraction kept by the frame-rate alarm (1.0 = everyone).
+    thinning: float = 1.0
+    #: True while a chase has emptied the streets.
+    streets_cleared: bool = False
+    #: Latest measured frame time (ms) and the budget the frame-rate alarm guards.
+    frame_ms: float = 16.7
+    frame_budget_ms: float = 25.0
+    wasted_count: int = 0
+
+    @property
+    def population_target(self) -> int:
+        """How many pedestrians the city should have now."""
+        return 0 if self.streets_cleared else round(self.population_normal * self.thinning)
+
+
+def game_state(world: World) -> GameState:
+    """The world's :class:`GameState`."""
+    return world.resources["game"]
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """``player`` in expressions."""
+
+    id: int
+    health: int
+    max_health: int
+    x: float
+    y: float
+    in_vehicle: bool
+
+
+@dataclass(frozen=True)
+class WantedView:
+    """``wanted`` in expressions."""
+
+    level: int
+    seconds_unseen: float
+
+
+@dataclass(frozen=True)
+class FrameView:
+    """``frame`` in expressions: the measured frame time and its budget."""
+
+    ms: float
+    budget_ms: float
+
+
+@dataclass(frozen=True)
+class PopulationView:
+    """``population`` in expressions."""
+
+    current: int
+    target: int
+    normal: int
+    thinning: float
+
+
+def player_view(world: World) -> PlayerView:
+    """Read the player for expressions."""
+    state = game_state(world)
+    world.activate()
+    health = esper.component_for_entity(state.player, Health)
+    position = esper.component_for_entity(state.player, Position)
+    player = esper.component_for_entity(state.player, Player)
+    return PlayerView(state.player, health.current, health.maximum, position.x, position.y,
+                      player.vehicle is not None)
+
+
+def wanted_view(world: World) -> WantedView:
+    """Read the wanted level for expressions."""
+    state = game_state(world)
+    return WantedView(state.wanted, (world.tick - state.last_seen_tick) * world.dt)
+
+
+def frame_view(world: World) -> FrameView:
+    """Read the frame timing for expressions."""
+    state = game_state(world)
+    return FrameView(state.frame_ms, state.frame_budget_ms)
+
+
+def population_view(world: World) -> PopulationView:
+    """Read the pedestrian population for expressions."""
+    state = game_state(world)
+    return PopulationView(len(living_pedestrians()), state.population_target, state.population_normal,
+                          state.thinning)
+
+
+def living_pedestrians() -> list[int]:
+    """Pedestrians on their feet, by entity id (in the current esper world)."""
+    return [e for e, _ in sorted(esper.get_component(Pedestrian))
+            if esper.entity_exists(e) and not esper.has_component(e, Corpse)]

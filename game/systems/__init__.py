@@ -1,0 +1,1 @@
+"""The game's systems, in the order they run each tick."""

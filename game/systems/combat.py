@@ -1,0 +1,96 @@
+"""Gunfire: hitscan shots, tracers, and the crimes they make."""
+
+from __future__ import annotations
+
+import math
+
+import esper
+
+from engine import World
+from game.components import Body, Corpse, Goon, Health, Pedestrian, Player, Police, Position, Tracer, Vehicle
+from game.events import CrimeCommitted, Shot, ShotFired
+from game.state import game_state
+
+RANGE = 320.0
+#: How far away a pedestrian or police unit notices the player shooting.
+WITNESS_RADIUS = 420.0
+
+
+def fire(world: World, shooter: int, origin: tuple[float, float], angle: float,
+         damage: tuple[int, int], accuracy: float) -> int | None:
+    """Fire one bullet; returns the entity hit, if any.
+
+    Records ``ShotFired`` always, ``Shot`` on a hit, and ``CrimeCommitted``
+    when the player shoots where someone can see.  A miss scatters the aim,
+    decided by the world's seeded RNG.
+    """
+    rng = world.rng
+    if rng.random() > accuracy:
+        angle += rng.choice((-1, 1)) * rng.uniform(0.12, 0.3)
+    hit, end = _trace(world, shooter, origin, angle)
+    world.create_entity(Tracer(origin, end, hostile=shooter != game_state(world).player))
+    world.emit(ShotFired(shooter, origin, end))
+    if hit is not None:
+        world.emit(Shot(shooter, hit, rng.randint(*damage)))
+    if shooter == game_state(world).player:
+        _report_crime(world, origin, hit)
+    return hit
+
+
+def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
+           ) -> tuple[int | None, tuple[float, float]]:
+    """The first living body along the ray (or the wall it stops at)."""
+    city = game_state(world).city
+    cos, sin = math.cos(angle), math.sin(angle)
+    wall = RANGE
+    for step in range(8, int(RANGE), 8):
+        if city.solid_at(origin[0] + cos * step, origin[1] + sin * step):
+            wall = step
+            break
+    best, best_t = None, wall
+    drivers = {v.driver for _, v in esper.get_component(Vehicle) if v.driver is not None}
+    for entity, (position, body, _health) in sorted(esper.get_components(Position, Body, Health)):
+        if entity == shooter or esper.has_component(entity, Corpse):
+            continue
+        if entity in drivers and esper.has_component(entity, Player):
+            continue  # a driver is hit through the car: the car is the target below
+        px, py = position.x - origin[0], position.y - origin[1]
+        t = px * cos + py * sin
+        if t <= 0 or t >= best_t:
+            continue
+        miss = abs(px * sin - py * cos)
+        if miss <= body.radius:
+            best, best_t = entity, t
+    for car, (vehicle, position) in sorted(esper.get_components(Vehicle, Position)):
+        if vehicle.driver is None or vehicle.driver == shooter or car == shooter:
+            continue
+        px, py = position.x - origin[0], position.y - origin[1]
+        t = px * cos + py * sin
+        if 0 < t < best_t and abs(px * sin - py * cos) <= 18:
+            best, best_t = vehicle.driver, t
+    return best, (origin[0] + cos * best_t, origin[1] + sin * best_t)
+
+
+def _report_crime(world: World, origin: tuple[float, float], hit: int | None) -> None:
+    witnesses = [e for e, (p, pos) in esper.get_components(Pedestrian, Position)
+                 if math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS]
+    police_near = [e for e, (p, pos) in esper.get_components(Police, Position)
+                   if math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS]
+    if hit is not None and esper.has_component(hit, Police):
+        world.emit(CrimeCommitted("shooting police", 2, origin))
+    elif hit is not None and esper.has_component(hit, Pedestrian):
+        world.emit(CrimeCommitted("shooting a civilian", 2, origin))
+    elif witnesses or police_near or (hit is not None and esper.has_component(hit, Goon)):
+        world.emit(CrimeCommitted("shooting in public", 1, origin))
+
+
+def fade_tracers(world: World) -> None:
+    """System: tracers fade, corpses are cleared away after a while."""
+    for entity, tracer in esper.get_component(Tracer):
+        tracer.ttl -= 1
+        if tracer.ttl <= 0:
+            esper.delete_entity(entity)
+    for entity, corpse in esper.get_component(Corpse):
+        corpse.ttl -= 1
+        if corpse.ttl <= 0:
+            world.despawn(entity)
