@@ -133,6 +133,12 @@ class EventLog:
             raise KeyError(f"no record at offset {offset} (retained: {self.oldest}..{self.next_offset - 1})")
         return record
 
+    def truncate(self, offset: int) -> None:
+        """Drop every record from ``offset`` on (time travel rewrites the future)."""
+        keep = max(0, offset - self._first)
+        del self._records[keep:]
+        self._next = self._first + len(self._records)
+
     def since(self, offset: int) -> list[Record]:
         """Retained records from ``offset`` on."""
         start = max(offset, self.oldest) - self._first

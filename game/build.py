@@ -55,7 +55,8 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     ``triggers`` is the folder of trigger files to install (None: none, for
     a replay, which installs the ones its log recorded).
     """
-    run_options = {"npcs": npcs, **(options or {})}
+    # "game" names the entry point that `python -m engine replay` rebuilds this world with.
+    run_options = {"game": "wanted", "npcs": npcs, **(options or {})}
     world = World(seed=seed, options=run_options)
     city = City(seed=seed)
     state = GameState(city=city, population_normal=npcs)

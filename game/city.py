@@ -35,6 +35,10 @@ class City:
         # Collision is checked for every moving thing every tick: a flat lookup table keeps it cheap.
         self._solid = bytes(kind in SOLID for row in self.tiles for kind in row)
 
+    def __deepcopy__(self, memo: dict[int, object]) -> City:
+        # The map never changes during a game: snapshots share it.
+        return self
+
     @property
     def size(self) -> int:
         """Width (= height) of the map in tiles."""

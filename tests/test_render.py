@@ -10,6 +10,7 @@ import pytest
 
 from engine import World
 from engine.pg import PygameApp, display_available
+from engine.scripting.events import BehaviourRan
 from game.city import TILE, City
 from game.components import (
     Appearance,
@@ -139,7 +140,9 @@ def test_police_lights_flash_with_ticks():
 def test_ticker_shows_notable_events_in_words():
     world, ids = scene()
     renderer = Renderer(world)
-    world.subscribe(Shot, lambda e: world.emit(HealthChanged(e.target, 85, 73)))
+    # As the game's trigger does it: Shot -> BehaviourRan(damage) -> HealthChanged.
+    world.subscribe(Shot, lambda e: world.emit(BehaviourRan("getting-shot-hurts", "damage", {})))
+    world.subscribe(BehaviourRan, lambda e: world.emit(HealthChanged(ids["player"], 85, 73)))
     world.emit(MoveInput(1, 0))
     world.emit(Shot(ids["goon"], ids["player"], 12))
     world.emit(WantedLevelChanged(0, 2))
@@ -354,3 +357,33 @@ def test_audio_plays_on_the_dummy_device():
 
 def test_tile_size_matches_the_city():
     assert Sprites().tile("road").get_size() == (TILE, TILE)
+
+
+def test_before_tick_runs_before_every_tick_and_its_inputs_are_roots(app):
+    emitted: list[int] = []
+
+    def pilot() -> None:
+        emitted.append(app.world.tick)
+        app.world.emit(UsePressed())
+
+    app.before_tick = pilot
+    start = app.world.tick
+    app.run(max_frames=10)
+    assert emitted == list(range(start, app.world.tick))
+    assert all(r.cause is None for r in app.world.log.select(UsePressed))
+
+
+def test_refused_trigger_reloads_show_until_a_good_one():
+    from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
+
+    world, _ = scene()
+    renderer = Renderer(world)
+    world.emit(TriggersReloadFailed(("police.toml: trigger 'chase': field 'when': expected an expression",)))
+    world.step()
+    renderer.draw(pygame.Surface(SIZE), 1.0)
+    assert renderer.hud.ticker.reload_errors == ["police.toml: trigger 'chase': field 'when': expected an expression"]
+    assert "Trigger reload failed" in renderer.hud.lines[-1]
+    world.emit(TriggersLoaded({}, 0, 0))
+    world.step()
+    renderer.draw(pygame.Surface(SIZE), 1.0)
+    assert renderer.hud.ticker.reload_errors == []

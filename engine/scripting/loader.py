@@ -28,6 +28,8 @@ from engine.scripting.registry import Param, Registry
 TRIGGER_NAMES = ("event", "target", "source", "tick", "time")
 #: Names every alarm expression may read, besides the registry's state names.
 ALARM_NAMES = ("tick", "time")
+#: Longest accepted cooldown, ``for`` or ``every``, in seconds (about 31 years of game time).
+MAX_SECONDS = 10**9
 
 TRIGGER_FIELDS = {"name": "string", "on": "event type name", "when": "condition", "do": "list of behaviour calls",
                   "once": "bool", "cooldown": "seconds", "priority": "int", "enabled": "bool",
@@ -53,7 +55,9 @@ class Problem:
             parts.append(f"{self.kind} {self.name!r}" if self.name else self.kind)
         if self.field:
             parts.append(self.field)
-        return ": ".join(parts) + ": " + self.message
+        text = ": ".join(parts) + ": " + self.message
+        # A quoted TOML key (or a file name) may hold a newline: escape it so a problem stays one line.
+        return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class TriggerFileError(ValueError):
@@ -180,8 +184,10 @@ class _Builder:
 
     def seconds(self, entry: Mapping[str, Any], key: str) -> float:
         value = entry.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
-            self.problem(key, f"expected a number of seconds >= 0, found {_type_name(value)} {value!r}")
+        # Bounded: inf (valid TOML) or an astronomic number would overflow when turned into ticks.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SECONDS:
+            self.problem(key, f"expected a number of seconds from 0 to {MAX_SECONDS}, "
+                              f"found {_type_name(value)} {value!r}")
             return 0.0
         return float(value)
 

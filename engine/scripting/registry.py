@@ -89,6 +89,10 @@ class Registry:
     def __post_init__(self) -> None:
         self.events(*SCRIPTING_EVENTS)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Registry:
+        # A registry is configuration shared by every world that uses it.
+        return self
+
     def events(self, *types: type) -> None:
         """Register event types so trigger files can name them in ``on``."""
         for event_type in types:

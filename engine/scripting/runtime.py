@@ -70,7 +70,6 @@ class TriggerRuntime:
         self._triggers: dict[str, _TriggerState] = {}
         self._alarms: dict[str, _AlarmState] = {}
         self._changes: dict[str, Record] = {}
-        self._event_now: Any = None
         self.errors: list[str] = []
         world.subscribe(TriggersLoaded, self._on_loaded, priority=1000)
         for state in registry.states.values():
@@ -130,7 +129,10 @@ class TriggerRuntime:
             behaviour_name = name or function.__name__
 
             def behaviour(world: World) -> None:
-                function(world, self._event_now)
+                # The BehaviourRan being handled was caused by the trigger's event.
+                ran = world.bus.current
+                cause = world.log.get(ran.cause) if ran is not None and ran.cause is not None else None
+                function(world, cause.event if cause is not None else None)
             behaviour.__name__ = behaviour_name
             behaviour.__doc__ = function.__doc__
             self.registry.add_behaviour(behaviour, behaviour_name)
@@ -177,31 +179,8 @@ class TriggerRuntime:
         self._alarm_list = [a for a in active.alarms if a.enabled]
 
     # -- triggers --------------------------------------------------------------------
-    def _trigger_handler(self, item: Trigger) -> Callable[[Any], None]:
-        state = self._triggers[item.name]
-        cooldown = math.ceil(item.cooldown * self.world.tick_rate)
-        world, registry, bus = self.world, self.registry, self.world.bus
-
-        def handle(event: Any) -> None:
-            if item.once and state.fired:
-                return
-            if world.tick < state.ready_at:
-                return
-            namespace = Namespace(world, registry, event)
-            if item.when is not None:
-                try:
-                    if not item.when.evaluate(namespace):
-                        return
-                except ExpressionError as error:
-                    bus.record_failure(f"trigger {item.name!r} when", bus.current, error)
-                    return
-            state.fired += 1
-            state.ready_at = world.tick + cooldown
-            self._event_now = event
-            self.run_calls(item.name, item.do, namespace)
-        handle.__qualname__ = f"trigger {item.name!r}"
-        handle.__module__ = ""
-        return handle
+    def _trigger_handler(self, item: Trigger) -> _TriggerHandler:
+        return _TriggerHandler(self, item, self._triggers[item.name])
 
     def run_calls(self, owner: str, calls: Iterable[Call], namespace: Namespace) -> None:
         """Run behaviour calls, each recorded as a :class:`BehaviourRan` that its effects name as cause."""
@@ -241,14 +220,8 @@ class TriggerRuntime:
         return params
 
     # -- alarms --------------------------------------------------------------------------
-    def _change_watcher(self, name: str) -> Callable[[Any], None]:
-        bus = self.world.bus
-
-        def watch(event: Any) -> None:
-            if bus.current is not None:
-                self._changes[name] = bus.current
-        watch.__qualname__ = f"state {name!r} watcher"
-        return watch
+    def _change_watcher(self, name: str) -> _ChangeWatcher:
+        return _ChangeWatcher(self, name)
 
     def update(self, world: World) -> None:
         """Evaluate every alarm (the runtime's system, once per tick)."""
@@ -266,7 +239,7 @@ class TriggerRuntime:
             return
         try:
             value = bool(item.when.evaluate(namespace))
-        except ExpressionError as error:
+        except Exception as error:  # a Python condition may raise anything; the game goes on
             if state.failing != str(error):  # record once, not every tick
                 state.failing = str(error)
                 bus.record_failure(f"alarm {item.name!r} when", None, error)
@@ -297,6 +270,56 @@ class TriggerRuntime:
         candidates = (self._changes.get(n) for n in (names if names is not None else self._changes))
         found = [r for r in candidates if r is not None and r.offset >= since]
         return max(found, key=lambda r: r.offset) if found else None
+
+
+# Handlers are small callable objects rather than closures so that a world,
+# runtime included, can be deep-copied for time travel (closures would keep
+# pointing at the original runtime).
+
+class _TriggerHandler:
+    """Runs one trigger for each event it is subscribed to."""
+
+    def __init__(self, runtime: TriggerRuntime, item: Trigger, state: _TriggerState) -> None:
+        self.runtime = runtime
+        self.item = item
+        self.state = state
+        self.cooldown = math.ceil(item.cooldown * runtime.world.tick_rate)
+        self.__qualname__ = f"trigger {item.name!r}"
+        self.__module__ = ""
+
+    def __call__(self, event: Any) -> None:
+        item, state, runtime = self.item, self.state, self.runtime
+        world = runtime.world
+        if item.once and state.fired:
+            return
+        if world.tick < state.ready_at:
+            return
+        namespace = Namespace(world, runtime.registry, event)
+        if item.when is not None:
+            try:
+                if not item.when.evaluate(namespace):
+                    return
+            except ExpressionError as error:
+                world.bus.record_failure(f"trigger {item.name!r} when", world.bus.current, error)
+                return
+        state.fired += 1
+        state.ready_at = world.tick + self.cooldown
+        runtime.run_calls(item.name, item.do, namespace)
+
+
+class _ChangeWatcher:
+    """Remembers the latest record that changed a state name (for alarm causes)."""
+
+    def __init__(self, runtime: TriggerRuntime, name: str) -> None:
+        self.runtime = runtime
+        self.name = name
+        self.__qualname__ = f"state {name!r} watcher"
+        self.__module__ = ""
+
+    def __call__(self, event: Any) -> None:
+        current = self.runtime.world.bus.current
+        if current is not None:
+            self.runtime._changes[self.name] = current
 
 
 # -- the Python form -----------------------------------------------------------------------

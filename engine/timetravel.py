@@ -1,0 +1,160 @@
+"""Time travel: step a paused world back through past ticks, and forward again.
+
+Events are immutable facts, so any past state can be rebuilt: restore the
+nearest earlier **snapshot** and re-simulate, feeding back the inputs the
+log recorded.  Because the simulation is deterministic, going back *k*
+ticks and forward *k* ticks returns exactly the same state.
+
+A snapshot is a deep copy of the world's state: its esper entities and
+components, its resources, systems, trigger runtime, RNG and tick.  The log
+is not copied: records are immutable, so a restored world keeps the records
+up to the snapshot's offset and drops the rest.
+
+esper keeps each world context in module-level state with no public copy
+function, so :func:`_export_context` and :func:`_import_context` reach into
+``esper._context_map``; the ``esper<4`` pin in pyproject.toml guards that.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import esper
+
+from engine.events import Input
+from engine.record import Record
+from engine.world import World
+
+#: World attributes a snapshot leaves out: the log (shared, truncated on restore)
+#: and the esper context name (the restored world keeps its own).
+_NOT_COPIED = ("log", "context")
+
+
+class _Placeholder:
+    """Stands for the live world (or its log) inside a snapshot."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Placeholder:
+        return self
+
+
+_WORLD = _Placeholder()
+_LOG = _Placeholder()
+
+
+@dataclass
+class Snapshot:
+    """The state of a world after ``tick`` steps, with ``next_offset`` records in its log."""
+
+    tick: int
+    next_offset: int
+    state: dict[str, Any]
+    context: tuple[Any, ...]
+
+
+def _export_context(world: World) -> tuple[Any, ...]:
+    """A copy-ready tuple of the world's esper context (entity counter as an int)."""
+    world.activate()
+    esper.switch_world(world.context)  # flushes the live globals into esper's context map
+    counter, *rest = esper._context_map[world.context]
+    next_id = next(counter)
+    # Reading the counter consumed a number: put an identical counter back.
+    esper._context_map[world.context] = (itertools.count(next_id), *rest)
+    esper.switch_world("default")
+    esper.switch_world(world.context)
+    components, entities, dead, _cache1, _cache2, processors, processors_dict, _dirty, times, registry = rest
+    return (next_id, components, entities, dead, processors, processors_dict, times, registry)
+
+
+def _import_context(world: World, exported: tuple[Any, ...]) -> None:
+    next_id, components, entities, dead, processors, processors_dict, times, registry = exported
+    if esper.current_world == world.context:
+        esper.switch_world("default")  # save the live state away before replacing it
+    esper._context_map[world.context] = (itertools.count(next_id), components, entities, dead, {}, {},
+                                         processors, processors_dict, True, times, registry)
+    esper.switch_world(world.context)
+
+
+def take(world: World) -> Snapshot:
+    """Deep-copy the world's state (not its log)."""
+    memo: dict[int, Any] = {id(world): _WORLD, id(world.log): _LOG}
+    state = copy.deepcopy({k: v for k, v in vars(world).items() if k not in _NOT_COPIED}, memo)
+    context = copy.deepcopy(_export_context(world), memo)
+    return Snapshot(world.tick, world.log.next_offset, state, context)
+
+
+def restore(world: World, snapshot: Snapshot) -> None:
+    """Put ``world`` back into the snapshot's state; drops later log records."""
+    memo: dict[int, Any] = {id(_WORLD): world, id(_LOG): world.log}
+    state = copy.deepcopy(snapshot.state, memo)
+    context = copy.deepcopy(snapshot.context, memo)
+    vars(world).update(state)
+    _import_context(world, context)
+    world.log.truncate(snapshot.next_offset)
+
+
+class TimeMachine:
+    """Snapshots a world as it runs, and moves it back and forth in time.
+
+    Call :meth:`step` instead of ``world.step()`` while playing; it takes a
+    snapshot every ``every`` ticks (keeping the last ``keep``).  While paused,
+    :meth:`back` and :meth:`forward` travel; inputs recorded after the
+    present are kept as the *future* and fed back on the way forward.
+    Stepping live (:meth:`step`) from a past tick starts a new timeline.
+    """
+
+    def __init__(self, world: World, every: int = 300, keep: int = 48) -> None:
+        self.world = world
+        self.every = every
+        self.keep = keep
+        self.snapshots: list[Snapshot] = [take(world)]
+        #: Recorded inputs after the present tick, while travelling.
+        self.future: list[Record] = []
+
+    def step(self) -> None:
+        """One live tick (a new timeline if we had travelled back)."""
+        self.future = []
+        self._tick()
+
+    def _tick(self) -> None:
+        world = self.world
+        world.step()
+        if world.tick % self.every == 0 and world.tick > self.snapshots[-1].tick:
+            self.snapshots.append(take(world))
+            if len(self.snapshots) > self.keep:
+                del self.snapshots[0]
+
+    @property
+    def earliest(self) -> int:
+        """The earliest tick we can travel back to."""
+        return self.snapshots[0].tick
+
+    def back(self, ticks: int = 1) -> int:
+        """Go back ``ticks`` ticks (not before :attr:`earliest`); returns the tick reached."""
+        world = self.world
+        target = max(self.earliest, world.tick - ticks)
+        snapshot = max((s for s in self.snapshots if s.tick <= target), key=lambda s: s.tick)
+        # Every input since the snapshot, recorded now or in a future we already left.
+        inputs = [r for r in world.log.since(snapshot.next_offset) if isinstance(r.event, Input)] + self.future
+        self.snapshots = [s for s in self.snapshots if s.tick <= target]
+        restore(world, snapshot)
+        self.future = inputs
+        while world.tick < target:
+            self._feed_and_step()
+        return world.tick
+
+    def forward(self, ticks: int = 1) -> int:
+        """Go forward ``ticks`` ticks, replaying recorded inputs; returns the tick reached."""
+        for _ in range(ticks):
+            self._feed_and_step()
+        return self.world.tick
+
+    def _feed_and_step(self) -> None:
+        world = self.world
+        due = [r for r in self.future if r.tick == world.tick]
+        self.future = [r for r in self.future if r.tick != world.tick]
+        for record in due:
+            world.emit(record.event)
+        self._tick()

@@ -1,0 +1,93 @@
+"""The mission's causal chains, read from the log of a headless autopilot run."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Record
+from game_runs import autopilot_run
+
+SEEDS = [0, 1, 2]
+
+
+def chain_types(game, record: Record) -> list[str]:  # noqa: ANN001
+    return [r.type for r in game.world.why(record.offset)]
+
+
+def records(game, kind: str, **data) -> list[Record]:  # noqa: ANN001
+    return [r for r in game.world.log if r.type == kind and all(r.data.get(k) == v for k, v in data.items())]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_autopilot_plays_the_whole_scenario(seed: int) -> None:
+    game, report = autopilot_run(seed)
+    for kind in ("Shot", "EnteredVehicle", "WantedLevelChanged", "AlarmEntered", "AlarmExited", "NPCSpawned",
+                 "NPCDespawned", "SoundStarted", "SoundStopped"):
+        assert report.counts[kind] > 0, kind
+    assert report.counts["HandlerFailed"] == 0
+    assert report.counts["CascadeCut"] == 0
+    assert report.wanted == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_being_shot_lowers_health(seed: int) -> None:
+    game, _ = autopilot_run(seed)
+    player = game.player
+    hurt = [r for r in records(game, "HealthChanged", entity=player) if r.data["after"] < r.data["before"]]
+    assert hurt
+    chain = game.world.why(hurt[0].offset)
+    assert [r.type for r in chain] == ["Shot", "BehaviourRan", "HealthChanged"]
+    assert chain[1].data["trigger"] == "getting-shot-hurts" and chain[1].data["behaviour"] == "damage"
+    assert chain[0].data["target"] == player
+    assert hurt[0].data["before"] - hurt[0].data["after"] == chain[0].data["damage"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_entering_a_vehicle_restores_health(seed: int) -> None:
+    game, _ = autopilot_run(seed)
+    player = game.player
+    healed = [r for r in records(game, "HealthChanged", entity=player) if r.data["after"] > r.data["before"]
+              and "EnteredVehicle" in chain_types(game, r)]
+    assert healed
+    chain = game.world.why(healed[0].offset)
+    assert [r.type for r in chain][-3:] == ["EnteredVehicle", "BehaviourRan", "HealthChanged"]
+    assert chain[-2].data["trigger"] == "vehicle-heals"
+    assert healed[0].data["after"] <= 100
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_wanted_starts_the_siren_and_empties_the_streets(seed: int) -> None:
+    game, _ = autopilot_run(seed)
+    siren = records(game, "SoundStarted", sound="siren")[0]
+    chain = chain_types(game, siren)
+    assert chain[0] == "CrimeCommitted"
+    assert "WantedLevelChanged" in chain and "AlarmEntered" in chain
+    assert siren.data["loop"] is True
+    radio = records(game, "SoundStarted", sound="radio_chatter")
+    assert radio and "WantedLevelChanged" in chain_types(game, radio[0])
+    alarm = records(game, "AlarmEntered", alarm="police-chase")[0]
+    despawned = [r for r in records(game, "NPCDespawned") if r.tick == alarm.tick]
+    assert despawned, "the chase must empty the streets"
+    for record in despawned:
+        assert "WantedLevelChanged" in chain_types(game, record)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_losing_the_police_ends_the_chase_and_brings_people_back(seed: int) -> None:
+    game, _ = autopilot_run(seed)
+    exit_ = records(game, "AlarmExited", alarm="police-chase")[0]
+    assert chain_types(game, exit_)[:3] == ["EscapedRadar", "BehaviourRan", "WantedLevelChanged"]
+    lost = records(game, "SoundStarted", sound="radio_we_lost_him")
+    assert lost and "EscapedRadar" in chain_types(game, lost[0])
+    stopped = records(game, "SoundStopped", sound="siren")
+    assert stopped and "AlarmExited" in chain_types(game, stopped[0])
+    back = [r for r in records(game, "NPCSpawned") if r.tick == exit_.tick]
+    assert len(back) >= 10
+    assert all("EscapedRadar" in chain_types(game, r) for r in back)
+
+
+def test_the_scenario_fits_in_120_seconds_for_many_seeds() -> None:
+    for seed in range(3, 8):
+        game, report = autopilot_run(seed, seconds=120.0)
+        assert report.counts["AlarmExited"] >= 1, seed
+        assert report.counts["NPCSpawned"] > game.state.population_normal, seed

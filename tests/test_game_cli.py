@@ -1,0 +1,45 @@
+"""``python -m game``: headless runs, determinism, bad options."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_same_seed_gives_a_byte_identical_log(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    a, b, c = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    assert main(["--headless", "--seconds", "20", "--seed", "4", "--events-out", str(a)]) == 0
+    assert main(["--headless", "--seconds", "20", "--seed", "4", "--events-out", str(b)]) == 0
+    assert main(["--headless", "--seconds", "20", "--seed", "5", "--events-out", str(c)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+    out = capsys.readouterr().out
+    assert "final health" in out and "wanted level" in out
+
+
+def test_bad_options_give_one_line_and_exit_2() -> None:
+    for args in (["--seconds", "soon"], ["--npcs", "-3"], ["--seed", "x"], ["--bogus"],
+                 ["--events-out", "log.txt"], ["--screenshot", "/no/such/dir/x.png"]):
+        run = subprocess.run([sys.executable, "-m", "game", "--headless", *args], capture_output=True, text=True,
+                             cwd=ROOT, env={**os.environ, "SDL_VIDEODRIVER": "dummy"}, timeout=60)
+        assert run.returncode == 2, args
+        assert "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_without_a_display_it_says_so_and_runs_headless(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["SDL_VIDEODRIVER"] = "dummy"
+    env["SDL_AUDIODRIVER"] = "dummy"
+    run = subprocess.run([sys.executable, "-m", "game", "--seconds", "5"], capture_output=True, text=True,
+                         cwd=ROOT, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    first = run.stdout.splitlines()[0]
+    assert "no display" in first and "headless" in first
+    assert "final health" in run.stdout
