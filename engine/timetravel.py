@@ -8,7 +8,10 @@ ticks and forward *k* ticks returns exactly the same state.
 A snapshot is a deep copy of the world's state: its esper entities and
 components, its resources, systems, trigger runtime, RNG and tick.  The log
 is not copied: records are immutable, so a restored world keeps the records
-up to the snapshot's offset and drops the rest.
+up to the snapshot's offset and drops the rest.  A resource that talks to
+the outside world can define ``__deepcopy__`` (to share its device) and
+``after_restore()`` (to resync with the restored state), as the game's
+audio does.
 
 esper keeps each world context in module-level state with no public copy
 function, so :func:`_export_context` and :func:`_import_context` reach into
@@ -93,6 +96,11 @@ def restore(world: World, snapshot: Snapshot) -> None:
     vars(world).update(state)
     _import_context(world, context)
     world.log.truncate(snapshot.next_offset)
+    for resource in world.resources.values():
+        # A resource tied to the outside world (audio) resyncs with its restored state.
+        hook = getattr(resource, "after_restore", None)
+        if callable(hook):
+            hook()
 
 
 class TimeMachine:

@@ -109,17 +109,38 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 
 
 def run_window_cli(args: argparse.Namespace) -> int:
-    """Play in a window (the autopilot plays if asked)."""
+    """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers."""
     from engine import codec
     from engine.scripting import HotReloader
+    from game.autopilot import Autopilot
     from game.build import ROOT, TRIGGERS, build_game
+    from game.events import FrameTimeMeasured
     from game.pg.audio import PygameAudio
     from game.pg.play import run_window
 
-    game = build_game(seed=args.seed, npcs=args.npcs, audio=PygameAudio())
+    audio = PygameAudio()
+    game = build_game(seed=args.seed, npcs=args.npcs, audio=audio)
+    world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
-    run_window(game, args, reloader)
+    pilot = Autopilot(game) if args.autopilot else None
+
+    def autopilot_inputs() -> None:
+        for event in pilot.inputs():  # type: ignore[union-attr]
+            world.emit(event)
+
+    def between_frames() -> None:
+        if reloader is not None and reloader.poll():
+            world.resources["reload_errors"] = list(reloader.errors)
+
+    try:
+        run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
+                   between_frames=between_frames,
+                   report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
+                   translate=(lambda event: []) if pilot else None,
+                   before_tick=autopilot_inputs if pilot else None)
+    finally:
+        audio.close()
     if args.events_out:
-        count = codec.save(game.world.log, args.events_out)
+        count = codec.save(world.log, args.events_out)
         print(f"wrote {count} records to {args.events_out}")
     return 0

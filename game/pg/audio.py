@@ -1,0 +1,121 @@
+"""Real sound through ``pygame.mixer``, on top of the silent recorder.
+
+:class:`PygameAudio` records exactly the same events as
+:class:`~game.audio.SilentAudio` (the base class does that); it only adds
+playback.  Without a sound device it says so once and stays silent: sound is
+never a reason for the game to stop.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pygame
+
+from game.audio import SilentAudio
+
+SOUNDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "sounds"
+CHANNELS = 16
+#: Channels kept for looping sounds (siren, engine...), so one-shots never cut them off.
+LOOP_CHANNELS = 4
+
+
+class PygameAudio(SilentAudio):
+    """Plays ``assets/sounds/<name>.wav``: loops on a channel of their own,
+    one-shots on any free channel (stealing the oldest when all are busy)."""
+
+    def __init__(self, directory: Path = SOUNDS_DIR, frequency: int = 22050, volume: float = 0.7) -> None:
+        super().__init__()
+        self.directory = Path(directory)
+        self.volume = volume
+        #: False when there is no sound device: everything is then recorded but silent.
+        self.enabled = False
+        self._sounds: dict[str, pygame.mixer.Sound | None] = {}
+        #: Looping sound -> the reserved channel index it plays on.
+        self._loops: dict[str, int] = {}
+        self._opened = False
+        try:
+            if not pygame.mixer.get_init():
+                # The files are mono; a stereo mixer plays them in both ears.
+                pygame.mixer.init(frequency, -16, 2, 512)
+                self._opened = True
+            pygame.mixer.set_num_channels(CHANNELS)
+            pygame.mixer.set_reserved(LOOP_CHANNELS)
+            self.enabled = True
+        except (pygame.error, OSError) as error:
+            print(f"audio: no sound device ({error}), playing silently")
+
+    def __deepcopy__(self, memo: dict[int, object]) -> PygameAudio:
+        # Time travel copies the simulation's side (which loops *should* play);
+        # the device, the loaded sounds and the channels in use stay shared.
+        clone = copy.copy(self)
+        clone.looping = set(self.looping)
+        return clone
+
+    def after_restore(self) -> None:
+        """After time travel: make the playing loops match the restored state."""
+        for sound in [s for s in self._loops if s not in self.looping]:
+            self._stop(sound)
+        for sound in sorted(self.looping - set(self._loops)):
+            self._start(sound, True)
+
+    def _sound(self, name: str) -> pygame.mixer.Sound | None:
+        if name not in self._sounds:
+            try:
+                sound = pygame.mixer.Sound(str(self.directory / f"{name}.wav"))
+                sound.set_volume(self.volume)
+            except (pygame.error, OSError, FileNotFoundError) as error:
+                print(f"audio: cannot load {name}.wav ({error}), skipping it")
+                sound = None
+            self._sounds[name] = sound
+        return self._sounds[name]
+
+    def _start(self, sound: str, loop: bool) -> None:
+        if not self.enabled:
+            return
+        try:
+            clip = self._sound(sound)
+            if clip is None:
+                return
+            if loop:
+                index = self._loops.get(sound)
+                if index is None:
+                    index = self._free_loop_channel()
+                if index is None:
+                    return
+                self._loops[sound] = index
+                pygame.mixer.Channel(index).play(clip, loops=-1)
+            else:
+                channel = pygame.mixer.find_channel(True)
+                if channel is not None:
+                    channel.play(clip)
+        except (pygame.error, OSError, ValueError):
+            pass  # a sound that fails to play must not stop the game
+
+    def _free_loop_channel(self) -> int | None:
+        taken = set(self._loops.values())
+        return next((index for index in range(LOOP_CHANNELS) if index not in taken), None)
+
+    def _stop(self, sound: str) -> None:
+        index = self._loops.pop(sound, None)
+        if index is None or not self.enabled:
+            return
+        try:
+            pygame.mixer.Channel(index).stop()
+        except pygame.error:
+            pass
+
+    def close(self) -> None:
+        """Stop everything and release the device if this object opened it."""
+        if not self.enabled:
+            return
+        try:
+            pygame.mixer.stop()
+            if self._opened:
+                pygame.mixer.quit()
+        except pygame.error:
+            pass
+        self.enabled = False
+        self._loops.clear()
+        self._sounds.clear()

@@ -1,0 +1,68 @@
+"""Putting the pygame pieces together: a window, or one headless frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+from engine import Event, World
+from engine.pg import PygameApp
+from game.pg.input import InputMapper
+from game.pg.render import Renderer
+
+LOGICAL_SIZE = (1280, 720)
+TITLE = "Wanted"
+
+
+def run_window(world: World, seconds: float | None = None, screenshot: str | None = None,
+               between_frames: Callable[[], None] | None = None,
+               report_frame_time: Callable[[float], None] | None = None,
+               translate: Callable[[pygame.event.Event], list[Event]] | None = None,
+               before_tick: Callable[[], None] | None = None,
+               overlay: Callable[[pygame.Surface], None] | None = None,
+               handle_key: Callable[[int], bool] | None = None) -> PygameApp:
+    """Play ``world`` in a window until the player quits (or for ``seconds`` of real time).
+
+    ``translate`` replaces the keyboard and mouse (``lambda event: []`` when
+    the autopilot drives); ``before_tick`` runs before every tick (the
+    autopilot emitting its inputs); ``between_frames`` once a frame (hot
+    reload); ``report_frame_time`` gets the average frame time in ms every
+    0.5 s; ``screenshot`` saves the last frame there on the way out.
+    Returns the app, closed, for its counters (``loop.steps``, ``fps``...).
+    """
+    renderer = Renderer(world)
+    app: PygameApp | None = None
+
+    def to_logical(pos: tuple[float, float]) -> tuple[float, float]:
+        return app.to_logical(pos) if app is not None else pos
+
+    def render(surface: pygame.Surface, alpha: float) -> None:
+        renderer.draw(surface, alpha, paused=app.paused if app else False, fps=app.fps if app else 0.0)
+
+    mapper = InputMapper(to_logical, renderer.focus_on_screen, LOGICAL_SIZE)
+    app = PygameApp(world, render, translate or mapper.translate, logical_size=LOGICAL_SIZE,
+                    between_frames=between_frames, before_tick=before_tick, report_frame_time=report_frame_time,
+                    title=TITLE, overlay=overlay, handle_key=handle_key)
+    try:
+        app.run(seconds=seconds)
+        if screenshot:
+            app.screenshot(screenshot)
+    finally:
+        app.close()
+    return app
+
+
+def render_frame(world: World, path: str | None = None, paused: bool = False,
+                 size: tuple[int, int] = LOGICAL_SIZE) -> pygame.Surface:
+    """Draw the world's current state (with HUD) into a new surface, saved to ``path`` if given.
+
+    Needs no window: sprites work unconverted and fonts need no display, so
+    this runs under ``SDL_VIDEODRIVER=dummy`` or with no display at all.
+    """
+    surface = pygame.Surface(size)
+    # The ticker's history window shows what led up to this frame.
+    Renderer(world).draw(surface, 1.0, paused=paused)
+    if path:
+        pygame.image.save(surface, path)
+    return surface

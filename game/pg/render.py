@@ -1,0 +1,190 @@
+"""Draws the world: city tiles, bodies, cars, people, tracers, then the HUD.
+
+Rendering only reads the world.  Positions are interpolated between the
+previous tick and this one with ``alpha`` (from the fixed-step loop), so
+motion looks smooth at any frame rate while the simulation stays at 60 Hz.
+"""
+
+from __future__ import annotations
+
+import math
+
+import esper
+import pygame
+
+from engine import World
+from game.city import TILE
+from game.components import Appearance, Corpse, Heading, Player, Position, PreviousPosition, Tracer, Vehicle
+from game.pg.camera import Camera
+from game.pg.hud import Hud
+from game.pg.sprites import Sprites
+from game.state import GameState
+
+BACKGROUND = (30, 60, 30)
+#: Drawing layers, bottom to top.
+CORPSES, CARS, PEOPLE, PLAYER = range(4)
+#: Police lights swap every this many ticks.
+LIGHTS_TICKS = 8
+#: Ticks a tracer shows its muzzle flash.
+FLASH_TICKS = 2
+TRACER = (255, 235, 90)
+HOSTILE_TRACER = (255, 90, 40)
+#: Drop shadow offset (the sun is up and to the left).
+SHADOW_OFFSET = (3, 4)
+
+
+def interpolated(entity: int, alpha: float) -> tuple[float, float] | None:
+    """An entity's position between the previous tick and this one (esper context must be current)."""
+    position = esper.try_component(entity, Position)
+    if position is None:
+        return None
+    previous = esper.try_component(entity, PreviousPosition)
+    if previous is None:
+        return position.x, position.y
+    return previous.x + (position.x - previous.x) * alpha, previous.y + (position.y - previous.y) * alpha
+
+
+class Renderer:
+    """Draws one world's frames.  ``hud=False`` draws the world alone."""
+
+    def __init__(self, world: World, sprites: Sprites | None = None, hud: Hud | bool = True) -> None:
+        self.world = world
+        self.sprites = sprites or Sprites()
+        self.camera = Camera()
+        self.hud: Hud | None = Hud(world, self.sprites) if hud is True else (hud or None)
+        self._focus_screen = (self.camera.width / 2, self.camera.height / 2)
+        # First ttl seen for each tracer, to know how far it has faded.
+        self._tracer_ttl: dict[int, int] = {}
+        self._pool: pygame.Surface | None = None
+
+    def focus_on_screen(self) -> tuple[float, float]:
+        """Where the player (or their car) was drawn last frame: the origin for mouse aiming."""
+        return self._focus_screen
+
+    def draw(self, surface: pygame.Surface, alpha: float, paused: bool = False, fps: float = 0.0) -> None:
+        """Draw a frame of the world onto ``surface``, interpolated by ``alpha``."""
+        world = self.world
+        world.activate()
+        state: GameState = world.resources["game"]
+        camera = self.camera
+        camera.width, camera.height = surface.get_size()
+        focus = self._focus(state, alpha)
+        camera.follow(focus[0], focus[1], state.city.size_px, state.city.size_px)
+        self._focus_screen = camera.to_screen(*focus)
+        self._tiles(surface, state)
+        self._entities(surface, state, alpha)
+        self._tracers(surface)
+        if self.hud is not None:
+            self.hud.draw(surface, paused, fps)
+
+    def _focus(self, state: GameState, alpha: float) -> tuple[float, float]:
+        player = esper.try_component(state.player, Player) if esper.entity_exists(state.player) else None
+        followed = player.vehicle if player is not None and player.vehicle is not None else state.player
+        if not esper.entity_exists(followed):
+            followed = state.player
+        where = interpolated(followed, alpha) if esper.entity_exists(followed) else None
+        if where is None:
+            half = state.city.size_px / 2
+            return half, half
+        return where
+
+    def _tiles(self, surface: pygame.Surface, state: GameState) -> None:
+        camera, tiles, size = self.camera, state.city.tiles, state.city.size
+        if state.city.size_px < max(camera.width, camera.height):
+            surface.fill(BACKGROUND)
+        first_x, first_y = max(0, camera.x // TILE), max(0, camera.y // TILE)
+        last_x = min(size - 1, (camera.x + camera.width) // TILE)
+        last_y = min(size - 1, (camera.y + camera.height) // TILE)
+        tile = self.sprites.tile
+        blits = []
+        for ty in range(first_y, last_y + 1):
+            row = tiles[ty]
+            y = ty * TILE - camera.y
+            for tx in range(first_x, last_x + 1):
+                blits.append((tile(row[tx]), (tx * TILE - camera.x, y)))
+        surface.blits(blits, doreturn=False)
+
+    def _entities(self, surface: pygame.Surface, state: GameState, alpha: float) -> None:
+        camera, sprites, tick = self.camera, self.sprites, self.world.tick
+        player = esper.try_component(state.player, Player) if esper.entity_exists(state.player) else None
+        player_inside = player is not None and player.vehicle is not None
+        drawn = []
+        for entity, (_position, appearance) in esper.get_components(Position, Appearance):
+            if entity == state.player and player_inside:
+                continue  # they are in the car; the car is drawn
+            where = interpolated(entity, alpha)
+            if where is None or not camera.sees(*where):
+                continue
+            heading = esper.try_component(entity, Heading)
+            angle = heading.angle if heading is not None else 0.0
+            name = appearance.sprite
+            vehicle = esper.try_component(entity, Vehicle)
+            if esper.has_component(entity, Corpse):
+                layer = CORPSES
+            elif vehicle is not None:
+                layer = CARS
+                if vehicle.police:
+                    # Offset by entity so two cars don't flash in lockstep; still deterministic.
+                    lights = (tick // LIGHTS_TICKS + entity) % 2 == 0
+                    name = "police_car_lights" if lights else "police_car"
+            else:
+                layer = PLAYER if entity == state.player else PEOPLE
+            drawn.append((layer, entity, name, where, angle))
+        drawn.sort(key=lambda item: (item[0], item[1]))
+        for layer, _entity, name, (x, y), angle in drawn:
+            sx, sy = camera.to_screen(x, y)
+            if layer == CORPSES:
+                self._corpse(surface, name, sx, sy, angle)
+                continue
+            shadow = sprites.shadow(name, angle)
+            surface.blit(shadow, shadow.get_rect(center=(sx + SHADOW_OFFSET[0], sy + SHADOW_OFFSET[1])))
+            image = sprites.rotated(name, angle)
+            surface.blit(image, image.get_rect(center=(sx, sy)))
+
+    def _corpse(self, surface: pygame.Surface, name: str, sx: float, sy: float, angle: float) -> None:
+        pool = self._blood_pool()
+        surface.blit(pool, pool.get_rect(center=(sx + 3, sy + 2)))
+        # Lying down: a quarter turn from where they faced, and darker.
+        image = pygame.transform.rotate(self.sprites.dimmed(name), -math.degrees(angle + math.pi / 2))
+        surface.blit(image, image.get_rect(center=(sx, sy)))
+
+    def _blood_pool(self) -> pygame.Surface:
+        if self._pool is None:
+            pool = pygame.Surface((30, 22), pygame.SRCALPHA)
+            pygame.draw.ellipse(pool, (110, 0, 0, 190), pool.get_rect())
+            pygame.draw.ellipse(pool, (150, 10, 10, 200), pool.get_rect().inflate(-10, -8))
+            self._pool = pool
+        return self._pool
+
+    def _tracers(self, surface: pygame.Surface) -> None:
+        camera, seen = self.camera, {}
+        for entity, tracer in esper.get_component(Tracer):
+            first = self._tracer_ttl.get(entity, tracer.ttl)
+            seen[entity] = first = max(first, tracer.ttl, 1)
+            fade = max(0.0, min(1.0, tracer.ttl / first))
+            start = camera.to_screen(*tracer.start)
+            end = camera.to_screen(*tracer.end)
+            colour = HOSTILE_TRACER if tracer.hostile else TRACER
+            self._line(surface, start, end, colour, fade)
+            if first - tracer.ttl < FLASH_TICKS:
+                direction = math.atan2(end[1] - start[1], end[0] - start[0])
+                flash = self.sprites.rotated("muzzle_flash", direction)
+                surface.blit(flash, flash.get_rect(center=(start[0] + 5 * math.cos(direction),
+                                                           start[1] + 5 * math.sin(direction))))
+        self._tracer_ttl = seen
+
+    @staticmethod
+    def _line(surface: pygame.Surface, start: tuple[float, float], end: tuple[float, float],
+              colour: tuple[int, int, int], fade: float) -> None:
+        bounds = surface.get_rect()
+        box = pygame.Rect(min(start[0], end[0]) - 3, min(start[1], end[1]) - 3,
+                          abs(end[0] - start[0]) + 7, abs(end[1] - start[1]) + 7).clip(bounds)
+        if not box.width or not box.height:
+            return
+        # Lines with alpha need their own surface: pygame.draw does not blend.
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        a = (start[0] - box.x, start[1] - box.y)
+        b = (end[0] - box.x, end[1] - box.y)
+        pygame.draw.line(layer, (*colour, round(90 * fade)), a, b, 5)
+        pygame.draw.line(layer, (*colour, round(255 * fade)), a, b, 2)
+        surface.blit(layer, box)
