@@ -45,3 +45,39 @@ def test_health_and_wanted_stay_in_bounds(actions: list[tuple[str, int]]) -> Non
     assert all(0 <= r.data["after"] <= 100 for r in changes)
     levels = [r for r in world.log if r.type == "WantedLevelChanged"]
     assert all(0 <= r.data["after"] <= 5 and r.data["before"] != r.data["after"] for r in levels)
+
+
+def test_at_zero_health_the_player_is_wasted_and_wakes_at_the_hospital() -> None:
+    game = build_game(seed=2, npcs=5)
+    world, player = game.world, game.player
+    world.activate()
+    raise_wanted(world, 2)
+    world.run(2)
+    from game.events import Shot
+
+    world.emit(Shot(shooter=0, target=player, damage=500))
+    world.run(1)
+    world.activate()
+    from game.components import Position
+
+    position = esper.component_for_entity(player, Position)
+    assert (position.x, position.y) == game.state.city.hospital_door
+    assert esper.component_for_entity(player, Health).current == 100
+    assert game.state.wanted == 0
+    wasted = [r for r in world.log if r.type == "PlayerWasted"]
+    assert len(wasted) == 1
+    assert [r.type for r in world.why(wasted[0].offset)][:3] == ["Shot", "BehaviourRan", "HealthChanged"]
+
+
+def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:
+    from game.events import FrameTimeMeasured
+
+    game = build_game(seed=1, npcs=30)
+    world = game.world
+    for ms in [40.0] * 6 + [10.0] * 6:
+        world.emit(FrameTimeMeasured(ms))
+        world.run(30)
+    changes = [(r.data["before"], r.data["after"]) for r in world.log if r.type == "PopulationChanged"]
+    assert (30, 15) in changes and (15, 30) in changes
+    thinned = next(r for r in world.log if r.type == "PopulationChanged" and r.data["after"] == 15)
+    assert [r.type for r in world.why(thinned.offset)][:3] == ["FrameTimeMeasured", "AlarmEntered", "BehaviourRan"]
