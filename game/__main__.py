@@ -6,7 +6,7 @@ import sys
 # pygame prints a greeting on import; the game's own output should come first.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from game.cli import main  # noqa: E402
+from game.cli import main
 
 try:
     sys.exit(main())

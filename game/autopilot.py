@@ -21,6 +21,7 @@ from game.build import Game
 from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle
 from game.events import FireInput, MoveInput, UsePressed
 from game.roads import axis_direction, nearest_node, step_away
+from game.state import GameState
 
 #: Give up waiting in a phase after this many seconds of game time.
 PHASE_LIMIT = 25.0
@@ -101,7 +102,7 @@ class Autopilot:
         getattr(self, "_" + self.phase.replace(" ", "_"))(here, health, player, state, out)
         return out
 
-    def _approach_goons(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _approach_goons(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         goon = self._nearest(Goon, here)
         if goon is None or health.current <= 75 or self._elapsed() > PHASE_LIMIT:
             self._go("to car")
@@ -112,7 +113,7 @@ class Autopilot:
         else:
             self._set_move((0, 0), out)
 
-    def _to_car(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _to_car(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         if player.vehicle is not None:
             self.car = player.vehicle
             self._set_move((0, 0), out)
@@ -129,12 +130,12 @@ class Autopilot:
         else:
             self._steer(here, (position.x, position.y), out)
 
-    def _heal(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _heal(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         if self._elapsed() > 1.0:
             self._use(out)  # get out to commit the crime
             self._go("crime")
 
-    def _crime(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _crime(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         if player.vehicle is not None:
             if self._elapsed() > 0.5:
                 self._use(out)
@@ -161,7 +162,7 @@ class Autopilot:
             self._set_move((0, 0), out)
             self._set_fire(True, math.atan2(position.y - here.y, position.x - here.x), out)
 
-    def _back_to_car(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _back_to_car(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         if player.vehicle is not None:
             self._set_move((0, 0), out)
             self._go("wait for police")
@@ -180,13 +181,13 @@ class Autopilot:
         else:
             self._steer(here, (target.x, target.y), out)
 
-    def _wait_for_police(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _wait_for_police(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         police = self._nearest(Police, here)
         close = police is not None and math.dist((police[1].x, police[1].y), (here.x, here.y)) < 300
         if close or self._elapsed() > 12.0 or state.wanted == 0:
             self._go("flee")
 
-    def _flee(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _flee(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         if state.wanted == 0:
             self._set_move((0, 0), out)
             self._go("stop")
@@ -202,12 +203,12 @@ class Autopilot:
             self.waypoint = step_away(city, here.x, here.y, threat, self.previous_node)
         self._steer(here, self.waypoint, out)
 
-    def _stop(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _stop(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         self._set_move((0, 0), out)
         if self._elapsed() > 1.0 and player.vehicle is not None:
             self._use(out)
             self._go("cruise")
 
-    def _cruise(self, here, health, player, state, out) -> None:  # noqa: ANN001
+    def _cruise(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
         self._set_move((0, 0), out)
         self._set_fire(False, None, out)

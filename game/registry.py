@@ -34,7 +34,8 @@ registry.events(*GAME_EVENTS)
 registry.state("player", player_view, changed_by=[HealthChanged], doc="id, health, max_health, x, y, in_vehicle")
 registry.state("wanted", wanted_view, changed_by=[WantedLevelChanged], doc="level (0-5), seconds_unseen")
 registry.state("frame", frame_view, changed_by=[FrameTimeMeasured], doc="ms (measured frame time), budget_ms")
-registry.state("population", population_view, changed_by=[NPCSpawned, NPCDespawned], doc="current, target, normal, thinning")
+registry.state("population", population_view, changed_by=[NPCSpawned, NPCDespawned],
+               doc="current, target, normal, thinning")
 
 
 def _set_health(world: World, target: int, value: int) -> None:
