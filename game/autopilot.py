@@ -102,7 +102,8 @@ class Autopilot:
         getattr(self, "_" + self.phase.replace(" ", "_"))(here, health, player, state, out)
         return out
 
-    def _approach_goons(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _approach_goons(self, here: Position, health: Health, player: Player, state: GameState,
+                        out: list[Event]) -> None:
         goon = self._nearest(Goon, here)
         if goon is None or health.current <= 75 or self._elapsed() > PHASE_LIMIT:
             self._go("to car")
@@ -113,7 +114,8 @@ class Autopilot:
         else:
             self._set_move((0, 0), out)
 
-    def _to_car(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _to_car(self, here: Position, health: Health, player: Player, state: GameState,
+                out: list[Event]) -> None:
         if player.vehicle is not None:
             self.car = player.vehicle
             self._set_move((0, 0), out)
@@ -130,12 +132,14 @@ class Autopilot:
         else:
             self._steer(here, (position.x, position.y), out)
 
-    def _heal(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _heal(self, here: Position, health: Health, player: Player, state: GameState,
+              out: list[Event]) -> None:
         if self._elapsed() > 1.0:
             self._use(out)  # get out to commit the crime
             self._go("crime")
 
-    def _crime(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _crime(self, here: Position, health: Health, player: Player, state: GameState,
+               out: list[Event]) -> None:
         if player.vehicle is not None:
             if self._elapsed() > 0.5:
                 self._use(out)
@@ -162,7 +166,8 @@ class Autopilot:
             self._set_move((0, 0), out)
             self._set_fire(True, math.atan2(position.y - here.y, position.x - here.x), out)
 
-    def _back_to_car(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _back_to_car(self, here: Position, health: Health, player: Player, state: GameState,
+                     out: list[Event]) -> None:
         if player.vehicle is not None:
             self._set_move((0, 0), out)
             self._go("wait for police")
@@ -181,13 +186,15 @@ class Autopilot:
         else:
             self._steer(here, (target.x, target.y), out)
 
-    def _wait_for_police(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _wait_for_police(self, here: Position, health: Health, player: Player, state: GameState,
+                         out: list[Event]) -> None:
         police = self._nearest(Police, here)
         close = police is not None and math.dist((police[1].x, police[1].y), (here.x, here.y)) < 300
         if close or self._elapsed() > 12.0 or state.wanted == 0:
             self._go("flee")
 
-    def _flee(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _flee(self, here: Position, health: Health, player: Player, state: GameState,
+              out: list[Event]) -> None:
         if state.wanted == 0:
             self._set_move((0, 0), out)
             self._go("stop")
@@ -203,12 +210,14 @@ class Autopilot:
             self.waypoint = step_away(city, here.x, here.y, threat, self.previous_node)
         self._steer(here, self.waypoint, out)
 
-    def _stop(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _stop(self, here: Position, health: Health, player: Player, state: GameState,
+              out: list[Event]) -> None:
         self._set_move((0, 0), out)
         if self._elapsed() > 1.0 and player.vehicle is not None:
             self._use(out)
             self._go("cruise")
 
-    def _cruise(self, here: Position, health: Health, player: Player, state: GameState, out: list[Event]) -> None:
+    def _cruise(self, here: Position, health: Health, player: Player, state: GameState,
+                out: list[Event]) -> None:
         self._set_move((0, 0), out)
         self._set_fire(False, None, out)
