@@ -60,13 +60,11 @@ class Snapshot:
 def _export_context(world: World) -> tuple[Any, ...]:
     """A copy-ready tuple of the world's esper context (entity counter as an int)."""
     world.activate()
+    # The next entity id can only be read by consuming it: put an identical counter back.
+    next_id = next(esper._entity_count)
+    esper._entity_count = itertools.count(next_id)
     esper.switch_world(world.context)  # flushes the live globals into esper's context map
-    counter, *rest = esper._context_map[world.context]
-    next_id = next(counter)
-    # Reading the counter consumed a number: put an identical counter back.
-    esper._context_map[world.context] = (itertools.count(next_id), *rest)
-    esper.switch_world("default")
-    esper.switch_world(world.context)
+    _counter, *rest = esper._context_map[world.context]
     components, entities, dead, _cache1, _cache2, processors, processors_dict, _dirty, times, registry = rest
     return (next_id, components, entities, dead, processors, processors_dict, times, registry)
 

@@ -1,0 +1,69 @@
+"""Time travel: stepping back then forward returns exactly the same state."""
+
+from __future__ import annotations
+
+import io
+
+import esper
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import codec
+from engine.timetravel import TimeMachine
+from game.autopilot import Autopilot
+from game.build import build_game
+
+
+def state_of(game) -> tuple:  # noqa: ANN001
+    """Everything that makes up the world's state, as comparable text."""
+    world = game.world
+    world.activate()
+    entities = {e: repr(esper.components_for_entity(e)) for e in esper.get_entities()}
+    log = io.StringIO()
+    codec.write(world.log, log)
+    return entities, log.getvalue(), repr(vars(game.world.resources["game"])), world.rng.getstate(), world.tick
+
+
+def played(seed: int, ticks: int, every: int = 60) -> tuple:
+    game = build_game(seed=seed, npcs=12)
+    pilot = Autopilot(game)
+    machine = TimeMachine(game.world, every=every)
+    for _ in range(ticks):
+        for event in pilot.inputs():
+            game.world.emit(event)
+        machine.step()
+    return game, machine
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 3), st.integers(1, 200), st.integers(0, 200))
+def test_back_then_forward_is_the_same_state(seed: int, back: int, forward_first: int) -> None:
+    game, machine = played(seed, 500)
+    before = state_of(game)
+    reached = machine.back(back)
+    assert reached == max(machine.earliest, 500 - back)
+    machine.forward(500 - reached)
+    assert state_of(game) == before
+
+
+def test_stepping_back_shows_the_past() -> None:
+    game, machine = played(0, 400)
+    straight = build_game(seed=0, npcs=12)
+    pilot = Autopilot(straight)
+    for _ in range(250):
+        for event in pilot.inputs():
+            straight.world.emit(event)
+        straight.world.step()
+    machine.back(150)
+    assert game.world.tick == 250
+    assert state_of(game) == state_of(straight)
+
+
+def test_playing_on_from_the_past_starts_a_new_timeline() -> None:
+    game, machine = played(1, 300)
+    machine.back(100)
+    assert machine.future
+    machine.step()
+    assert machine.future == []
+    assert game.world.tick == 201
+    assert game.world.log.since(0)[-1].tick <= 201
