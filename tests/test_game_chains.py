@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from game_runs import autopilot_run
 
 from engine import Record
-from game_runs import autopilot_run
 
 SEEDS = [0, 1, 2]
 
 
-def chain_types(game, record: Record) -> list[str]:  # noqa: ANN001
+def chain_types(game, record: Record) -> list[str]:
     return [r.type for r in game.world.why(record.offset)]
 
 
-def records(game, kind: str, **data) -> list[Record]:  # noqa: ANN001
+def records(game, kind: str, **data) -> list[Record]:
     return [r for r in game.world.log if r.type == kind and all(r.data.get(k) == v for k, v in data.items())]
 
 

@@ -12,7 +12,7 @@ from game.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_same_seed_gives_a_byte_identical_log(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_same_seed_gives_a_byte_identical_log(tmp_path: Path, capsys) -> None:
     a, b, c = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
     assert main(["--headless", "--seconds", "20", "--seed", "4", "--events-out", str(a)]) == 0
     assert main(["--headless", "--seconds", "20", "--seed", "4", "--events-out", str(b)]) == 0

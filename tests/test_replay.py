@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from game_runs import autopilot_run
 
 from engine import codec
 from engine.cli import main
 from engine.replay import replay
-from game_runs import autopilot_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_autopilot_logs_replay_identically(seed: int) -> None:
     assert len(result.records) == len(records)
 
 
-def test_replay_command_reports_the_first_difference(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_replay_command_reports_the_first_difference(tmp_path: Path, capsys) -> None:
     game, _ = autopilot_run(0)
     good = tmp_path / "good.jsonl"
     codec.save(game.world.log, good)

@@ -14,7 +14,7 @@ from game.autopilot import Autopilot
 from game.build import build_game
 
 
-def state_of(game) -> tuple:  # noqa: ANN001
+def state_of(game) -> tuple:
     """Everything that makes up the world's state, as comparable text."""
     world = game.world
     world.activate()
