@@ -67,6 +67,8 @@ class Player:
     firing: bool = False
     aim: float | None = None
     fire_cooldown: int = 0
+    #: Offset of the FireInput record that pulled the trigger: the cause of the shots.
+    fire_cause: int | None = None
 
 
 @dataclass

@@ -130,7 +130,8 @@ def report_crime(world: World, kind: str, severity: int = 1) -> None:
 def despawn_npcs(world: World) -> None:
     """Empty the streets: every pedestrian leaves, and none come back until ``respawn_npcs``."""
     game_state(world).streets_cleared = True
-    clear_all(world)
+    reconcile(world, "a chase empties the streets")
+    clear_all(world)  # the fallen too
 
 
 @registry.behaviour

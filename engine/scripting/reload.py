@@ -45,7 +45,10 @@ class HotReloader:
         return stamps
 
     def poll(self) -> bool:
-        """Reload if a file changed (checked at most every ``interval``); True if it reloaded."""
+        """Reload if a file changed (checked at most every ``interval``).
+
+        True if files changed and a reload was tried; :attr:`errors` says
+        whether it was refused."""
         now = self.clock()
         if now - self._last_poll < self.interval:
             return False

@@ -8,6 +8,8 @@ import pygame
 
 from engine import Event, World
 from engine.pg import PygameApp
+from engine.pg.inspector import Inspector
+from game.pg.hud import stars_rect
 from game.pg.input import InputMapper
 from game.pg.render import Renderer
 
@@ -29,21 +31,36 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     autopilot emitting its inputs); ``between_frames`` once a frame (hot
     reload); ``report_frame_time`` gets the average frame time in ms every
     0.5 s; ``screenshot`` saves the last frame there on the way out.
+    F1 shows the event inspector over the game; ``overlay`` draws under it
+    and ``handle_key`` gets the keys it does not claim.
     Returns the app, closed, for its counters (``loop.steps``, ``fps``...).
     """
     renderer = Renderer(world)
     app: PygameApp | None = None
+    # Below the wanted stars, so they stay in sight while inspecting.
+    inspector = Inspector(world, top=stars_rect(LOGICAL_SIZE[0]).bottom + 8)
 
     def to_logical(pos: tuple[float, float]) -> tuple[float, float]:
         return app.to_logical(pos) if app is not None else pos
 
     def render(surface: pygame.Surface, alpha: float) -> None:
-        renderer.draw(surface, alpha, paused=app.paused if app else False, fps=app.fps if app else 0.0)
+        # The open inspector says "PAUSED" itself; the HUD's big banner would sit under its panel.
+        paused = app.paused and not inspector.visible if app else False
+        renderer.draw(surface, alpha, paused=paused, fps=app.fps if app else 0.0)
+
+    def draw_overlay(surface: pygame.Surface) -> None:
+        if overlay is not None:
+            overlay(surface)
+        inspector.draw(surface)
+
+    def keys(key: int) -> bool:
+        return inspector.handle_key(key) or (handle_key is not None and handle_key(key))
 
     mapper = InputMapper(to_logical, renderer.focus_on_screen, LOGICAL_SIZE)
     app = PygameApp(world, render, translate or mapper.translate, logical_size=LOGICAL_SIZE,
                     between_frames=between_frames, before_tick=before_tick, report_frame_time=report_frame_time,
-                    title=TITLE, overlay=overlay, handle_key=handle_key)
+                    title=TITLE, overlay=draw_overlay, handle_key=keys)
+    inspector.app = app  # for its paused state and time machine
     try:
         app.run(seconds=seconds)
         if screenshot:

@@ -38,6 +38,8 @@ class PlayerControl:
         _, player = self._player()
         player.firing = event.held
         player.aim = event.angle
+        current = self.world.bus.current
+        player.fire_cause = current.offset if current is not None else None
 
     @on(UsePressed)
     def use(self, event: UsePressed) -> None:
@@ -87,7 +89,11 @@ class PlayerControl:
             player.fire_cooldown -= 1
         elif player.firing:
             player.fire_cooldown = FIRE_INTERVAL
-            fire(world, entity, (position.x, position.y), heading.angle, damage=(18, 26), accuracy=0.9)
+            # Each shot of a held trigger is caused by the press that started it,
+            # so `why` on a crime (and the siren after it) reaches the player's input.
+            pressed = world.log.get(player.fire_cause) if player.fire_cause is not None else None
+            with world.bus.handling(pressed):
+                fire(world, entity, (position.x, position.y), heading.angle, damage=(18, 26), accuracy=0.9)
 
 
 def _exit_spot(world: World, car: Position) -> tuple[float, float]:
