@@ -481,3 +481,16 @@ def test_run_window_wires_f1_and_chains_the_given_hooks(tmp_path):
     left = pygame.transform.average_color(image, pygame.Rect(0, 60, 400, 600))
     right = pygame.transform.average_color(image, pygame.Rect(900, 60, 380, 600))
     assert sum(right[:3]) < sum(left[:3]) / 2  # the inspector's dark panel is up
+
+
+def test_while_the_game_runs_only_f1_is_claimed():
+    class App:
+        paused = False
+        time_machine = None
+
+    inspector = Inspector(played(chain_world()), app=App())
+    assert inspector.handle_key(pygame.K_F1) and inspector.visible
+    for key in (pygame.K_UP, pygame.K_DOWN, pygame.K_w, pygame.K_RETURN):
+        assert not inspector.handle_key(key), "movement keys stay with the player"
+    inspector.app.paused = True
+    assert inspector.handle_key(pygame.K_UP)

@@ -20,7 +20,7 @@ text is cached (rendering text is the expensive part).
 Keys (:meth:`Inspector.handle_key`): **F1** shows and hides it.  While it is
 shown: **Up/Down**, **PageUp/PageDown**, **Home/End** move the selection
 (End, or Down past the newest record, follows the stream again);
-**Enter** or **W** shows why the selected record happened; **F** hides
+While the game is paused, **Enter** or **W** shows why the selected record happened; **F** hides
 noisy inputs; **Tab** switches between the *stream* and *why* panes.
 Pausing and stepping (P, N, B) are the app's own keys.
 """
@@ -176,6 +176,9 @@ class Inspector:
             self.toggle()
             return True
         if not self.visible:
+            return False
+        if self.app is not None and not self.app.paused:
+            # While the game runs, the arrow keys and W belong to the player.
             return False
         if key == pygame.K_UP:
             self.move(-1)
