@@ -350,6 +350,7 @@ def test_an_unchanged_panel_is_not_rebuilt(monkeypatch):
     world.run(1)  # new records
     inspector.draw(blank())
     assert len(rebuilds) == 1
+    inspector.app.paused = True  # selecting is for a paused game
     inspector.handle_key(pygame.K_UP)
     inspector.draw(blank())
     assert len(rebuilds) == 2
