@@ -29,7 +29,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _load(path: str) -> list[Record]:
+def load_log(path: str) -> list[Record]:
+    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`."""
     try:
         return codec.load(path)
     except FileNotFoundError:
@@ -56,7 +57,7 @@ def parse_ticks(text: str) -> tuple[int | None, int | None]:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    records = _load(args.log)
+    records = load_log(args.log)
     known = {r.type for r in records}
     if args.type and args.type not in known:
         raise UsageError(f"{args.log}: no records of type {args.type!r} (types present: {', '.join(sorted(known))})")
@@ -66,7 +67,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_why(args: argparse.Namespace) -> int:
-    records = _load(args.log)
+    records = load_log(args.log)
     by_offset = {r.offset: r for r in records}
     if args.offset not in by_offset:
         span = f"{records[0].offset}..{records[-1].offset}" if records else "none"
@@ -80,7 +81,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    records = _load(args.log)
+    records = load_log(args.log)
     if not records:
         print(f"{args.log}: empty log")
         return 0

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.cli import UsageError, _load, add_command
+from engine.cli import UsageError, add_command, load_log
 from engine.events import TARGET_FIELDS
 from engine.query import causal_chain
 from engine.record import Record
@@ -240,7 +240,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: expected a file name ending in {', '.join(FORMATS)}")
     if not out.parent.exists():
         raise UsageError(f"{out}: folder {str(out.parent)!r} does not exist")
-    records = _load(args.log)
+    records = load_log(args.log)
     try:
         line = timeline(records, args.types, args.entity, args.top, args.why)
     except ValueError as error:

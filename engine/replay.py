@@ -22,7 +22,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from engine import codec
-from engine.cli import UsageError, _load, add_command
+from engine.cli import UsageError, add_command, load_log
 from engine.events import Input, from_data
 from engine.record import Record
 from engine.world import World
@@ -128,7 +128,7 @@ def _replay_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    records = _load(args.log)
+    records = load_log(args.log)
     try:
         result = replay(records)
     except ReplayError as error:
