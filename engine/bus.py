@@ -165,7 +165,7 @@ class EventBus:
 
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record."""
-        # _append inlined: this is the hottest path of the engine.
+        # _append inlined (one Python call less): this is the engine's hottest path.
         if event.__class__ not in self._routes:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
@@ -182,24 +182,17 @@ class EventBus:
 
     def trigger(self, event: Event) -> Record | None:
         """Record ``event`` and deliver it to its handlers now.  Returns its record."""
-        if event.__class__ not in self._routes:
-            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
-        current = self._current
-        if current is None:
-            record = self.log._add(self.tick, None, event, 0)
-        else:
-            depth = current.depth + 1
-            if depth > self.cascade_limit:
-                self._cut(event, current)
-                return None
-            record = self.log._add(self.tick, current.offset, event, depth)
-        self.deliver(record)
+        record = self._append(event)
+        if record is not None:
+            self.deliver(record)
         return record
 
     def pump(self) -> int:
         """Deliver queued records, FIFO, including those emitted meanwhile."""
         # deliver() inlined, with its lookups hoisted out of the loop.
         queue = self._queue
+        if not queue:
+            return 0  # the common case: the world pumps after every system
         popleft = queue.popleft
         routes = self._routes
         delivered = 0

@@ -29,6 +29,8 @@ class Record:
         type: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
+        # EventLog._add builds live records without calling this (it is the
+        # bus's hot path); keep the two in step when adding a slot.
         self.offset = offset
         self.tick = tick
         self.cause = cause
