@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pygame
 
 from engine.events import CascadeCut, HandlerFailed, Input
+from engine.pg.text import displayable
 from engine.record import Record
 from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
 from engine.world import World
@@ -69,7 +70,6 @@ RED_TEXT: Colour = (255, 140, 130)
 FIXED: Colour = (170, 120, 115)
 RULE = (90, 95, 110)
 #: Characters pygame's default font cannot draw, and what to draw instead.
-FALLBACKS = {"→": "->", "←": "<-", "⏎": " / ", "└": "`-", "↑": "^", "↓": "v", "★": "*"}
 #: Pixels of indent per level of the causal chain, and the deepest level indented further.
 INDENT = 14
 MAX_INDENT_LEVELS = 10
@@ -569,7 +569,7 @@ class Inspector:
             if len(self._text) > 2000:
                 self._text.clear()  # tick and stream lines keep changing; don't grow for ever
             font = self.bold if bold else self.font
-            label = font.render(_fit(font, _displayable(font, text), max_width), True, colour)
+            label = font.render(_fit(font, displayable(font, text), max_width), True, colour)
             if premultiplied:
                 # copy() first: font surfaces have padded rows, which premul_alpha() (pygame 2.6) misreads.
                 label = label.copy().premul_alpha()
@@ -622,17 +622,3 @@ def _fit(font: pygame.font.Font, text: str, max_width: int) -> str:
         else:
             hi = mid - 1
     return text[:lo] + "…"
-
-
-def _displayable(font: pygame.font.Font, text: str) -> str:
-    """``text`` with characters the font has no glyph for (drawn as boxes) replaced."""
-    if text.isascii():
-        return text
-    missing = font.metrics("\uffff")[0]  # a non-character: what the "no glyph" box measures
-    out = []
-    for char in text:
-        if char.isascii() or font.metrics(char)[0] != missing:
-            out.append(char)
-        else:
-            out.append(FALLBACKS.get(char, "?"))
-    return "".join(out)

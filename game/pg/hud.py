@@ -13,6 +13,7 @@ import esper
 import pygame
 
 from engine import World
+from engine.pg.text import displayable
 from game.components import Health
 from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
@@ -33,7 +34,6 @@ STAR_SIZE = 28
 STAR_GAP = 4
 MAX_STARS = 5
 #: ASCII stand-ins for characters pygame's default font has no glyph for.
-FALLBACKS = {"→": "->", "←": "<-", "⏎": " / ", "★": "*"}
 #: Seconds of game time the WASTED banner stays up.
 WASTED_SECONDS = 3.0
 #: Police that saw the player this recently (seconds) keep the stars steady.
@@ -229,9 +229,9 @@ class Hud:
             return surface
         if len(self._text) > 300:
             self._text.clear()  # the fps/tick line changes every frame; don't grow for ever
-        face = font.render(self._displayable(font, text), True, colour)
+        face = font.render(displayable(font, text), True, colour)
         if outline or shadow:
-            back = font.render(self._displayable(font, text), True, SHADOW)
+            back = font.render(displayable(font, text), True, SHADOW)
             pad = max(2, font.get_height() // 24) if outline else 1
             surface = pygame.Surface((face.get_width() + 2 * pad, face.get_height() + 2 * pad), pygame.SRCALPHA)
             offsets = ([(dx, dy) for dx in (-pad, 0, pad) for dy in (-pad, 0, pad) if dx or dy]
@@ -243,16 +243,3 @@ class Hud:
             surface = face
         self._text[key] = surface
         return surface
-
-    def _displayable(self, font: pygame.font.Font, text: str) -> str:
-        """``text`` with characters the font cannot draw (it would show boxes) replaced."""
-        if text.isascii():
-            return text
-        missing = font.metrics("\uffff")[0]  # a non-character: what the "no glyph" box measures
-        out = []
-        for char in text:
-            if char.isascii() or font.metrics(char)[0] != missing:
-                out.append(char)
-            else:
-                out.append(FALLBACKS.get(char, "?"))
-        return "".join(out)
