@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -105,7 +105,6 @@ class Vehicle:
     """A car. ``driver`` is the entity driving it, if any."""
 
     driver: int | None = None
-    speed: float = 0.0
     police: bool = False
 
 
@@ -124,4 +123,3 @@ class Corpse:
     """Marks a body lying on the ground for a while."""
 
     ttl: int = 240
-    tags: list[str] = field(default_factory=list)

@@ -12,12 +12,6 @@ import math
 from game.city import City
 
 
-def nodes(city: City) -> list[tuple[float, float]]:
-    """Every intersection centre."""
-    count = city.blocks + 1
-    return [(City.road_center(i), City.road_center(j)) for j in range(count) for i in range(count)]
-
-
 def nearest_node(city: City, x: float, y: float) -> tuple[int, int]:
     """Grid index (i, j) of the intersection nearest to a point."""
     count = city.blocks + 1
@@ -40,14 +34,6 @@ def neighbours(city: City, i: int, j: int) -> list[tuple[int, int]]:
         if 0 <= ni < count and 0 <= nj < count:
             out.append((ni, nj))
     return out
-
-
-def on_road_line(x: float, y: float, tolerance: float = 12.0) -> bool:
-    """True if a point is on some lane centre line (so it can drive straight to a node)."""
-    def near_center(v: float) -> bool:
-        k = round((v / 64 - 1.5) / 9)
-        return abs(City.road_center(k) - v) <= tolerance
-    return near_center(x) or near_center(y)
 
 
 def step_toward(city: City, x: float, y: float, goal: tuple[float, float]) -> tuple[float, float]:
