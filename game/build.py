@@ -92,7 +92,8 @@ def _populate(world: World, state: GameState) -> None:
         x, y = City.road_center(i) + 40, City.block_origin(i, j)[1] + 2 * TILE
         if x < city.size_px:
             spawn_car(world, x, y, angle=-math.pi / 2)
-    # Goons hang around the corner north of the start.
-    for dx, dy in ((-1.2, -3.3), (0.0, -3.6), (1.0, -3.2)):
+    # Goons hang around the corner north of the start, just out of range:
+    # the player chooses when to walk into trouble.
+    for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2)):
         spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
     reconcile(world, "the city wakes up")

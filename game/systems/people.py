@@ -16,7 +16,7 @@ WALK = 45.0
 RUN = 150.0
 HEARING = 380.0
 GOON_RANGE = 240.0
-GOON_INTERVAL = 50  # ticks between a goon's shots
+GOON_INTERVAL = 60  # ticks between a goon's shots (plus up to 30 more, at random)
 
 
 class Pedestrians:
@@ -75,9 +75,9 @@ def goons(world: World) -> None:
             velocity.x = velocity.y = 0.0
             heading.angle = math.atan2(player_position.y - position.y, player_position.x - position.x)
             if goon.cooldown == 0:
-                goon.cooldown = GOON_INTERVAL + world.rng.randrange(20)
-                fire(world, entity, (position.x, position.y), heading.angle, damage=(7, 13),
-                     accuracy=0.45 if in_car else 0.7)
+                goon.cooldown = GOON_INTERVAL + world.rng.randrange(30)
+                fire(world, entity, (position.x, position.y), heading.angle, damage=(6, 11),
+                     accuracy=0.4 if in_car else 0.6)
         else:
             # Drift back to their corner.
             hx, hy = goon.home
