@@ -173,7 +173,7 @@ def test_list_describes_the_registry(capsys, on_path, files):
     assert code == 0
     assert "  damage(target: entity, amount: int) — Lower the target's health." in out
     assert "  play_sound(sound: string, loop: bool = False) — Play a sound." in out
-    assert "state: wanted" in out and out[-1] == "all trigger files are valid"
+    assert "state:" in out and "  wanted: " in out and out[-1] == "all trigger files are valid"
 
 
 def test_without_registry_flag_the_installed_game_is_found(capsys, files):

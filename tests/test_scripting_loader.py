@@ -405,3 +405,14 @@ def test_unsafe_expressions_are_refused_with_a_clear_line(tmp_path, field, value
     assert line.startswith(f"police.toml: trigger 'hurt': {where}: bad expression ")
     assert refused in line, line
     assert not marker.exists()
+
+
+def test_a_misspelt_field_of_a_state_name_is_caught_when_loading() -> None:
+    from engine.scripting import TriggerFileError, loads
+    from game.registry import registry as game_registry
+
+    text = '[[alarm]]\nname = "chase"\nwhen = "wanted.levle >= 1"\nenter = [{ behaviour = "despawn_npcs" }]\n'
+    with pytest.raises(TriggerFileError) as caught:
+        loads(text, game_registry, "police.toml")
+    assert str(caught.value) == ("police.toml: alarm 'chase': when: 'wanted' has no field 'levle' "
+                                 "(did you mean 'level'?); its fields are level, seconds_unseen")

@@ -216,10 +216,18 @@ class _Builder:
             return None
         if event_type is not None and dataclasses.is_dataclass(event_type):
             fields = [f.name for f in dataclasses.fields(event_type)]
-            for attr in _event_attributes(text):
+            for attr in _attributes(text, "event"):
                 if attr not in fields:
                     self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
                                         f"its fields are {', '.join(fields) or 'none'}")
+                    return None
+        for name in expression.names if hasattr(expression, "names") else ():
+            state = self.registry.states.get(name)
+            known = state.fields if state is not None else None
+            for attr in _attributes(text, name) if known is not None else ():
+                if attr not in known:
+                    self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
+                                        f"its fields are {', '.join(known)}")
                     return None
         return expression
 
@@ -299,11 +307,11 @@ class _Builder:
         return Literal(value)
 
 
-def _event_attributes(text: str) -> set[str]:
-    """Fields read as ``event.X`` in an (already validated) expression."""
+def _attributes(text: str, root: str) -> set[str]:
+    """Fields read as ``root.X`` in an (already validated) expression."""
     found = set()
     for node in ast.walk(ast.parse(text.strip(), mode="eval")):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "event":
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == root:
             found.add(node.attr)
     return found
 

@@ -17,6 +17,7 @@ validates trigger files against a registry without running anything.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -76,6 +77,17 @@ class StateName:
     read: Callable[[Any], Any]
     changed_by: tuple[type, ...] = ()
     doc: str = ""
+
+    @property
+    def fields(self) -> list[str] | None:
+        """The fields ``name.X`` may read, when ``read`` is annotated to return a dataclass."""
+        try:
+            returned = get_type_hints(self.read).get("return")
+        except Exception:  # annotations that do not resolve: the fields stay unknown
+            return None
+        if isinstance(returned, type) and dataclasses.is_dataclass(returned):
+            return [f.name for f in dataclasses.fields(returned)]
+        return None
 
 
 @dataclass
@@ -144,5 +156,9 @@ class Registry:
             params = ", ".join(f"{p.name}: {p.type_name}" + ("" if p.required else f" = {p.default!r}")
                                for p in b.params.values())
             lines.append(f"  {b.name}({params}) — {b.doc.splitlines()[0] if b.doc else ''}")
-        lines.append("state: " + ", ".join(sorted(self.states)))
+        lines.append("state:" if self.states else "state: none")
+        for state in sorted(self.states.values(), key=lambda s: s.name):
+            fields = state.fields
+            shown = ", ".join(f"{state.name}.{f}" for f in fields) if fields else state.doc
+            lines.append(f"  {state.name}: {shown}")
         return "\n".join(lines)
