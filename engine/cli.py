@@ -51,12 +51,16 @@ def parse_ticks(text: str) -> tuple[int | None, int | None]:
     if not sep:
         raise argparse.ArgumentTypeError(f"expected a tick range A:B, got {text!r}")
     try:
-        return (int(lo) if lo.strip() else None, int(hi) if hi.strip() else None)
+        start, end = (int(lo) if lo.strip() else None, int(hi) if hi.strip() else None)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected whole numbers in the tick range A:B, got {text!r}") from None
+    if start is not None and end is not None and end < start:
+        raise argparse.ArgumentTypeError(f"the tick range {text!r} ends before it starts")
+    return start, end
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    """``trace``: print the records that match the filters, one a line."""
     records = load_log(args.log)
     known = {r.type for r in records}
     if args.type and args.type not in known:
@@ -67,6 +71,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_why(args: argparse.Namespace) -> int:
+    """``why``: print a record's causal chain, root first."""
     records = load_log(args.log)
     by_offset = {r.offset: r for r in records}
     if args.offset not in by_offset:
@@ -81,6 +86,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """``stats``: counts per event type and per tick range."""
     records = load_log(args.log)
     if not records:
         print(f"{args.log}: empty log")

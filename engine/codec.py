@@ -38,7 +38,7 @@ def decode(line: str, source: str = "<log>", line_number: int = 1) -> Record:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
-        raise LogFormatError(source, line_number, f"not valid JSON ({error.msg} at column {error.colno}); "
+        raise LogFormatError(source, line_number, f"not valid JSON ({error.msg}, column {error.colno}); "
                              "the file may be truncated or corrupt") from None
     if not isinstance(obj, dict):
         raise LogFormatError(source, line_number, f"expected a JSON object, found {type(obj).__name__}")
@@ -86,6 +86,8 @@ def read(lines: Iterable[str], source: str = "<log>") -> Iterator[Record]:
         record = decode(line, source, number)
         if record.offset <= last:
             raise LogFormatError(source, number, f"offset {record.offset} does not follow offset {last}")
+        if record.cause is not None and record.cause >= record.offset:
+            raise LogFormatError(source, number, f"cause {record.cause} is not an earlier offset than {record.offset}")
         last = record.offset
         yield record
 

@@ -235,7 +235,10 @@ def _plot_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    """``plot``: draw the log's timeline into an image."""
     out = Path(args.out) if args.out else Path(args.log).with_suffix(".png")
+    if not args.out and out.exists():
+        raise UsageError(f"{out} already exists; name the image to write with -o FILE.png")
     if out.suffix.lower() not in FORMATS:
         raise UsageError(f"{out}: expected a file name ending in {', '.join(FORMATS)}")
     if not out.parent.exists():

@@ -128,6 +128,7 @@ def _replay_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    """``replay``: re-run a log; exit 0 if identical, 1 with the first differing offset."""
     records = load_log(args.log)
     try:
         result = replay(records)

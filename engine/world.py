@@ -55,12 +55,6 @@ class World:
             esper.switch_world(self.context)
         return self
 
-    def __enter__(self) -> World:
-        return self.activate()
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
     def create_entity(self, *components: Any) -> int:
         """Create an entity in this world (esper.create_entity in our context)."""
         self.activate()

@@ -8,12 +8,15 @@ Both record the same events, so a log does not depend on the machine.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from engine import World
 from game.events import SoundStarted, SoundStopped
 
 #: Every sound the game may play (files under assets/sounds/NAME.wav).
-SOUNDS = ("siren", "gunshot", "heal", "radio_chatter", "radio_pursuit", "radio_we_lost_him",
-          "radio_shots_fired", "wasted", "car_door", "engine")
+Sound = Literal["siren", "gunshot", "heal", "radio_chatter", "radio_pursuit", "radio_we_lost_him",
+                "radio_shots_fired", "wasted", "car_door", "engine"]
+SOUNDS: tuple[str, ...] = get_args(Sound)
 
 
 class SilentAudio:

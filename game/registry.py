@@ -10,7 +10,8 @@ import esper
 
 from engine import World
 from engine.scripting import Entity, Registry
-from game.components import Corpse, Health, Player, Police, Position, Vehicle, Velocity
+from game.audio import Sound
+from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle, Velocity
 from game.events import (
     GAME_EVENTS,
     CrimeCommitted,
@@ -49,7 +50,8 @@ def _set_health(world: World, target: int, value: int) -> None:
         return
     world.emit(HealthChanged(target, before, health.current))
     if health.current == 0 and not esper.has_component(target, Player):
-        kind = "police" if esper.has_component(target, Police) else "person"
+        kind = ("police" if esper.has_component(target, Police)
+                else "goon" if esper.has_component(target, Goon) else "person")
         world.emit(Died(target, kind))
         if kind == "police":
             world.emit(PoliceLeft(target))
@@ -80,13 +82,13 @@ def heal(world: World, target: Entity, amount: int) -> None:
 
 
 @registry.behaviour
-def play_sound(world: World, sound: str, loop: bool = False) -> None:
+def play_sound(world: World, sound: Sound, loop: bool = False) -> None:
     """Play a sound from assets/sounds (``loop`` keeps it going until ``stop_sound``)."""
     world.resources["audio"].play(world, sound, loop)
 
 
 @registry.behaviour
-def stop_sound(world: World, sound: str) -> None:
+def stop_sound(world: World, sound: Sound) -> None:
     """Stop a looping sound."""
     world.resources["audio"].stop(world, sound)
 

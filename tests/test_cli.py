@@ -265,3 +265,19 @@ def test_python_m_engine_why_and_error(game_log, tmp_path):
     assert missing.stdout == ""
     assert "Traceback" not in missing.stderr
     assert lines(missing.stderr) == [f"error: {tmp_path / 'missing.jsonl'}: no such file"]
+
+
+def test_a_cause_that_is_not_earlier_is_a_corrupt_line(tmp_path, capsys):
+    log = tmp_path / "loop.jsonl"
+    log.write_text('{"offset": 0, "tick": 0, "type": "A", "cause": null, "data": {}}\n'
+                   '{"offset": 1, "tick": 0, "type": "B", "cause": 1, "data": {}}\n')
+    assert main(["why", str(log), "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: {log}:2: cause 1 is not an earlier offset than 1"
+
+
+def test_a_reversed_tick_range_is_refused(tmp_path, capsys):
+    log = tmp_path / "a.jsonl"
+    log.write_text('{"offset": 0, "tick": 0, "type": "A", "cause": null, "data": {}}\n')
+    assert main(["trace", str(log), "--ticks", "10:5"]) == 2
+    assert "ends before it starts" in capsys.readouterr().err

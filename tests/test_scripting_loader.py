@@ -416,3 +416,15 @@ def test_a_misspelt_field_of_a_state_name_is_caught_when_loading() -> None:
         loads(text, game_registry, "police.toml")
     assert str(caught.value) == ("police.toml: alarm 'chase': when: 'wanted' has no field 'levle' "
                                  "(did you mean 'level'?); its fields are level, seconds_unseen")
+
+
+def test_an_unknown_sound_is_caught_when_loading() -> None:
+    from engine.scripting import TriggerFileError, loads
+    from game.registry import registry as game_registry
+
+    text = '[[trigger]]\nname = "bang"\non = "Shot"\ndo = [{ behaviour = "play_sound", sound = "gunshott" }]\n'
+    with pytest.raises(TriggerFileError) as caught:
+        loads(text, game_registry, "sounds.toml")
+    message = str(caught.value)
+    assert message.startswith("sounds.toml: trigger 'bang': do[0].sound: expected one of 'siren', ")
+    assert message.endswith("found string 'gunshott' (did you mean 'gunshot'?)")

@@ -66,6 +66,7 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """``check``: validate trigger files; exit 0 if all are valid, 1 if not."""
     registry = find_registry(args.registry)
     if args.list:
         print(registry.describe())

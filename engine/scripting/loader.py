@@ -302,7 +302,8 @@ class _Builder:
         if isinstance(value, str) and param.type is not str:
             return self.expression(value, field, names, event_type)
         if not param.accepts(value):
-            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {value!r}")
+            hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
+            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {value!r}{hint}")
             return None
         return Literal(value)
 

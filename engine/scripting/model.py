@@ -12,7 +12,9 @@ class Evaluable(Protocol):
 
     source: str
 
-    def evaluate(self, namespace: Mapping[str, Any]) -> Any: ...
+    def evaluate(self, namespace: Mapping[str, Any]) -> Any:
+        """The value in ``namespace`` (the names an expression may read)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Literal:
 
     @property
     def source(self) -> str:
+        """The literal as written (for messages)."""
         return repr(self.value)
 
     def evaluate(self, namespace: Mapping[str, Any]) -> Any:
@@ -38,9 +41,11 @@ class PythonCondition:
 
     @property
     def source(self) -> str:
+        """The function's name (for messages)."""
         return getattr(self.function, "__qualname__", repr(self.function))
 
     def evaluate(self, namespace: Mapping[str, Any]) -> Any:
+        """Call the function with the namespace."""
         return self.function(namespace)
 
 

@@ -21,7 +21,7 @@ import dataclasses
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NewType, get_type_hints
+from typing import Any, Literal, NewType, get_args, get_origin, get_type_hints
 
 from engine.events import Event
 from engine.scripting.events import SCRIPTING_EVENTS
@@ -41,16 +41,22 @@ class Param:
     type: Any
     required: bool
     default: Any = None
+    #: The only values allowed, for a parameter annotated ``Literal["a", "b"]``.
+    choices: tuple[Any, ...] | None = None
 
     @property
     def type_name(self) -> str:
-        """The type as named in messages: int, number, bool, string or entity."""
+        """The type as named in messages: int, number, bool, string, entity, or the choices."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
         return PARAM_TYPES[self.type]
 
     def accepts(self, value: Any) -> bool:
         """True if ``value`` is a valid value of this parameter's type."""
         if value is None:
             return not self.required and self.default is None
+        if self.choices is not None:
+            return value in self.choices and type(value) is self.type
         if self.type in (int, Entity):
             return isinstance(value, int) and not isinstance(value, bool)
         if self.type is float:
@@ -118,7 +124,8 @@ class Registry:
         """Decorator: register ``function(world, **params)`` as a behaviour.
 
         Parameters after ``world`` must be annotated with ``int``, ``float``,
-        ``bool``, ``str`` or :data:`Entity`; those with defaults are optional.
+        ``bool``, ``str``, :data:`Entity`, or a ``Literal[...]`` of allowed
+        values; those with defaults are optional.
         """
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
             self.add_behaviour(func, name)
@@ -135,11 +142,16 @@ class Registry:
             if index == 0:
                 continue  # the world
             ptype = hints.get(pname)
+            choices = None
+            if get_origin(ptype) is Literal:
+                # Literal["siren", "gunshot"]: a closed set, checked when files are loaded.
+                choices = get_args(ptype)
+                ptype = type(choices[0])
             if ptype not in PARAM_TYPES:
                 raise TypeError(f"behaviour {behaviour_name!r}: parameter {pname!r} needs a type annotation "
                                 f"among {', '.join(PARAM_TYPES.values())}, found {ptype!r}")
             required = p.default is inspect.Parameter.empty
-            params[pname] = Param(pname, ptype, required, None if required else p.default)
+            params[pname] = Param(pname, ptype, required, None if required else p.default, choices)
         behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "")
         self.behaviours[behaviour_name] = behaviour
         return behaviour

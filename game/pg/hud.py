@@ -145,7 +145,9 @@ class Hud:
             rate = (ticks[-1] - ticks[0]) / (len(ticks) - 1) * fps
         else:
             rate = float(world.tick_rate)
-        text = f"FPS {fps:.0f} · {rate:.0f} ticks/s · tick {world.tick}"
+        # A frame rendered headless (a screenshot) has no frame rate to show.
+        shown_fps = f"{fps:.0f}" if fps > 0 else "-"
+        text = f"FPS {shown_fps} · {rate:.0f} ticks/s · tick {world.tick}"
         label = self._render(self.small, text, WHITE, shadow=True)
         rect = label.get_rect(midtop=(width // 2, 10))
         # Panel width in steps of 20 px, so it doesn't twitch (or get re-made) as digits change.
