@@ -13,9 +13,7 @@ from typing import NamedTuple
 
 from engine.events import Event
 from engine.query import causal_chain, select
-from engine.record import Record
-
-_new_record = object.__new__
+from engine.record import BlankRecord, Record
 
 #: Enough for a 10-minute game at 60 ticks/s with plenty of events a tick.
 DEFAULT_CAPACITY = 1_000_000
@@ -84,14 +82,13 @@ class EventLog:
         offset = self._next
         self._next = offset + 1
         # Exactly what Record.__init__ does; keep the two in step.
-        record = _new_record(Record)
+        record = BlankRecord()
         record.offset = offset
         record.tick = tick
         record.cause = cause
         record.event = event
         record.depth = depth
-        record._type = None
-        record._data = None
+        # _type and _data stay unset: Record's properties fill them on first use.
         self._records.append(record)
         if offset >= self._trim_at:
             self._trim()
