@@ -376,6 +376,17 @@ def test_duplicate_names_across_files(tmp_path):
     assert [str(p) for p in caught.value.problems] == [expected]
 
 
+def test_a_duplicate_name_is_reported_even_when_the_duplicate_has_other_problems(tmp_path):
+    (tmp_path / "a.toml").write_text('[[trigger]]\nname = "hurt"\non = "Shot"\n'
+                                     'do = [{ behaviour = "damage", target = "event.target", amount = 1 }]\n')
+    (tmp_path / "b.toml").write_text('[[alarm]]\nname = "hurt"\nwhen = "wanted.level >= 1"\n'
+                                     'enter = [{ behaviour = "despawn_npc" }]\n')
+    lines = [str(p) for p in check([tmp_path], registry)]
+    assert f"{tmp_path / 'b.toml'}: alarm 'hurt': name: duplicate name; already used in {tmp_path / 'a.toml'}" in lines
+    assert any("unknown behaviour 'despawn_npc'" in line for line in lines)
+    assert len(lines) == 2
+
+
 def test_a_missing_file_is_a_problem(tmp_path):
     assert [str(p) for p in check([tmp_path / "gone.toml"], registry)] == [
         f"{tmp_path / 'gone.toml'}: no such file or folder"]

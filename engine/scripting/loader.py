@@ -88,6 +88,9 @@ class _Builder:
         self.problems = problems
         self.kind = ""
         self.name = ""
+        #: (kind, name) of every entry with a usable name, built or not, so a
+        #: duplicate name is reported even when the entry has other problems.
+        self.declared: list[tuple[str, str]] = []
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.kind, self.name, field))
@@ -126,6 +129,7 @@ class _Builder:
             name = None
         else:
             self.name = name
+            self.declared.append((self.kind, name))
         for key in entry:
             if key not in fields:
                 self.problem(key, f"unknown field{did_you_mean(key, fields)}; expected one of {', '.join(fields)}")
@@ -328,30 +332,41 @@ def build(doc: Mapping[str, Any], registry: Registry, file: str = "<python>",
     """
     collect = problems if problems is not None else []
     before = len(collect)
-    triggers, alarms = _Builder(registry, file, collect).document(doc)
+    result, _ = _build(doc, registry, file, collect)
     if problems is None and len(collect) > before:
         raise TriggerFileError(collect[before:])
-    return TriggerSet(tuple(triggers), tuple(alarms))
+    return result
+
+
+#: Names declared in one file: (file, kind, name) for each entry that has a name.
+Declared = list[tuple[str, str, str]]
+
+
+def _build(doc: Mapping[str, Any], registry: Registry, file: str,
+           problems: list[Problem]) -> tuple[TriggerSet, Declared]:
+    builder = _Builder(registry, file, problems)
+    triggers, alarms = builder.document(doc)
+    return TriggerSet(tuple(triggers), tuple(alarms)), [(file, kind, name) for kind, name in builder.declared]
 
 
 def loads(text: str, registry: Registry, file: str = "<string>") -> TriggerSet:
     """Parse and validate TOML text; raises :class:`TriggerFileError`."""
     problems: list[Problem] = []
-    result = _parse(text, registry, file, problems)
-    _check_duplicates([result], problems)
+    result, declared = _parse(text, registry, file, problems)
+    _check_duplicates(declared, problems)
     if problems:
         raise TriggerFileError(problems)
     return result
 
 
-def _parse(text: str, registry: Registry, file: str, problems: list[Problem]) -> TriggerSet:
+def _parse(text: str, registry: Registry, file: str, problems: list[Problem]) -> tuple[TriggerSet, Declared]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem(file, f"TOML syntax error: {error}"))
-        return TriggerSet(sources={file: text})
-    result = build(doc, registry, file, problems)
-    return dataclasses.replace(result, sources={file: text})
+        return TriggerSet(sources={file: text}), []
+    result, declared = _build(doc, registry, file, problems)
+    return dataclasses.replace(result, sources={file: text}), declared
 
 
 def trigger_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -393,12 +408,12 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
 def load_sources(sources: Mapping[str, str], registry: Registry) -> TriggerSet:
     """Validate several files' text together (names must be unique across them)."""
     problems: list[Problem] = []
-    parts = [_parse(text, registry, file, problems) for file, text in sources.items()]
-    _check_duplicates(parts, problems)
+    parsed = [_parse(text, registry, file, problems) for file, text in sources.items()]
+    _check_duplicates([entry for _, declared in parsed for entry in declared], problems)
     if problems:
         raise TriggerFileError(problems)
     result = TriggerSet()
-    for part in parts:
+    for part, _ in parsed:
         result = result + part
     return result
 
@@ -421,13 +436,11 @@ def check(paths: Iterable[str | Path], registry: Registry) -> list[Problem]:
     return problems
 
 
-def _check_duplicates(parts: list[TriggerSet], problems: list[Problem]) -> None:
+def _check_duplicates(declared: Declared, problems: list[Problem]) -> None:
+    # Triggers and alarms share one namespace: records and `once` state go by name.
     seen: dict[str, str] = {}
-    for part in parts:
-        for kind, items in (("trigger", part.triggers), ("alarm", part.alarms)):
-            for item in items:
-                if item.name in seen:
-                    problems.append(Problem(item.source, f"duplicate name; already used in {seen[item.name]}",
-                                            kind, item.name, "name"))
-                else:
-                    seen[item.name] = item.source
+    for file, kind, name in declared:
+        if name in seen:
+            problems.append(Problem(file, f"duplicate name; already used in {seen[name]}", kind, name, "name"))
+        else:
+            seen[name] = file
