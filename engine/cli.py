@@ -99,7 +99,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print()
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"{name:<{width}}  {count:>8}")
-    bucket = max(1, args.bucket)
+    bucket = args.bucket
     print()
     print(f"records per {bucket} ticks:")
     per_bucket = Counter(r.tick // bucket for r in records)
@@ -139,7 +139,7 @@ def _why_args(p: argparse.ArgumentParser) -> None:
 
 def _stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
-    p.add_argument("--bucket", type=int, default=600, metavar="TICKS", help="tick range size (default 600)")
+    p.add_argument("--bucket", type=positive_int, default=600, metavar="TICKS", help="tick range size (default 600)")
 
 
 add_command("trace", "print records, one a line", _trace_args, cmd_trace)
@@ -156,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
         add_arguments(p)
         p.set_defaults(run=run)
     return parser
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,6 +186,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # output that cannot be written (a full disk, say): still one line
+        _silence_stdout()
+        print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; pointing it at /dev/null keeps that
+    # second failure from printing an "Exception ignored" report.
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _load_plugins() -> None:

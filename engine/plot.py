@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.cli import UsageError, add_command, load_log
+from engine.cli import UsageError, add_command, load_log, positive_int
 from engine.events import TARGET_FIELDS
 from engine.query import causal_chain
 from engine.record import Record
@@ -228,7 +228,7 @@ def _plot_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", metavar="FILE.png", help="image to write: .png, .svg or .pdf "
                                                           "(default: the log's name with .png)")
     p.add_argument("--types", metavar="A,B,...", type=_type_list, help="raster rows: these event types, in order")
-    p.add_argument("--top", metavar="N", type=int, default=DEFAULT_TOP,
+    p.add_argument("--top", metavar="N", type=positive_int, default=DEFAULT_TOP,
                    help=f"raster rows: the N most frequent types (default {DEFAULT_TOP})")
     p.add_argument("--entity", metavar="E", type=int, help="step lines of this entity (default: the busiest)")
     p.add_argument("--why", metavar="OFFSET", type=int, help="mark the causal chain of this record")
@@ -254,8 +254,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(INSTALL_HINT) from None
     except OSError as error:
         raise UsageError(f"{out}: {error.strerror or error}") from None
-    print(f"wrote {out} ({len(line.rows)} event types, {len(line.steps)} step lines, "
-          f"0..{line.end:.1f} s of game time)")
+    types, steps = len(line.rows), len(line.steps)
+    start = records[0].tick / line.tick_rate  # a log cut by retention starts later than 0
+    print(f"wrote {out} ({types} event type{'s' * (types != 1)}, {steps} step line{'s' * (steps != 1)}, "
+          f"{start:.1f}..{line.end:.1f} s of game time)")
     return 0
 
 

@@ -7,6 +7,7 @@ so the README's first command does something useful on any machine.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +56,11 @@ def _writable(suffix: str) -> type:
             raise argparse.ArgumentTypeError(f"expected a {suffix} file name, got {text!r}")
         if not path.parent.exists():
             raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+        # Checked now, not after a whole run whose output would then be lost.
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
+        if not os.access(path if path.exists() else path.parent, os.W_OK):
+            raise argparse.ArgumentTypeError(f"cannot write {text!r}: permission denied")
         return path
     return check  # type: ignore[return-value]
 
@@ -78,48 +84,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the game; returns the exit status."""
     args = build_parser().parse_args(argv)
     from engine.pg.display import display_available
+    from engine.scripting import TriggerFileError
 
     headless = args.headless
     if not headless and not display_available():
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
-    if headless:
-        return run_headless_cli(args)
-    return run_window_cli(args)
+    try:
+        return run_headless_cli(args) if headless else run_window_cli(args)
+    except TriggerFileError as error:
+        # At start there is no last good set to fall back on (hot reload has one).
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("error: the game's trigger files are not valid; fix them and run again "
+              "(python -m engine check assets/triggers)", file=sys.stderr)
+        return 1
+
+
+def _save_log(world_log: object, path: Path) -> int:
+    """Write the run's log; a failure is one line and exit status 1."""
+    from engine import codec
+
+    try:
+        count = codec.save(world_log, path)  # type: ignore[arg-type]
+    except OSError as error:
+        print(f"error: cannot write {str(path)!r}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {count} records to {path}")
+    return 0
 
 
 def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, optional log and screenshot."""
-    from engine import codec
-    from game.build import build_game
+    from game.build import TRIGGERS, build_game
     from game.headless import run_headless, summary
 
-    game = build_game(seed=args.seed, npcs=args.npcs)
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
     report = run_headless(game, args.seconds or 120.0)
     print(summary(report))
-    if args.events_out:
-        count = codec.save(game.world.log, args.events_out)
-        print(f"wrote {count} records to {args.events_out}")
+    status = _save_log(game.world.log, args.events_out) if args.events_out else 0
     if args.screenshot:
-        from game.pg.play import render_frame
+        from game.pg.play import ScreenshotError, render_frame
 
-        render_frame(game.world, str(args.screenshot))
+        try:
+            render_frame(game.world, str(args.screenshot))
+        except ScreenshotError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         print(f"saved a screenshot to {args.screenshot}")
-    return 0
+    return status
 
 
 def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers."""
-    from engine import codec
     from engine.scripting import HotReloader
     from game.autopilot import Autopilot
     from game.build import ROOT, TRIGGERS, build_game
     from game.events import FrameTimeMeasured
     from game.pg.audio import PygameAudio
-    from game.pg.play import run_window
+    from game.pg.play import ScreenshotError, run_window
 
     audio = PygameAudio()
-    game = build_game(seed=args.seed, npcs=args.npcs, audio=audio)
+    game = build_game(seed=args.seed, npcs=args.npcs, audio=audio, triggers=TRIGGERS)
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
     pilot = Autopilot(game) if args.autopilot else None
@@ -132,15 +158,18 @@ def run_window_cli(args: argparse.Namespace) -> int:
         if reloader is not None and reloader.poll():
             world.resources["reload_errors"] = list(reloader.errors)
 
+    status = 0
     try:
         run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
                    between_frames=between_frames,
                    report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                    translate=(lambda event: []) if pilot else None,
                    before_tick=autopilot_inputs if pilot else None)
+    except ScreenshotError as error:
+        print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
+        status = 1
     finally:
         audio.close()
     if args.events_out:
-        count = codec.save(world.log, args.events_out)
-        print(f"wrote {count} records to {args.events_out}")
-    return 0
+        status = _save_log(world.log, args.events_out) or status
+    return status

@@ -188,6 +188,8 @@ def test_stats_of_an_empty_log(capsys, tmp_path):
     (["trace", "{log}", "--ticks", "5"], "expected a tick range A:B"),
     (["trace", "{log}", "--ticks", "a:b"], "whole numbers"),
     (["trace", "{log}", "--bogus"], "unrecognized arguments"),
+    (["stats", "{log}", "--bucket", "0"], "expected a number of at least 1, got '0'"),
+    (["stats", "{log}", "--bucket", "-5"], "expected a number of at least 1, got '-5'"),
 ])
 def test_bad_arguments(capsys, game_log, argv, words):
     path, _ = game_log
@@ -281,3 +283,13 @@ def test_a_reversed_tick_range_is_refused(tmp_path, capsys):
     log.write_text('{"offset": 0, "tick": 0, "type": "A", "cause": null, "data": {}}\n')
     assert main(["trace", str(log), "--ticks", "10:5"]) == 2
     assert "ends before it starts" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(game_log):
+    path, _ = game_log
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "engine", "trace", str(path)], stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr == "error: cannot write the output: No space left on device\n"

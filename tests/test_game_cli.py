@@ -43,3 +43,47 @@ def test_without_a_display_it_says_so_and_runs_headless(tmp_path: Path) -> None:
     first = run.stdout.splitlines()[0]
     assert "no display" in first and "headless" in first
     assert "final health" in run.stdout
+
+
+def test_an_output_path_that_is_a_folder_is_refused_before_the_run(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "log.jsonl"
+    folder.mkdir()
+    try:
+        main(["--headless", "--seconds", "1", "--events-out", str(folder)])
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    else:
+        raise AssertionError("a folder as --events-out was accepted")
+    err = capsys.readouterr().err
+    assert "is a folder" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(tmp_path: Path, capsys, monkeypatch) -> None:
+    from engine import codec
+
+    def refuse(records, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(codec, "save", refuse)
+    assert main(["--headless", "--seconds", "1", "--events-out", str(tmp_path / "run.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: cannot write {str(tmp_path / 'run.jsonl')!r}: No space left on device"
+
+
+def test_a_broken_trigger_file_stops_the_game_with_its_problems_not_a_traceback(tmp_path: Path, capsys,
+                                                                                monkeypatch) -> None:
+    import shutil
+
+    import game.build
+
+    triggers = tmp_path / "triggers"
+    shutil.copytree(game.build.TRIGGERS, triggers)
+    (triggers / "my_first.toml").write_text(
+        '[[trigger]]\nname = "engine-starts"\non = "EnteredVehicle"\ndo = [{ behaviour = "play_sond" }]\n')
+    monkeypatch.setattr(game.build, "TRIGGERS", triggers)
+    assert main(["--headless", "--seconds", "1"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert err[0].endswith("my_first.toml: trigger 'engine-starts': do[0].behaviour: "
+                           "unknown behaviour 'play_sond' (did you mean 'play_sound'?)")
+    assert err[1].startswith("error: the game's trigger files are not valid")

@@ -161,7 +161,8 @@ def test_a_change_nobody_recorded_shows_as_a_jump():
     (["plot", "{log}", "--types", ","], "expected event type names"),
     (["plot", "{log}", "--entity", "9999"], "no before/after records name entity 9999"),
     (["plot", "{log}", "--why", "99999"], "no record at offset 99999"),
-    (["plot", "{log}", "--top", "many"], "invalid int value"),
+    (["plot", "{log}", "--top", "many"], "expected a whole number, got 'many'"),
+    (["plot", "{log}", "--top", "0"], "expected a number of at least 1, got '0'"),
     (["plot", "{log}", "-o", "{tmp}/t.gif"], "expected a file name ending in .png, .svg, .pdf"),
     (["plot", "{log}", "-o", "{tmp}/no/such/folder/t.png"], "does not exist"),
 ])

@@ -55,6 +55,8 @@ MODULES = {
     "scripting_cli_registry": REGISTRY_MODULE,
     "scripting_cli_factory": "from scripting_cli_registry import registry as _r\n\n"
                              "def make_registry():\n    return _r\n",
+    "scripting_cli_boom": "raise RuntimeError('boom')\n",
+    "scripting_cli_failing": "def make_registry():\n    raise ValueError('nope')\n",
     "scripting_cli_nothing": "x = 1\n",
 }
 
@@ -190,16 +192,24 @@ def test_without_registry_flag_the_installed_game_is_found(capsys, files):
     (["check", "x.toml", "--registry", "scripting_cli_nothing"],
      "scripting_cli_nothing: has no 'registry' (a Registry) or 'make_registry()'"),
     (["check", "x.toml", "--strict"], "unrecognized arguments: --strict"),
+    (["check", "x.toml", "--registry", "scripting_cli_boom"],
+     "--registry scripting_cli_boom: importing it failed: RuntimeError: boom"),
+    (["check", "x.toml", "--registry", "scripting_cli_failing"],
+     "scripting_cli_failing: make_registry() failed: ValueError: nope"),
+    (["check", "nowhere.toml", "--registry", "scripting_cli_registry"], "nowhere.toml: no such file or folder"),
+    (["check", "empty", "--registry", "scripting_cli_registry"], "empty: no .toml trigger files in this folder"),
 ])
 def test_usage_mistakes_are_one_line_and_exit_2(capsys, on_path, files, argv, message):
+    (files / "empty").mkdir()
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == []
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
 
 
-def test_a_missing_path_is_a_problem_not_a_crash(capsys, on_path, files):
-    code, _, err = run(capsys, "check", "nowhere.toml", "--registry", "scripting_cli_registry")
-    assert code == 1 and err == ["nowhere.toml: no such file or folder", "1 problem found"]
+def test_an_unreadable_file_is_a_problem_named_relative_to_where_it_was_found(capsys, on_path, files):
+    (files / "binary.toml").write_bytes(b"\xff\xfe\x00broken")
+    code, _, err = run(capsys, "check", "binary.toml", "--registry", "scripting_cli_registry")
+    assert code == 1 and err == ["binary.toml: not a UTF-8 text file", "1 problem found"]
 
 
 # -- as a real command -------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from engine.cli import UsageError, add_command
 from engine.scripting.loader import check
@@ -25,7 +27,7 @@ def registry_from(obj: object, where: str) -> Registry:
     if isinstance(obj, Registry):
         return obj
     if callable(obj) and not hasattr(obj, "__path__") and not hasattr(obj, "__file__"):
-        made = obj()
+        made = _call(obj, where)
         if isinstance(made, Registry):
             return made
     for attr in ("registry", "make_registry"):
@@ -33,26 +35,41 @@ def registry_from(obj: object, where: str) -> Registry:
         if isinstance(value, Registry):
             return value
         if callable(value):
-            made = value()
+            made = _call(value, f"{where}: {attr}()")
             if isinstance(made, Registry):
                 return made
     raise UsageError(f"{where}: has no 'registry' (a Registry) or 'make_registry()'")
 
 
+def _call(make: Callable[[], object], where: str) -> object:
+    # A game's own code failing is still a usage problem here: one line, not a traceback.
+    try:
+        return make()
+    except Exception as error:
+        raise UsageError(f"{where} failed: {type(error).__name__}: {error}") from None
+
+
+def _load(load: Callable[[], object], where: str) -> object:
+    try:
+        return load()
+    except ModuleNotFoundError as error:
+        raise UsageError(f"{where}: no module named {error.name!r}") from None
+    except Exception as error:
+        raise UsageError(f"{where}: importing it failed: {type(error).__name__}: {error}") from None
+
+
 def find_registry(module: str | None) -> Registry:
     """The named module's registry, or every installed game's registries merged."""
     if module:
-        try:
-            return registry_from(importlib.import_module(module), module)
-        except ModuleNotFoundError as error:
-            raise UsageError(f"--registry {module}: no module named {error.name!r}") from None
+        return registry_from(_load(lambda: importlib.import_module(module), f"--registry {module}"), module)
     merged = Registry()
     found = list(entry_points(group=ENTRY_POINT_GROUP))
     if not found:
         raise UsageError(f"no registry found: install a game that declares a '{ENTRY_POINT_GROUP}' entry point "
                          "(pip install -e .), or name one with --registry MODULE")
     for point in sorted(found, key=lambda p: p.name):
-        registry = registry_from(point.load(), f"entry point {point.name!r}")
+        where = f"entry point {point.name!r}"
+        registry = registry_from(_load(point.load, where), where)
         merged.event_types.update(registry.event_types)
         merged.behaviours.update(registry.behaviours)
         merged.states.update(registry.states)
@@ -68,6 +85,12 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """``check``: validate trigger files; exit 0 if all are valid, 1 if not."""
     registry = find_registry(args.registry)
+    for path in map(Path, args.paths):
+        # A mistyped path is a usage error, not a valid (empty) set of triggers.
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_dir() and not any(p.is_file() for p in path.rglob("*.toml")):
+            raise UsageError(f"{path}: no .toml trigger files in this folder")
     if args.list:
         print(registry.describe())
     problems = check(args.paths, registry)

@@ -397,11 +397,11 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
         try:
             sources[name] = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            problems.append(Problem(str(path), "no such file or folder"))
+            problems.append(Problem(name, "no such file or folder"))
         except UnicodeDecodeError:
-            problems.append(Problem(str(path), "not a UTF-8 text file"))
+            problems.append(Problem(name, "not a UTF-8 text file"))
         except OSError as error:
-            problems.append(Problem(str(path), error.strerror or str(error)))
+            problems.append(Problem(name, error.strerror or str(error)))
     return sources, problems
 
 

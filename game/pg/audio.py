@@ -8,7 +8,11 @@ never a reason for the game to stop.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -19,6 +23,29 @@ SOUNDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "sounds"
 CHANNELS = 16
 #: Channels kept for looping sounds (siren, engine...), so one-shots never cut them off.
 LOOP_CHANNELS = 4
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration.
+
+    Without a sound card, libasound (under SDL) writes a dozen ``ALSA lib``
+    lines straight to the process's stderr before SDL gives up; the one line
+    that matters is SDL's error, which pygame raises and we print ourselves.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable stderr: nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class PygameAudio(SilentAudio):
@@ -38,7 +65,8 @@ class PygameAudio(SilentAudio):
         try:
             if not pygame.mixer.get_init():
                 # The files are mono; a stereo mixer plays them in both ears.
-                pygame.mixer.init(frequency, -16, 2, 512)
+                with _native_stderr_silenced():
+                    pygame.mixer.init(frequency, -16, 2, 512)
                 self._opened = True
             pygame.mixer.set_num_channels(CHANNELS)
             pygame.mixer.set_reserved(LOOP_CHANNELS)

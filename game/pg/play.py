@@ -17,6 +17,10 @@ LOGICAL_SIZE = (1280, 720)
 TITLE = "Wanted"
 
 
+class ScreenshotError(OSError):
+    """A frame could not be saved (bad path, full disk...)."""
+
+
 def run_window(world: World, seconds: float | None = None, screenshot: str | None = None,
                between_frames: Callable[[], None] | None = None,
                report_frame_time: Callable[[float], None] | None = None,
@@ -64,10 +68,21 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     try:
         app.run(seconds=seconds)
         if screenshot:
-            app.screenshot(screenshot)
+            try:
+                app.screenshot(screenshot)
+            except (pygame.error, OSError) as error:
+                raise ScreenshotError(f"cannot save a screenshot to {screenshot!r}: {error}") from None
     finally:
         app.close()
     return app
+
+
+def save_surface(surface: pygame.Surface, path: str) -> None:
+    """``pygame.image.save``, with its failure as a :class:`ScreenshotError`."""
+    try:
+        pygame.image.save(surface, path)
+    except (pygame.error, OSError) as error:
+        raise ScreenshotError(f"cannot save a screenshot to {path!r}: {error}") from None
 
 
 def render_frame(world: World, path: str | None = None, paused: bool = False,
@@ -81,5 +96,5 @@ def render_frame(world: World, path: str | None = None, paused: bool = False,
     # The ticker's history window shows what led up to this frame.
     Renderer(world).draw(surface, 1.0, paused=paused)
     if path:
-        pygame.image.save(surface, path)
+        save_surface(surface, path)
     return surface
