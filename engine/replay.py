@@ -15,15 +15,20 @@ entry point under the key ``"game"``.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
+# Its inputs (TriggersLoaded, TriggersReloadFailed) are in the log of any game
+# with triggers: import it so their classes are loaded even if the game's
+# factory did not, and EventTypes can find them.
+import engine.scripting.events  # noqa: F401
 from engine import codec
 from engine.cli import UsageError, add_command, load_log
-from engine.events import Input, from_data
+from engine.events import Event, Input, from_data
 from engine.record import Record
 from engine.world import World
 
@@ -33,7 +38,7 @@ Factory = Callable[[int, dict[str, Any]], World]
 
 
 class ReplayError(ValueError):
-    """The log cannot be replayed (no start record, unknown game or input type)."""
+    """The log cannot be replayed (bad start record, unknown game or input type, options the game refuses)."""
 
 
 @dataclass
@@ -59,32 +64,135 @@ def find_factory(name: str) -> Factory:
     raise ReplayError(f"no game named {name!r} to replay with (known: {known}); is it installed?")
 
 
-def inputs_by_tick(records: Iterable[Record], event_types: dict[str, type]) -> dict[int, list[Record]]:
-    """The input records of a log, grouped by the tick they were fed in."""
+def _subclasses(cls: type) -> Iterator[type]:
+    """Every class that inherits from ``cls``, at any depth (each once)."""
+    seen: set[type] = set()
+    stack = list(cls.__subclasses__())
+    while stack:
+        kind = stack.pop()
+        if kind not in seen:
+            seen.add(kind)
+            stack.extend(kind.__subclasses__())
+            yield kind
+
+
+def _is_current(kind: type) -> bool:
+    """False for a class its module no longer exposes under its name.
+
+    ``@dataclass(slots=True)`` (hence ``@event``) replaces the class it
+    decorates with a new one, and the original stays alive, still a subclass
+    of its bases: there are two classes per event type.  The module's
+    attribute tells which one is the real event type.
+    """
+    owner: Any = sys.modules.get(kind.__module__)
+    for part in kind.__qualname__.split("."):
+        owner = getattr(owner, part, None)
+    return owner is kind
+
+
+def loaded_event_types() -> dict[str, tuple[type[Event], ...]]:
+    """Every :class:`~engine.Event` subclass loaded in this process, by type name.
+
+    A name may have several classes (two modules defining the same name);
+    classes shadowed by a newer one of the same module and name are left out.
+    """
+    by_name: dict[str, list[type[Event]]] = defaultdict(list)
+    for kind in _subclasses(Event):
+        by_name[kind.__name__].append(kind)
+    return {name: _newest(kinds) for name, kinds in by_name.items()}
+
+
+def _newest(kinds: list[type[Event]]) -> tuple[type[Event], ...]:
+    """Drop the classes of ``kinds`` that a later definition of the same name replaced."""
+    by_definition: dict[tuple[str, str], list[type[Event]]] = defaultdict(list)
+    for kind in kinds:
+        by_definition[(kind.__module__, kind.__qualname__)].append(kind)
+    return tuple(kind for same in by_definition.values() for kind in _current_of(same))
+
+
+def _current_of(same: list[type[Event]]) -> list[type[Event]]:
+    """Of classes with one module and qualified name, the live definition(s)."""
+    current = [k for k in same if _is_current(k)]
+    if current:
+        return current
+    # A class defined in a function is not reachable from its module: then the
+    # slotted class @event made is the live one (the original has no __slots__ of its own).
+    return [k for k in same if "__slots__" in vars(k)] or same
+
+
+@dataclass(frozen=True)
+class EventTypes:
+    """The event classes a replay can meet in a log, to tell inputs from the rest.
+
+    The world's own types (those its bus has seen) come first; then every
+    event class loaded, so an input the game never subscribes to, such as
+    ``TriggersReloadFailed``, is still recognised.
+    """
+
+    world: dict[str, type]
+    loaded: dict[str, tuple[type[Event], ...]]
+
+    @classmethod
+    def of(cls, world: World) -> EventTypes:
+        """The types known to ``world`` and to this process, now."""
+        return cls(world.bus.event_types, loaded_event_types())
+
+    def input_type(self, record: Record) -> type[Input] | None:
+        """The Input class to rebuild ``record`` with, or None if it is derived (not an input).
+
+        Raises :class:`ReplayError` for a type name no event class has, or one
+        that several classes share when any of them is an input.
+        """
+        kind = self.world.get(record.type)
+        if kind is not None:
+            return kind if issubclass(kind, Input) else None
+        candidates = self.loaded.get(record.type, ())
+        inputs = [k for k in candidates if issubclass(k, Input)]
+        if not candidates:
+            raise ReplayError(f"offset {record.offset}: unknown event type {record.type!r}: no event class of "
+                              "that name is loaded, so it cannot be told apart from an input")
+        if len(inputs) == 1 and len(candidates) == 1:
+            return inputs[0]
+        if inputs:
+            names = ", ".join(sorted(f"{k.__module__}.{k.__qualname__}" for k in candidates))
+            raise ReplayError(f"offset {record.offset}: event type {record.type!r} is ambiguous ({names})")
+        return None
+
+
+def inputs_by_tick(records: Iterable[Record], types: EventTypes) -> dict[int, list[Record]]:
+    """The input records of a log, grouped by the tick they were fed in.
+
+    Raises :class:`ReplayError` for a record whose type is unknown: silently
+    skipping it would drop an input and make the replay differ for no visible reason.
+    """
     grouped: dict[int, list[Record]] = defaultdict(list)
     for record in records:
         if record.type == "SimulationStarted":
             continue
-        kind = event_types.get(record.type)
-        if kind is None:
-            if record.event is not None and isinstance(record.event, Input):
-                grouped[record.tick].append(record)
-            continue
-        if issubclass(kind, Input):
+        if record.event is not None:  # a live record: its class says it all
+            is_input = isinstance(record.event, Input)
+        else:
+            is_input = types.input_type(record) is not None
+        if is_input:
             grouped[record.tick].append(record)
     return grouped
 
 
-def feed(world: World, records: Sequence[Record]) -> None:
-    """Emit recorded input events into ``world`` (rebuilt from their data)."""
-    types = world.bus.event_types
+def feed(world: World, records: Sequence[Record], types: EventTypes | None = None) -> None:
+    """Emit recorded input events into ``world`` (rebuilt from their data).
+
+    ``types`` defaults to ``EventTypes.of(world)``; pass the one used to
+    group the inputs to avoid looking the classes up again.
+    """
     for record in records:
         if record.event is not None:
             world.emit(record.event)
             continue
-        kind = types.get(record.type)
+        if types is None:
+            types = EventTypes.of(world)
+        kind = types.input_type(record)
         if kind is None:
-            raise ReplayError(f"offset {record.offset}: input type {record.type!r} is unknown to this game")
+            raise ReplayError(f"offset {record.offset}: {record.type} is not an input; only inputs can be fed")
         try:
             world.emit(from_data(kind, record.data))
         except TypeError as error:
@@ -92,24 +200,76 @@ def feed(world: World, records: Sequence[Record]) -> None:
 
 
 def replay(records: Sequence[Record], factory: Factory | None = None) -> ReplayResult:
-    """Re-run the simulation a log describes and compare the new log with it."""
+    """Re-run the simulation a log describes and compare the new log with it.
+
+    Raises :class:`ReplayError` if the log cannot be replayed: no valid
+    ``SimulationStarted`` record, an unknown game, options the game refuses,
+    or an input type that no loaded class has.
+    """
+    seed, options = start_of(records)
+    game = options.get("game")
+    if factory is None:
+        if game is None:
+            raise ReplayError("SimulationStarted names no game in its options; cannot rebuild the world")
+        factory = find_factory(game)
+    world = _build_world(factory, game or getattr(factory, "__name__", "?"), seed, options)
+    rate = records[0].data.get("tick_rate")
+    if rate is not None and rate != world.tick_rate:
+        world.close()
+        # Steps of another length would diverge at once; say why instead of "differs at offset 0".
+        raise ReplayError(f"SimulationStarted (offset 0): the log was recorded at {_shown(rate)} ticks/s, "
+                          f"but the game rebuilds its world at {world.tick_rate}")
+    try:
+        types = EventTypes.of(world)
+        grouped = inputs_by_tick(records, types)
+        for tick in range(records[-1].tick + 1):
+            feed(world, grouped.get(tick, ()), types)
+            world.step()
+        new_records = list(world.log)[: len(records)]
+    finally:
+        world.close()
+    return ReplayResult(new_records, first_difference(records, new_records), len(records))
+
+
+def start_of(records: Sequence[Record]) -> tuple[int, dict[str, Any]]:
+    """The seed and options of a log's ``SimulationStarted`` record, checked."""
     if not records or records[0].type != "SimulationStarted" or records[0].offset != 0:
         raise ReplayError("the log does not start with a SimulationStarted record at offset 0")
-    start = records[0].data
-    options = dict(start.get("options") or {})
-    if factory is None:
-        if "game" not in options:
-            raise ReplayError("SimulationStarted names no game in its options; cannot rebuild the world")
-        factory = find_factory(str(options["game"]))
-    world = factory(int(start["seed"]), options)
-    grouped = inputs_by_tick(records, world.bus.event_types)
-    last_tick = records[-1].tick
-    for tick in range(last_tick + 1):
-        feed(world, grouped.get(tick, ()))
-        world.step()
-    new_records = list(world.log)[: len(records)] if len(list(world.log)) > len(records) else list(world.log)
-    world.close()
-    return ReplayResult(new_records, first_difference(records, new_records), len(records))
+    data = records[0].data
+    where = "SimulationStarted (offset 0)"
+    for key in ("seed", "options"):
+        if key not in data:
+            raise ReplayError(f"{where} has no {key!r}; cannot rebuild the world")
+    seed, options = data["seed"], data["options"]
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ReplayError(f"{where}: 'seed' must be a whole number, found {_shown(seed)}")
+    if not isinstance(options, dict):
+        raise ReplayError(f"{where}: 'options' must be a JSON object, found {_shown(options)}")
+    game = options.get("game")
+    if game is not None and not isinstance(game, str):
+        raise ReplayError(f"{where}: option 'game' must be the name of a game, found {_shown(game)}")
+    return seed, dict(options)
+
+
+def _build_world(factory: Factory, game: str, seed: int, options: dict[str, Any]) -> World:
+    """Call the game's factory; options it refuses become a :class:`ReplayError`."""
+    try:
+        return factory(seed, dict(options))
+    except (TypeError, ValueError) as error:
+        # Chained (not "from None") so a bug in a factory still shows its traceback to a caller in Python.
+        raise ReplayError(f"game {game!r} cannot rebuild the world from SimulationStarted (offset 0): "
+                          f"{error}") from error
+
+
+def _shown(value: Any) -> str:
+    """A value's repr, cut short: a corrupt log can hold a huge one."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _plural(count: int, word: str) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def first_difference(a: Sequence[Record], b: Sequence[Record]) -> int | None:
@@ -135,7 +295,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except ReplayError as error:
         raise UsageError(f"{args.log}: {error}") from None
     if result.identical:
-        print(f"replayed {len(records)} records: identical")
+        print(f"replayed {_plural(len(records), 'record')}: identical")
         return 0
     offset = result.first_difference
     print(f"replay differs from {args.log} at offset {offset}:")

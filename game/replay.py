@@ -7,10 +7,42 @@ from typing import Any
 from engine import World
 from game.build import build_game
 
+#: The pedestrian counts ``python -m game --npcs`` accepts (game/cli.py): a log
+#: is input too, and a huge count would exhaust memory before the replay starts.
+NPCS_RANGE = range(0, 1001)
+
+
+class ReplayOptionError(ValueError):
+    """An option of a log's ``SimulationStarted`` record this game cannot rebuild a world from."""
+
+    def __init__(self, option: str, value: Any, expected: str) -> None:
+        shown = repr(value)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."  # a corrupt log can hold a huge value
+        super().__init__(f"option {option!r} must be {expected}, found {shown}")
+        self.option = option
+        self.value = value
+
+
+def npcs_option(options: dict[str, Any]) -> int | None:
+    """The ``npcs`` option, checked like the command line's ``--npcs`` (None if absent)."""
+    if "npcs" not in options:
+        return None
+    value = options["npcs"]
+    # bool is an int to Python, but true/false in a log is no count.
+    if not isinstance(value, int) or isinstance(value, bool) or value not in NPCS_RANGE:
+        raise ReplayOptionError("npcs", value, f"a whole number from {NPCS_RANGE.start} to {NPCS_RANGE.stop - 1}")
+    return value
+
 
 def replay_game(seed: int, options: dict[str, Any]) -> World:
     """A fresh game world for a replay: same seed and options, no trigger files
-    (the log's ``TriggersLoaded`` input installs the ones the run had)."""
+    (the log's ``TriggersLoaded`` input installs the ones the run had).
+
+    Raises :class:`ReplayOptionError` (a ``ValueError``) for an option out of range.
+    """
+    npcs = npcs_option(options)
     extra = {k: v for k, v in options.items() if k not in ("game", "npcs")}
-    game = build_game(seed=seed, npcs=int(options.get("npcs", 40)), triggers=None, options=extra)
+    # build_game records "npcs" in every run's options; should a log lack it, build_game's default applies.
+    counts = {} if npcs is None else {"npcs": npcs}
+    game = build_game(seed=seed, triggers=None, options=extra, **counts)
     return game.world

@@ -235,3 +235,78 @@ def test_default_world_start_record():
                                           "data": {"seed": 0, "tick_rate": 60, "options": {}}}
     finally:
         world.close()
+
+
+# -- reading is as strict as writing -----------------------------------------------------------
+
+def with_data(offset: int, data: str) -> str:
+    return f'{{"offset": {offset}, "tick": 0, "type": "X", "cause": null, "data": {data}}}\n'
+
+
+@pytest.mark.parametrize(("data", "token"), [
+    ('{"v": NaN}', "NaN"),
+    ('{"v": Infinity}', "Infinity"),
+    ('{"v": [1, -Infinity]}', "-Infinity"),
+    ('{"v": {"w": 1e999}}', "1e999"),        # parses to inf without being a JSON constant
+    ('{"v": -2E400}', "-2E400"),
+    ('{"v": ' + "9" * 400 + '.5}', "9" * 27 + "..."),
+])
+def test_a_non_finite_number_is_refused_with_its_line(data, token):
+    error = error_of([*lines_of(shot_log()[:1]), with_data(1, data)])
+    assert error.line == 2
+    assert str(error) == f"run.jsonl:2: {token} is not a finite number; a log holds only finite numbers (strict JSON)"
+
+
+def test_every_finite_float_still_reads_back():
+    line = with_data(0, '{"v": [1.5e308, -5e-324, 0.1, -0.0, 1e22]}')
+    assert next(read([line])).data == {"v": [1.5e308, -5e-324, 0.1, -0.0, 1e22]}
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ('{"v": ' + "7" * 5000 + "}", "a whole number has more than"),
+    ('{"v": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+])
+def test_numbers_and_nesting_json_cannot_read_are_format_errors(data, words):
+    error = error_of([with_data(0, data)])
+    assert error.line == 1 and words in str(error)
+
+
+def test_a_log_may_start_at_any_offset():
+    # Retention drops the oldest records: a saved log can start anywhere.
+    tail = shot_log()[4:]
+    assert list(read(lines_of(tail))) == tail
+
+
+def test_a_gap_in_offsets_names_the_line_and_the_offset_expected():
+    lines = lines_of(shot_log())
+    del lines[4]                                        # the record at offset 4
+    error = error_of(lines)
+    assert error.line == 5
+    assert error.problem == "offset 5 does not follow offset 3: expected offset 4; 1 record missing before it"
+
+
+def test_a_gap_of_several_records_says_how_many():
+    lines = lines_of(shot_log())
+    del lines[2:5]
+    assert error_of(lines).problem.endswith("expected offset 2; 3 records missing before it")
+
+
+def record_line(offset: int, tick: int, cause: int | None = None) -> str:
+    return encode(Record(offset, tick, cause, None, type="X", data={})) + "\n"
+
+
+@pytest.mark.parametrize(("lines", "line", "problem"), [
+    ([record_line(0, 0), record_line(1, 3), record_line(2, 2)], 3,
+     "tick 2 goes back from tick 3 of offset 1; ticks never decrease in a log"),
+    ([record_line(0, 0), record_line(1, -1)], 2, "'tick' must not be negative, found -1"),
+    ([record_line(-1, 0)], 1, "'offset' must not be negative, found -1"),
+    ([record_line(0, 0), record_line(1, 0, -1)], 2, "'cause' must be an offset or null, found -1"),
+], ids=["tick-goes-back", "negative-tick", "negative-offset", "negative-cause"])
+def test_ticks_never_decrease_and_nothing_is_negative(lines, line, problem):
+    error = error_of(lines)
+    assert (error.line, error.problem) == (line, problem)
+
+
+def test_equal_ticks_and_tick_jumps_are_fine():
+    lines = [record_line(0, 0), record_line(1, 0, 0), record_line(2, 9), record_line(3, 9, 1)]
+    assert [(r.offset, r.tick) for r in read(lines)] == [(0, 0), (1, 0), (2, 9), (3, 9)]
