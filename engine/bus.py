@@ -26,6 +26,10 @@ log = logging.getLogger("engine.bus")
 
 #: Default longest chain of reactions allowed within one tick.
 DEFAULT_CASCADE_LIMIT = 64
+#: Default most reactions (events emitted by handlers) counted from the last
+#: root event (input or system code): what one cascade may make.  The demo
+#: game's biggest is about a hundred (a chase emptying the streets).
+DEFAULT_REACTION_LIMIT = 100_000
 
 
 class EventTypeError(TypeError):
@@ -77,9 +81,13 @@ def handler_name(handler: Callable[..., Any]) -> str:
 class EventBus:
     """Delivers events to subscribers and records every one in the log."""
 
-    def __init__(self, log: EventLog | None = None, cascade_limit: int = DEFAULT_CASCADE_LIMIT) -> None:
+    def __init__(self, log: EventLog | None = None, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
+                 reaction_limit: int = DEFAULT_REACTION_LIMIT) -> None:
         self.log = log if log is not None else EventLog()
         self.cascade_limit = cascade_limit
+        self.reaction_limit = reaction_limit
+        # The reaction budget: reactions since the last root record.
+        self._reactions = 0
         #: The tick stamped on new records; the world keeps it current.
         self.tick = 0
         self.failures = 0
@@ -157,9 +165,10 @@ class EventBus:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
+            self._reactions = 0  # a root starts a new cascade, with a fresh budget
             return self.log._add(self.tick, None, event, 0)
         depth = current.depth + 1
-        if depth > self.cascade_limit:
+        if depth > self.cascade_limit or self._over_budget():
             self._cut(event, current)
             return None
         return self.log._add(self.tick, current.offset, event, depth)
@@ -173,10 +182,11 @@ class EventBus:
         if current is None:
             cause = None
             depth = 0
+            self._reactions = 0  # a root starts a new cascade, with a fresh budget
         else:
             cause = current.offset
             depth = current.depth + 1
-            if depth > self.cascade_limit:
+            if depth > self.cascade_limit or self._over_budget():
                 self._cut(event, current)
                 return None
         # EventLog._add inlined too (a Python call costs as much as the rest): keep the two in step.
@@ -277,8 +287,21 @@ class EventBus:
         depth = record.depth + 1 if record is not None else 0
         self.log.append(Record(self.log.next_offset, self.tick, record.offset if record else None, letter, depth))
 
+    def _over_budget(self) -> bool:
+        """Count one more reaction; True once the cascade has made too many.
+
+        The depth limit alone cannot stop a *branching* cascade (a handler
+        that emits two events of its own type makes 2**depth of them): this
+        budget bounds the total work one cascade can make.
+        """
+        self._reactions += 1
+        return self._reactions > self.reaction_limit
+
     def _cut(self, event: Event, parent: Record) -> None:
         self.cascades_cut += 1
+        reason = "depth" if parent.depth + 1 > self.cascade_limit else "reactions"
+        if reason == "reactions" and self._reactions > self.reaction_limit + 1:
+            return  # the first overflow is recorded; the cascade's later reactions are only counted
         types: list[str] = [event.__class__.__name__]
         record: Record | None = parent
         while record is not None and len(types) <= self.cascade_limit + 1:
@@ -286,8 +309,12 @@ class EventBus:
             record = self.log.get(record.cause) if record.cause is not None else None
         types.reverse()
         loop = _repeating(types)
-        log.warning("cascade cut at depth %d in tick %d: %s", parent.depth + 1, self.tick, " -> ".join(loop))
-        cut = CascadeCut(parent.depth + 1, tuple(loop))
+        if reason == "depth":
+            log.warning("cascade cut at depth %d in tick %d: %s", parent.depth + 1, self.tick, " -> ".join(loop))
+        else:
+            log.warning("cascade cut in tick %d: more than %d reactions from one root, this chain: %s",
+                        self.tick, self.reaction_limit, " -> ".join(loop))
+        cut = CascadeCut(parent.depth + 1, tuple(loop), reason)
         self.log.append(Record(self.log.next_offset, self.tick, parent.offset, cut, parent.depth + 1))
 
 

@@ -74,10 +74,15 @@ class HandlerFailed(Event):
 
 @event
 class CascadeCut(Event):
-    """A chain of reactions went deeper than the limit and was cut here."""
+    """A chain of reactions was cut here: it went deeper than the cascade
+    limit (``reason="depth"``), or its cascade made more reactions than the
+    reaction limit (``reason="reactions"``: recorded once, and the cascade's
+    later reactions are dropped too).  ``types`` is the chain that was
+    cut, root first (its repeating part, for a loop)."""
 
     depth: int
     types: tuple[str, ...]
+    reason: str = "depth"
 
 
 @event

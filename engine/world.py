@@ -9,7 +9,7 @@ from typing import Any
 
 import esper
 
-from engine.bus import DEFAULT_CASCADE_LIMIT, EventBus, Handler, Subscription
+from engine.bus import DEFAULT_CASCADE_LIMIT, DEFAULT_REACTION_LIMIT, EventBus, Handler, Subscription
 from engine.events import Despawned, Event, SimulationStarted
 from engine.log import DEFAULT_CAPACITY, EventLog
 from engine.record import Record
@@ -18,12 +18,19 @@ from engine.systems import declared_handlers
 _context_names = itertools.count(1)
 
 
+def _leave(previous: str) -> None:
+    """Make ``previous`` esper's current context again (unless it was deleted meanwhile)."""
+    if esper.current_world != previous and previous in esper.list_worlds():
+        esper.switch_world(previous)
+
+
 class World:
     """One simulation.
 
     It owns an esper world context (use esper's own functions for entities,
     components and queries; :meth:`activate` makes this world's context the
-    current one, and :meth:`step` does so before every system), the event bus
+    current one, and :meth:`step` does so before every system and every pump),
+    the event bus
     and log, the tick counter and a seeded random generator, ``world.rng``,
     which must be the only source of randomness in the simulation.
 
@@ -31,7 +38,8 @@ class World:
     """
 
     def __init__(self, seed: int = 0, tick_rate: int = 60, options: dict[str, Any] | None = None,
-                 log_capacity: int = DEFAULT_CAPACITY, cascade_limit: int = DEFAULT_CASCADE_LIMIT) -> None:
+                 log_capacity: int = DEFAULT_CAPACITY, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
+                 reaction_limit: int = DEFAULT_REACTION_LIMIT) -> None:
         self.seed = seed
         self.tick_rate = tick_rate
         self.dt = 1.0 / tick_rate
@@ -39,12 +47,14 @@ class World:
         self.rng = random.Random(seed)
         self.tick = 0
         self.log = EventLog(log_capacity)
-        self.bus = EventBus(self.log, cascade_limit)
+        self.bus = EventBus(self.log, cascade_limit, reaction_limit)
         self.context = f"wanted-world-{next(_context_names)}"
         #: Singletons the game shares with systems and behaviours (audio, map...).
         self.resources: dict[str, Any] = {}
         self._systems: list[Callable[[World], Any]] = []
         self._system_objects: list[object] = []
+        #: Entities observed by subscriptions, to end those when esper deletes them.
+        self._watched: set[int] = set()
         self.activate()
         self.emit(SimulationStarted(seed, tick_rate, self.options))
 
@@ -56,9 +66,20 @@ class World:
         return self
 
     def create_entity(self, *components: Any) -> int:
-        """Create an entity in this world (esper.create_entity in our context)."""
-        self.activate()
-        return esper.create_entity(*components)
+        """Create an entity in this world (esper.create_entity in our context),
+        whichever world is current; the current one stays current."""
+        previous = self._enter()
+        try:
+            return esper.create_entity(*components)
+        finally:
+            _leave(previous)
+
+    def _enter(self) -> str:
+        """Switch esper to this world; returns the context to go back to."""
+        previous = esper.current_world
+        if previous != self.context:
+            esper.switch_world(self.context)
+        return previous
 
     def despawn(self, entity: int) -> None:
         """Remove ``entity``: handlers see :class:`Despawned` at once, then the
@@ -85,14 +106,31 @@ class World:
 
     def trigger(self, event: Event) -> Record | None:
         """Deliver ``event`` now (immediate); see :meth:`EventBus.trigger`."""
-        # Handlers run now, maybe outside step(): make esper calls in them act on this world.
-        self.activate()
-        return self.bus.trigger(event)
+        # Handlers run now, maybe outside step() or inside another world's
+        # tick: esper calls in them act on this world, and the caller's world
+        # is current again afterwards.
+        previous = self._enter()
+        try:
+            return self.bus.trigger(event)
+        finally:
+            _leave(previous)
 
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
                   entity: int | None = None) -> Subscription:
-        """Subscribe a handler; see :meth:`EventBus.subscribe`."""
-        return self.bus.subscribe(event_type, handler, priority, entity)
+        """Subscribe a handler; see :meth:`EventBus.subscribe`.
+
+        With ``entity``, the subscription ends when that entity is deleted,
+        by :meth:`despawn` or by ``esper.delete_entity`` (then at the next step).
+        """
+        subscription = self.bus.subscribe(event_type, handler, priority, entity)
+        if entity is not None:
+            previous = self._enter()
+            try:
+                if esper.entity_exists(entity):  # an id that is no entity here is only a filter
+                    self._watched.add(entity)
+            finally:
+                _leave(previous)
+        return subscription
 
     def why(self, offset: int) -> list[Record]:
         """The causal chain of a record, root first."""
@@ -124,16 +162,32 @@ class World:
         """Run one tick: deliver pending input, run each system, pumping after each."""
         bus = self.bus
         bus.tick = self.tick
-        self.activate()
-        esper.clear_dead_entities()
-        bus.pump()
-        for system in self._systems:
-            if esper.current_world != self.context:
-                esper.switch_world(self.context)
-            system(self)
+        previous = self._enter()  # stepped from inside another world's tick, that world stays current
+        try:
+            esper.clear_dead_entities()
+            self._forget_deleted_entities()
             bus.pump()
+            context = self.context
+            for system in self._systems:
+                if esper.current_world != context:
+                    esper.switch_world(context)
+                system(self)
+                # Again: the system may have acted on another world.
+                if esper.current_world != context:
+                    esper.switch_world(context)
+                bus.pump()
+        finally:
+            _leave(previous)
         self.tick += 1
         bus.tick = self.tick
+
+    def _forget_deleted_entities(self) -> None:
+        # despawn() cancels an entity's subscriptions itself; this catches the
+        # entities deleted with esper's own delete_entity (ids are never reused).
+        gone = [entity for entity in self._watched if not esper.entity_exists(entity)]
+        for entity in gone:
+            self._watched.discard(entity)
+            self.bus.unsubscribe_entity(entity)
 
     def run(self, ticks: int) -> None:
         """Step ``ticks`` times, as fast as the CPU allows."""

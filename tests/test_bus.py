@@ -572,3 +572,36 @@ def test_cascade_limit_is_per_chain_not_per_tick():
     bus.pump()
     assert bus.cascades_cut == 0
     assert len(bus.log) == 20
+
+
+def test_a_branching_cascade_is_cut_by_the_reaction_budget_not_left_to_hang():
+    # Each Ping makes two more: the depth limit alone would allow 2**64 of them.
+    world = World(reaction_limit=1000)
+    try:
+        world.subscribe(Ping, lambda e: (world.emit(Ping(e.n + 1)), world.emit(Ping(e.n + 1))))
+        world.emit(Ping(0))
+        world.step()
+        cuts = world.log.select(CascadeCut)
+        assert len(cuts) == 1  # recorded once; the rest of the cascade is only counted
+        assert cuts[0].event.reason == "reactions" and cuts[0].event.types[-1] == "Ping"
+        assert len(world.log.select(Ping)) == 1 + 1000
+        assert world.bus.cascades_cut > 1
+        # The next cascade starts with a fresh budget.
+        world.subscribe(Pong, lambda e: world.emit(Ping(99)) if e.n == 0 else None)
+        world.emit(Pong(0))
+        world.step()
+        assert len(world.log.select(CascadeCut)) == 2
+    finally:
+        world.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(fan_out=st.integers(1, 4), limit=st.integers(1, 300))
+def test_reactions_from_one_root_never_exceed_the_budget(fan_out, limit):
+    bus = EventBus(reaction_limit=limit)
+    bus.subscribe(Ping, lambda e: [bus.emit(Ping(e.n + 1)) for _ in range(fan_out)])
+    bus.emit(Ping(0))
+    bus.pump()
+    caused = [r for r in bus.log if r.cause is not None and r.type == "Ping"]
+    assert len(caused) <= limit
+    assert len(bus.log.select(CascadeCut)) <= 1

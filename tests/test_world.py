@@ -95,6 +95,45 @@ def test_two_worlds_do_not_see_each_others_entities(make_world):
     assert len(esper.get_component(Health)) == 5
 
 
+def test_one_world_acting_on_another_inside_its_tick_keeps_its_own_view(make_world):
+    red, blue = make_world(), make_world()
+    red.create_entity(Position(0, 0))
+    for i in range(3):
+        blue.create_entity(Position(10 + i, 0))
+    seen: list[tuple[str, int]] = []
+    blue.subscribe(Hurt, lambda e: seen.append(("blue handler", len(esper.get_component(Position)))))
+    red.subscribe(Hurt, lambda e: seen.append(("red handler", len(esper.get_component(Position)))))
+
+    def blue_system(world):
+        world.emit(Hurt(0, 1))           # delivered by blue's pump, after this system
+        red.trigger(Hurt(0, 1))          # red's handlers run now, in red
+        red.create_entity(Position(5, 5))
+        red.step()                       # a whole tick of red, nested
+        seen.append(("blue system", len(esper.get_component(Position))))
+
+    blue.add_system(blue_system)
+    blue.step()
+    assert seen == [("red handler", 1), ("blue system", 3), ("blue handler", 3)]
+    red.activate()
+    assert len(esper.get_component(Position)) == 2
+
+
+def test_handlers_of_an_entity_deleted_with_esper_itself_end_at_the_next_step(make_world):
+    world = make_world()
+    mine = world.create_entity(Position(0, 0))
+    other = world.create_entity(Position(1, 0))
+    felt: list[int] = []
+    sub = world.subscribe(Hurt, lambda e: felt.append(e.target), entity=mine)
+    filter_only = world.subscribe(Hurt, lambda e: felt.append(-e.target), entity=999)  # no such entity: a filter
+    esper.delete_entity(mine)
+    world.step()
+    assert not sub.active and filter_only.active
+    world.trigger(Hurt(mine, 1))
+    world.trigger(Hurt(999, 1))
+    assert felt == [-999]
+    assert esper.entity_exists(other)
+
+
 def test_despawn_in_one_world_leaves_the_other_alone(make_world):
     red, blue = make_world(), make_world()
     r = red.create_entity(Position(0, 0))
