@@ -57,6 +57,13 @@ def write(path: Path, text: str) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
+def poll_edit(reloader: HotReloader) -> bool:
+    """Poll as the game does until an edit is applied: the first poll sees it
+    change, the next (files unchanged since) applies it."""
+    assert reloader.poll() is False
+    return reloader.poll()
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.now = 100.0
@@ -109,7 +116,7 @@ def test_an_edit_takes_effect_at_the_next_step(game):
     assert last_note(world) == (1, "v1")
     assert reloader.poll() is False            # nothing changed yet
     write(folder / "greet.toml", greet("v2"))
-    assert reloader.poll() is True
+    assert poll_edit(reloader) is True
     world.step()
     assert world.resources["notes"][-1:] == [(2, "v2")]   # one trigger: the new one only
     assert (reloader.reloads, reloader.errors) == (1, [])
@@ -122,7 +129,7 @@ def test_an_edit_takes_effect_at_the_next_step(game):
 def test_a_broken_edit_keeps_the_last_good_set_and_says_why(game):
     world, _runtime, reloader, folder = game
     write(folder / "greet.toml", BROKEN)
-    assert reloader.poll() is True
+    assert poll_edit(reloader) is True
     expected = ["triggers/greet.toml: trigger 'greet': do[0].behaviour: unknown behaviour 'nte' "
                 "(did you mean 'note'?)"]
     assert reloader.errors == expected
@@ -133,7 +140,7 @@ def test_a_broken_edit_keeps_the_last_good_set_and_says_why(game):
     assert of_type(world, HandlerFailed) == []
     # ... and fixing the file recovers
     write(folder / "greet.toml", greet("v3"))
-    assert reloader.poll() is True
+    assert poll_edit(reloader) is True
     assert reloader.errors == []
     world.step()
     assert last_note(world) == (5, "v3")
@@ -142,7 +149,7 @@ def test_a_broken_edit_keeps_the_last_good_set_and_says_why(game):
 def test_a_toml_syntax_error_is_refused_too(game):
     world, _, reloader, folder = game
     write(folder / "greet.toml", greet("v2").replace('"v2"', '"v2'))
-    reloader.poll()
+    poll_edit(reloader)
     [error] = reloader.errors
     assert error.startswith("triggers/greet.toml: TOML syntax error: ")
     world.step()
@@ -152,7 +159,7 @@ def test_a_toml_syntax_error_is_refused_too(game):
 def test_a_file_whose_second_trigger_is_broken_installs_neither(game):
     world, runtime, reloader, folder = game
     write(folder / "greet.toml", greet("v2") + "\n" + BROKEN.replace('"greet"', '"second"'))
-    reloader.poll()
+    poll_edit(reloader)
     assert len(reloader.errors) == 1 and "trigger 'second'" in reloader.errors[0]
     world.run(2)
     assert runtime.active.names == ["greet"]
@@ -163,7 +170,7 @@ def test_a_broken_new_file_blocks_a_good_edit_of_another(game):
     world, runtime, reloader, folder = game
     write(folder / "greet.toml", greet("v2"))
     write(folder / "extra.toml", BROKEN.replace('"greet"', '"extra"'))
-    reloader.poll()
+    poll_edit(reloader)
     assert [e.split(":")[0] for e in reloader.errors] == ["triggers/extra.toml"]
     world.step()
     assert last_note(world) == (2, "v1") and runtime.active.names == ["greet"]
@@ -172,12 +179,12 @@ def test_a_broken_new_file_blocks_a_good_edit_of_another(game):
 def test_files_added_and_removed(game):
     world, runtime, reloader, folder = game
     write(folder / "wave.toml", greet("hello", name="wave"))
-    reloader.poll()
+    poll_edit(reloader)
     world.step()
     assert sorted(runtime.active.names) == ["greet", "wave"]
     assert sorted(text for tick, text in world.resources["notes"] if tick == 2) == ["hello", "v1"]
     (folder / "greet.toml").unlink()
-    assert reloader.poll() is True
+    assert poll_edit(reloader) is True
     world.step()
     assert runtime.active.names == ["wave"]
     assert [text for tick, text in world.resources["notes"] if tick == 3] == ["hello"]
@@ -191,11 +198,29 @@ def test_poll_waits_for_its_interval(worlds, tmp_path):
     reloader = HotReloader(runtime, [tmp_path], interval=0.5, clock=clock)
     write(tmp_path / "greet.toml", greet("v2"))
     clock.now += 0.2
-    assert reloader.poll() is False
+    assert reloader.poll() is False            # too soon to look
+    clock.now += 0.4
+    assert reloader.poll() is False            # changed: wait one more interval for it to settle
+    clock.now += 0.2
+    assert reloader.poll() is False            # too soon again
     clock.now += 0.4
     assert reloader.poll() is True
     world.step()
     assert last_note(world) == (0, "v2")
+
+
+def test_a_file_caught_mid_save_is_not_installed_until_it_settles(game):
+    world, runtime, reloader, folder = game
+    write(folder / "greet.toml", "")           # an editor truncates, then writes
+    assert reloader.poll() is False
+    write(folder / "greet.toml", greet("v2"))
+    assert reloader.poll() is False            # changed again since the last poll: still settling
+    world.step()
+    assert last_note(world) == (2, "v1") and runtime.active.names == ["greet"]
+    assert reloader.poll() is True
+    world.step()
+    assert last_note(world) == (3, "v2")
+    assert [len(r.event.sources) for r in of_type(world, TriggersLoaded)] == [1, 1]
 
 
 def test_a_running_alarm_is_not_restarted_by_a_reload(worlds, tmp_path):
@@ -209,7 +234,7 @@ def test_a_running_alarm_is_not_restarted_by_a_reload(worlds, tmp_path):
     world.resources["wanted"] = 1
     world.run(2)
     write(tmp_path / "chase.toml", chase("louder siren"))
-    reloader.poll()
+    poll_edit(reloader)
     world.run(2)
     assert runtime.alarm_active("chase")
     assert [r.tick for r in of_type(world, AlarmEntered)] == [0]
@@ -222,7 +247,7 @@ def test_re_emitting_triggers_loaded_installs_the_same_triggers(worlds, game):
     world, runtime, reloader, folder = game
     write(folder / "greet.toml", greet("edited"))
     write(folder / "wave.toml", greet("hello", name="wave"))
-    reloader.poll()
+    poll_edit(reloader)
     world.step()
     # what a log file keeps of the last TriggersLoaded record: its type and data, as JSON
     line = codec.encode(of_type(world, TriggersLoaded)[-1])

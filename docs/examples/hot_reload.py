@@ -26,13 +26,14 @@ with tempfile.TemporaryDirectory() as folder:
     reloader = HotReloader(runtime, [folder], clock=lambda: now[0], relative_to=folder)
     world.run(3)
 
-    rules.write_text(RULE.format("TOCK"))         # a good edit
-    now[0] += 1
-    reloader.poll()
-    world.run(3)
+    def edit(text: str) -> None:
+        rules.write_text(text)
+        for _ in range(2):                         # one poll sees the change, the next applies it
+            now[0] += 1
+            reloader.poll()
 
-    rules.write_text(RULE.format("oops").replace("say", "shout"))   # a broken edit
-    now[0] += 1
-    reloader.poll()
+    edit(RULE.format("TOCK"))                      # a good edit
+    world.run(3)
+    edit(RULE.format("oops").replace("say", "shout"))   # a broken edit
     print("refused:", *reloader.errors)
     world.run(3)                                   # the last good set keeps running

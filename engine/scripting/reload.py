@@ -1,7 +1,9 @@
 """Hot reload: watch trigger files and reinstall them when they change.
 
 Polling modification times is enough for a handful of small files and needs
-no extra dependency.  :meth:`HotReloader.poll` is called by the game loop
+no extra dependency.  A change is applied once the files have stayed the same
+for one more poll: an editor that saves by truncating and rewriting a file
+must not get its half-written (or empty) state installed.  :meth:`HotReloader.poll` is called by the game loop
 *between* ticks; a good edit is emitted as a :class:`TriggersLoaded` input,
 installed whole at the start of the next tick, and a broken edit is emitted
 as :class:`TriggersReloadFailed` while the last good set keeps running.
@@ -19,9 +21,10 @@ from engine.scripting.runtime import TriggerRuntime
 
 
 class HotReloader:
-    """Polls trigger files every ``interval`` seconds of real time."""
+    """Polls trigger files every ``interval`` seconds of real time; an edit is
+    applied between one and two intervals after the last write."""
 
-    def __init__(self, runtime: TriggerRuntime, paths: Iterable[str | Path], interval: float = 0.5,
+    def __init__(self, runtime: TriggerRuntime, paths: Iterable[str | Path], interval: float = 0.4,
                  clock: Callable[[], float] = time.monotonic, relative_to: str | Path | None = None) -> None:
         self.runtime = runtime
         self.paths = list(paths)
@@ -33,6 +36,8 @@ class HotReloader:
         self.reloads = 0
         self._last_poll = clock()
         self._stamps = self._scan()
+        #: Stamps seen changed at the last poll, waiting to settle.
+        self._pending: dict[str, tuple[int, int]] | None = None
 
     def _scan(self) -> dict[str, tuple[int, int]]:
         stamps = {}
@@ -55,8 +60,13 @@ class HotReloader:
         self._last_poll = now
         stamps = self._scan()
         if stamps == self._stamps:
+            self._pending = None  # changed and changed back: nothing to do
+            return False
+        if stamps != self._pending:
+            self._pending = stamps  # still being written, maybe: look again next poll
             return False
         self._stamps = stamps
+        self._pending = None
         self.reload()
         return True
 
