@@ -69,6 +69,8 @@ class Player:
     fire_cooldown: int = 0
     #: Offset of the FireInput record that pulled the trigger: the cause of the shots.
     fire_cause: int | None = None
+    #: A press not yet answered by a shot: a tap shorter than a frame still fires once.
+    fire_pending: bool = False
 
 
 @dataclass

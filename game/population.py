@@ -46,7 +46,10 @@ def reconcile(world: World, reason: str, limit: int | None = None) -> None:
 
 
 def despawn_pedestrian(world: World, entity: int) -> None:
-    """Remove one pedestrian, recording why."""
+    """Remove one pedestrian, recording why (once: esper deletes at the next
+    step, so one already removed this tick is still listed by its queries)."""
+    if not esper.entity_exists(entity):
+        return
     world.emit(NPCDespawned(entity))
     world.despawn(entity)
 

@@ -105,7 +105,7 @@ def _set_wanted(world: World, level: int) -> None:
         position = esper.component_for_entity(state.player, Position)
         state.last_seen_tick = world.tick
         state.last_seen_at = (position.x, position.y)
-    world.emit(WantedLevelChanged(before, level))
+    state.wanted_record = world.emit(WantedLevelChanged(before, level))
 
 
 @registry.behaviour

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import esper
 
 from engine import World
+from engine.record import Record
 from game.city import City
 from game.components import Corpse, Health, Pedestrian, Player, Position
 
@@ -38,6 +39,9 @@ class GameState:
     frame_ms: float = 16.7
     frame_budget_ms: float = 25.0
     wasted_count: int = 0
+    #: The record of the last WantedLevelChanged: what the police answer to, so
+    #: the units they send name it as their cause.
+    wanted_record: Record | None = None
 
     @property
     def population_target(self) -> int:

@@ -71,6 +71,19 @@ def test_wanted_starts_the_siren_and_empties_the_streets(seed: int) -> None:
     assert despawned, "the chase must empty the streets"
     for record in despawned:
         assert "WantedLevelChanged" in chain_types(game, record)
+    # Each pedestrian leaves once, however many behaviours clear the streets.
+    gone = [r.data["entity"] for r in despawned]
+    assert len(gone) == len(set(gone))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_police_units_answer_the_wanted_level(seed: int) -> None:
+    game, _ = autopilot_run(seed)
+    units = records(game, "PoliceSpawned")
+    assert units
+    for unit in units:
+        chain = chain_types(game, unit)
+        assert chain[-2:] == ["WantedLevelChanged", "PoliceSpawned"] and chain[0] == "FireInput"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -79,7 +92,7 @@ def test_losing_the_police_ends_the_chase_and_brings_people_back(seed: int) -> N
     exit_ = records(game, "AlarmExited", alarm="police-chase")[0]
     assert chain_types(game, exit_)[:3] == ["EscapedRadar", "BehaviourRan", "WantedLevelChanged"]
     lost = records(game, "SoundStarted", sound="radio_we_lost_him")
-    assert lost and "EscapedRadar" in chain_types(game, lost[0])
+    assert lost and chain_types(game, lost[0]) == ["EscapedRadar", "BehaviourRan", "SoundStarted"]
     stopped = records(game, "SoundStopped", sound="siren")
     assert stopped and "AlarmExited" in chain_types(game, stopped[0])
     back = [r for r in records(game, "NPCSpawned") if r.tick == exit_.tick]
@@ -92,3 +105,14 @@ def test_the_scenario_fits_in_120_seconds_for_many_seeds() -> None:
         game, report = autopilot_run(seed, seconds=120.0)
         assert report.counts["AlarmExited"] >= 1, seed
         assert report.counts["NPCSpawned"] > game.state.population_normal, seed
+
+
+def test_the_summary_counts_people_back_only_after_a_chase() -> None:
+    from game.headless import milestones
+
+    game, _ = autopilot_run(0)
+    log = list(game.world.log)
+    assert all(milestones(log).values())
+    escape = records(game, "EscapedRadar")[0].offset
+    before_the_end = milestones(log[:escape])
+    assert before_the_end["chase"] and not before_the_end["lost him"] and not before_the_end["people back"]

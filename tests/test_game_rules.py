@@ -67,6 +67,23 @@ def test_at_zero_health_the_player_is_wasted_and_wakes_at_the_hospital() -> None
     wasted = [r for r in world.log if r.type == "PlayerWasted"]
     assert len(wasted) == 1
     assert [r.type for r in world.why(wasted[0].offset)][:3] == ["Shot", "BehaviourRan", "HealthChanged"]
+    # The chase ended because he was wasted, not lost: the sirens stop, but no "we lost him".
+    sounds = [(r.type, r.data["sound"]) for r in world.log if r.type in ("SoundStarted", "SoundStopped")]
+    assert ("SoundStopped", "siren") in sounds
+    assert ("SoundStarted", "radio_we_lost_him") not in sounds
+
+
+def test_a_tap_shorter_than_a_tick_still_fires_once() -> None:
+    from game.events import FireInput
+
+    game = build_game(seed=4, npcs=0, triggers=None)
+    world = game.world
+    world.emit(FireInput(True, 0.0))
+    world.emit(FireInput(False, 0.0))     # released before the tick ran
+    world.run(30)
+    shots = [r for r in world.log if r.type == "ShotFired"]
+    assert len(shots) == 1
+    assert world.why(shots[0].offset)[0].data["held"] is True   # caused by the press
 
 
 def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:

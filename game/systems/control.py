@@ -38,8 +38,10 @@ class PlayerControl:
         _, player = self._player()
         player.firing = event.held
         player.aim = event.angle
-        current = self.world.bus.current
-        player.fire_cause = current.offset if current is not None else None
+        if event.held:
+            player.fire_pending = True
+            current = self.world.bus.current
+            player.fire_cause = current.offset if current is not None else None
 
     @on(UsePressed)
     def use(self, event: UsePressed) -> None:
@@ -47,6 +49,7 @@ class PlayerControl:
         entity, player = self._player()
         position = esper.component_for_entity(entity, Position)
         if player.vehicle is not None:
+            player.fire_pending = False  # no shooting from the driver's seat
             car = player.vehicle
             esper.component_for_entity(car, Vehicle).driver = None
             esper.component_for_entity(car, Velocity).x = esper.component_for_entity(car, Velocity).y = 0.0
@@ -72,6 +75,7 @@ class PlayerControl:
         dx, dy = player.move
         length = math.hypot(dx, dy) or 1.0
         if player.vehicle is not None:
+            player.fire_pending = False  # no shooting from the driver's seat
             car = player.vehicle
             velocity = esper.component_for_entity(car, Velocity)
             velocity.x, velocity.y = dx / length * DRIVE_SPEED, dy / length * DRIVE_SPEED
@@ -81,13 +85,15 @@ class PlayerControl:
         velocity = esper.component_for_entity(entity, Velocity)
         velocity.x, velocity.y = dx / length * WALK_SPEED, dy / length * WALK_SPEED
         heading = esper.component_for_entity(entity, Heading)
-        if player.firing and player.aim is not None:
+        wants_to_fire = player.firing or player.fire_pending
+        if wants_to_fire and player.aim is not None:
             heading.angle = player.aim
         elif dx or dy:
             heading.angle = math.atan2(dy, dx)
         if player.fire_cooldown > 0:
             player.fire_cooldown -= 1
-        elif player.firing:
+        elif wants_to_fire:
+            player.fire_pending = False
             player.fire_cooldown = FIRE_INTERVAL
             # Each shot of a held trigger is caused by the press that started it,
             # so `why` on a crime (and the siren after it) reaches the player's input.

@@ -80,7 +80,10 @@ class PoliceChase:
         x, y = node_point(*rng.choice(options))
         entity = spawn_police_car(world, x, y)
         self.spawn_cooldown = SPAWN_INTERVAL
-        world.emit(PoliceSpawned(entity, (x, y)))
+        # A unit answers the wanted level: its record names that change as
+        # cause, so `why` on a police car leads back to the crime.
+        with world.bus.handling(state.wanted_record):
+            world.emit(PoliceSpawned(entity, (x, y)))
 
     def _drive(self, world: World, entity: int, police: Police, position: Position, velocity: Velocity,
                heading: Heading, target: tuple[float, float], distance: float) -> None:
