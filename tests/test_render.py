@@ -20,6 +20,7 @@ from game.components import (
     Health,
     Pedestrian,
     Player,
+    Police,
     Position,
     PreviousPosition,
     Tracer,
@@ -387,3 +388,31 @@ def test_refused_trigger_reloads_show_until_a_good_one():
     world.step()
     renderer.draw(pygame.Surface(SIZE), 1.0)
     assert renderer.hud.ticker.reload_errors == []
+
+
+def test_police_radar_is_drawn_red_while_it_sees_the_player():
+    world, ids = scene()
+    renderer = Renderer(world, hud=False)
+    before = pygame.Surface(SIZE)
+    renderer.draw(before, 1.0)
+    world.activate()
+    esper.add_component(ids["police_car"], Police(vision=360.0))  # 292 px from the player: in sight
+    after = pygame.Surface(SIZE)
+    renderer.draw(after, 1.0)
+    ground = tuple(round(c) for c in renderer.camera.to_screen(980 + 150, 700))   # inside the radius
+    outside = tuple(round(c) for c in renderer.camera.to_screen(980 + 400, 700))  # beyond it
+    old, new = before.get_at(ground), after.get_at(ground)
+    assert new != old and new.r - old.r > new.b - old.b    # tinted, and red rather than blue
+    assert before.get_at(outside) == after.get_at(outside)
+
+
+def test_the_escape_meter_fills_while_no_unit_sees_the_player():
+    world, _ = scene()
+    state = world.resources["game"]
+    meter = stars_rect(SIZE[0])
+    probe = (meter.x + 3, meter.bottom + 15)
+    assert tuple(render_frame(world).get_at(probe))[:3] != (90, 170, 255)   # seen: no meter
+    state.last_seen_tick = world.tick - 5 * world.tick_rate                 # 5 of 10 s unseen
+    surface = render_frame(world)
+    assert tuple(surface.get_at(probe))[:3] == (90, 170, 255)
+    assert tuple(surface.get_at((meter.right - 3, meter.bottom + 15)))[:3] != (90, 170, 255)  # half full

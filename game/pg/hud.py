@@ -137,6 +137,24 @@ class Hud:
         for i in range(MAX_STARS):
             star = full if lit and i < state.wanted else empty
             surface.blit(star, (area.x + i * (STAR_SIZE + STAR_GAP), area.y))
+        if state.wanted > 0 and not seen:
+            self._escape_meter(surface, state, area)
+
+    def _escape_meter(self, surface: pygame.Surface, state: GameState, stars: pygame.Rect) -> None:
+        """Under the stars: how long no unit has seen you, against how long it takes to lose them."""
+        world = self.world
+        unseen = (world.tick - state.last_seen_tick) * world.dt
+        fraction = min(1.0, unseen / state.lose_after) if state.lose_after > 0 else 1.0
+        bar = pygame.Rect(stars.x, stars.bottom + 12, stars.width, 8)
+        label = self._render(self.small, f"losing them {unseen:.0f}/{state.lose_after:.0f} s", WHITE, shadow=True)
+        backing = pygame.Rect(bar.x - 5, bar.y - 5, bar.width + 10, bar.height + label.get_height() + 14)
+        self._panel(surface, backing, (0, 0, 0, 110))  # readable over white crossings, like the stars
+        pygame.draw.rect(surface, (20, 20, 20), bar.inflate(4, 4))
+        filled = bar.copy()
+        filled.width = round(bar.width * fraction)
+        if filled.width:
+            pygame.draw.rect(surface, (90, 170, 255), filled)
+        surface.blit(label, label.get_rect(topright=(bar.right, bar.bottom + 4)))
 
     def _status(self, surface: pygame.Surface, fps: float, width: int) -> None:
         world = self.world

@@ -14,7 +14,17 @@ import pygame
 
 from engine import World
 from game.city import TILE
-from game.components import Appearance, Corpse, Heading, Player, Position, PreviousPosition, Tracer, Vehicle
+from game.components import (
+    Appearance,
+    Corpse,
+    Heading,
+    Player,
+    Police,
+    Position,
+    PreviousPosition,
+    Tracer,
+    Vehicle,
+)
 from game.pg.camera import Camera
 from game.pg.hud import Hud
 from game.pg.sprites import Sprites
@@ -31,6 +41,9 @@ TRACER = (255, 235, 90)
 HOSTILE_TRACER = (255, 90, 40)
 #: Drop shadow offset (the sun is up and to the left).
 SHADOW_OFFSET = (3, 4)
+#: A police unit's radar on the ground: faint blue while searching, red once it sees the player.
+RADAR_SEARCHING = (70, 130, 255)
+RADAR_SEEING = (255, 60, 50)
 
 
 def interpolated(entity: int, alpha: float) -> tuple[float, float] | None:
@@ -56,6 +69,7 @@ class Renderer:
         # First ttl seen for each tracer, to know how far it has faded.
         self._tracer_ttl: dict[int, int] = {}
         self._pool: pygame.Surface | None = None
+        self._discs: dict[tuple[int, tuple[int, int, int]], pygame.Surface] = {}
 
     def focus_on_screen(self) -> tuple[float, float]:
         """Where the player (or their car) was drawn last frame: the origin for mouse aiming."""
@@ -72,6 +86,7 @@ class Renderer:
         camera.follow(focus[0], focus[1], state.city.size_px, state.city.size_px)
         self._focus_screen = camera.to_screen(*focus)
         self._tiles(surface, state)
+        self._radar(surface, state, alpha)
         self._entities(surface, state, alpha)
         self._tracers(surface)
         if self.hud is not None:
@@ -103,6 +118,31 @@ class Renderer:
             for tx in range(first_x, last_x + 1):
                 blits.append((tile(row[tx]), (tx * TILE - camera.x, y)))
         surface.blits(blits, doreturn=False)
+
+    def _radar(self, surface: pygame.Surface, state: GameState, alpha: float) -> None:
+        """Each chasing unit's vision radius: the player sees what to escape from."""
+        if state.wanted <= 0:
+            return
+        focus = self._focus(state, alpha)
+        for entity, police in esper.get_component(Police):
+            where = interpolated(entity, alpha)
+            if where is None or not self.camera.sees(*where, margin=police.vision):
+                continue
+            seeing = math.dist(where, focus) <= police.vision
+            disc = self._radar_disc(round(police.vision), RADAR_SEEING if seeing else RADAR_SEARCHING)
+            sx, sy = self.camera.to_screen(*where)
+            surface.blit(disc, disc.get_rect(center=(round(sx), round(sy))))
+
+    def _radar_disc(self, radius: int, colour: tuple[int, int, int]) -> pygame.Surface:
+        key = (radius, colour)
+        disc = self._discs.get(key)
+        if disc is None:
+            disc = pygame.Surface((2 * radius + 2, 2 * radius + 2), pygame.SRCALPHA)
+            centre = (radius + 1, radius + 1)
+            pygame.draw.circle(disc, (*colour, 28), centre, radius)
+            pygame.draw.circle(disc, (*colour, 110), centre, radius, width=2)
+            self._discs[key] = disc
+        return disc
 
     def _entities(self, surface: pygame.Surface, state: GameState, alpha: float) -> None:
         camera, sprites, tick = self.camera, self.sprites, self.world.tick
