@@ -20,6 +20,7 @@ from engine.scripting import (
     load,
     loads,
 )
+from engine.scripting.loader import build
 from engine.scripting.model import Literal
 
 
@@ -439,3 +440,25 @@ def test_an_unknown_sound_is_caught_when_loading() -> None:
     message = str(caught.value)
     assert message.startswith("sounds.toml: trigger 'bang': do[0].sound: expected one of 'siren', ")
     assert message.endswith("found string 'gunshott' (did you mean 'gunshot'?)")
+
+
+@pytest.mark.parametrize(("param", "text", "found"), [
+    ("amount", "event.shooter > 1", "expected int, found a condition (true or false): 'event.shooter > 1'"),
+    ("amount", "not event.damage", "expected int, found a condition (true or false): 'not event.damage'"),
+    ("target", "event.damage * 1.5", "expected entity, found a fractional number: 'event.damage * 1.5'"),
+    ("amount", "event.damage / 2", "expected int, found a fractional number: 'event.damage / 2'"),
+])
+def test_an_expression_whose_shape_shows_the_wrong_type_is_refused(param, text, found):
+    values = {"target": "event.target", "amount": "event.damage", param: text}
+    doc = {"trigger": [{"name": "t", "on": "Shot", "do": [{"behaviour": "damage", **values}]}]}
+    with pytest.raises(TriggerFileError) as caught:
+        build(doc, registry, "f.toml")
+    assert [str(p) for p in caught.value.problems] == [f"f.toml: trigger 't': do[0].{param}: {found}"]
+
+
+@pytest.mark.parametrize("text", ["event.damage or 5", "event.damage // 2", "max(event.damage, 1)",
+                                  "event.damage if event.damage > 0 else 1"])
+def test_an_expression_only_running_can_judge_is_accepted(text):
+    doc = {"trigger": [{"name": "t", "on": "Shot", "do": [{"behaviour": "damage", "target": "event.target",
+                                                             "amount": text}]}]}
+    assert len(build(doc, registry).triggers) == 1

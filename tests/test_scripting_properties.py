@@ -8,6 +8,7 @@ line each.
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import Any
 
@@ -147,9 +148,20 @@ ALARM_OPTIONS = st.fixed_dictionaries({}, optional={
     "for": seconds, "every": seconds, "enabled": st.booleans(), "description": plain_text})
 
 
+def top_node(expression: str) -> ast.expr:
+    return ast.parse(expression.strip(), mode="eval").body
+
+
+def is_condition(expression: str) -> bool:
+    """A comparison or ``not``: check refuses these for number parameters (and numbers for bool ones)."""
+    node = top_node(expression)
+    return isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not))
+
+
 @st.composite
 def valid_call(draw: st.DrawFn, on: str | None) -> dict[str, Any]:
-    number = VALID_EXPRESSIONS[on]
+    number = VALID_EXPRESSIONS[on].filter(lambda e: not is_condition(e))
+    condition = VALID_EXPRESSIONS[on].filter(lambda e: not isinstance(top_node(e), ast.BinOp))
     behaviour = draw(st.sampled_from(["note", "damage", "scale", "toggle"]))
     if behaviour == "note":
         return {"behaviour": "note", "text": draw(plain_text | number.map(lambda e: {"expr": e}))}
@@ -160,7 +172,7 @@ def valid_call(draw: st.DrawFn, on: str | None) -> dict[str, Any]:
         if draw(st.booleans()):
             return {"behaviour": "scale"}
         return {"behaviour": "scale", "fraction": draw(st.floats(allow_nan=False) | st.integers(-10, 10) | number)}
-    return {"behaviour": "toggle", "on": draw(st.booleans() | number.map(lambda e: {"expr": e}))}
+    return {"behaviour": "toggle", "on": draw(st.booleans() | condition.map(lambda e: {"expr": e}))}
 
 
 @st.composite

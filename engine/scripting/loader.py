@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.expr import DEFAULT_FUNCTIONS, ExpressionError, compile_expression
 from engine.scripting.model import Alarm, Call, Evaluable, Literal, Trigger, TriggerSet
-from engine.scripting.registry import Param, Registry
+from engine.scripting.registry import Entity, Param, Registry
 
 #: Names every trigger expression may read, besides the registry's state names.
 TRIGGER_NAMES = ("event", "target", "source", "tick", "time")
@@ -294,6 +294,22 @@ class _Builder:
                 ok = False
         return Call(name, params, where) if ok else None
 
+    def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],
+                           event_type: type | None) -> Evaluable | None:
+        """An expression for ``param``, refused when its shape already shows the wrong type."""
+        expression = self.expression(text, field, names, event_type)
+        if expression is None:
+            return None
+        kind = _result_kind(text)
+        numeric = param.type in (int, float, Entity)
+        if (kind == "bool" and numeric) or (kind == "number" and param.type is bool) \
+                or (kind == "float" and param.type in (int, Entity)):
+            found = {"bool": "a condition (true or false)", "number": "a number",
+                     "float": "a fractional number"}[kind]
+            self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
+            return None
+        return expression
+
     def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
                     event_type: type | None) -> Evaluable | None:
         # A string is an expression unless the parameter is itself a string;
@@ -302,14 +318,30 @@ class _Builder:
             if set(value) != {"expr"} or not isinstance(value["expr"], str):
                 self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {value!r}")
                 return None
-            return self.expression(value["expr"], field, names, event_type)
+            return self.checked_expression(param, value["expr"], field, names, event_type)
         if isinstance(value, str) and param.type is not str:
-            return self.expression(value, field, names, event_type)
+            return self.checked_expression(param, value, field, names, event_type)
         if not param.accepts(value):
             hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
             self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {value!r}{hint}")
             return None
         return Literal(value)
+
+
+def _result_kind(text: str) -> str | None:
+    """What an (already validated) expression evidently yields, from its shape
+    alone: "bool" for a comparison or ``not`` (``a or b`` yields an operand,
+    so it is left alone), "float" for arithmetic with a
+    fractional literal or true division, "number" for other arithmetic; None
+    when only running it can tell (a field, a function call...)."""
+    node = ast.parse(text.strip(), mode="eval").body
+    if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return "bool"
+    if isinstance(node, ast.BinOp):
+        fractional = isinstance(node.op, ast.Div) or any(
+            isinstance(n, ast.Constant) and isinstance(n.value, float) for n in ast.walk(node))
+        return "float" if fractional else "number"
+    return None
 
 
 def _attributes(text: str, root: str) -> set[str]:
