@@ -26,9 +26,10 @@ log = logging.getLogger("engine.bus")
 
 #: Default longest chain of reactions allowed within one tick.
 DEFAULT_CASCADE_LIMIT = 64
-#: Default most reactions (events emitted by handlers) counted from the last
-#: root event (input or system code): what one cascade may make.  The demo
-#: game's biggest is about a hundred (a chase emptying the streets).
+#: Default most reactions (events emitted by handlers) one cascade may make:
+#: counted from an outermost pump (the world pumps after each system) or a
+#: root trigger.  The demo game's biggest is about a hundred (a chase
+#: emptying the streets).
 DEFAULT_REACTION_LIMIT = 100_000
 
 
@@ -86,7 +87,7 @@ class EventBus:
         self.log = log if log is not None else EventLog()
         self.cascade_limit = cascade_limit
         self.reaction_limit = reaction_limit
-        # The reaction budget: reactions since the last root record.
+        # The reaction budget: reactions since the last outermost pump or root trigger.
         self._reactions = 0
         #: The tick stamped on new records; the world keeps it current.
         self.tick = 0
@@ -165,7 +166,7 @@ class EventBus:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            self._reactions = 0  # a root starts a new cascade, with a fresh budget
+            self._reactions = 0  # a root triggered at once starts a cascade, with a fresh budget
             return self.log._add(self.tick, None, event, 0)
         depth = current.depth + 1
         if depth > self.cascade_limit or self._over_budget():
@@ -182,7 +183,6 @@ class EventBus:
         if current is None:
             cause = None
             depth = 0
-            self._reactions = 0  # a root starts a new cascade, with a fresh budget
         else:
             cause = current.offset
             depth = current.depth + 1
@@ -222,6 +222,10 @@ class EventBus:
         routes = self._routes
         delivered = 0
         previous = self._current
+        if previous is None:
+            # Not inside a handler: the roots queued since the last pump start
+            # their cascades here, with a fresh reaction budget.
+            self._reactions = 0
         try:
             while queue:
                 record = popleft()
