@@ -240,6 +240,18 @@ def test_app_runs_ticks_and_reports_frame_time(app):
     assert app.loop.steps == app.world.tick - start
     assert app.reported and app.reported[0] == pytest.approx(20.0)
     assert app.fps == pytest.approx(50.0)
+    assert app.ticks_per_second == pytest.approx(60.0, abs=3)   # the loop keeps up: the tick rate
+
+
+def test_the_status_line_shows_measured_rates_or_dashes_headless():
+    world, _ = scene()
+    hud_text = []
+    renderer = Renderer(world)
+    renderer.hud._render = lambda font, text, *a, **k: hud_text.append(text) or pygame.Surface((10, 10))
+    renderer.draw(pygame.Surface(SIZE), 1.0)
+    renderer.draw(pygame.Surface(SIZE), 1.0, fps=58.4, ticks_per_second=59.6)
+    status = [t for t in hud_text if t.startswith("FPS")]
+    assert status == [f"FPS - · -/60 ticks/s · tick {world.tick}", f"FPS 58 · 60/60 ticks/s · tick {world.tick}"]
 
 
 def test_p_pauses_and_n_steps_one_tick(app):

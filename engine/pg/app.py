@@ -91,6 +91,9 @@ class PygameApp:
         self.paused = False
         #: Frames per second, averaged over the last report interval and smoothed.
         self.fps = 0.0
+        #: Simulation ticks per real second, measured over the same interval
+        #: (the tick rate while the loop keeps up; less when steps are dropped; 0 while paused).
+        self.ticks_per_second = 0.0
         #: Frames drawn since the app was made.
         self.frames = 0
         self.running = False
@@ -101,6 +104,7 @@ class PygameApp:
         self._last_time: float | None = None
         self._window_start: float | None = None
         self._window_frames = 0
+        self._window_tick = 0
         self._limiter = pygame.time.Clock()
         #: Scale the frame to the window with filtering (falls back to plain scaling if too slow).
         self.smooth = True
@@ -234,6 +238,7 @@ class PygameApp:
         if self._window_start is None:
             self._window_start = now
             self._window_frames = 0
+            self._window_tick = self.world.tick
             return
         self._window_frames += 1
         span = now - self._window_start
@@ -241,11 +246,14 @@ class PygameApp:
             return
         measured = self._window_frames / span
         self.fps = measured if self.fps == 0 else 0.5 * self.fps + 0.5 * measured
+        # Not smoothed: a pause (or a step back in time) should show at once.
+        self.ticks_per_second = max(0, self.world.tick - self._window_tick) / span
         # While paused the simulation is frozen; frame-time inputs would pile up in one tick.
         if self.report_frame_time is not None and not self.paused:
             self.report_frame_time(1000.0 * span / self._window_frames)
         self._window_start = now
         self._window_frames = 0
+        self._window_tick = self.world.tick
 
     # -- drawing -----------------------------------------------------------
     def _draw(self) -> None:

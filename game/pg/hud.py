@@ -7,8 +7,6 @@ changes either.
 
 from __future__ import annotations
 
-from collections import deque
-
 import esper
 import pygame
 
@@ -74,18 +72,18 @@ class Hud:
         self._shade: pygame.Surface | None = None
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
         # Ticks seen at recent draws: ticks/s = ticks per frame x frames per second, no clock needed.
-        self._ticks: deque[int] = deque(maxlen=30)
 
     @property
     def lines(self) -> list[str]:
         """The ticker's lines, oldest first."""
         return list(self.ticker.lines)
 
-    def draw(self, surface: pygame.Surface, paused: bool = False, fps: float = 0.0) -> None:
-        """Draw everything over ``surface``."""
+    def draw(self, surface: pygame.Surface, paused: bool = False, fps: float = 0.0,
+             ticks_per_second: float = 0.0) -> None:
+        """Draw everything over ``surface``; ``fps`` and ``ticks_per_second`` are
+        measured by the window (0 when there is none: shown as "-")."""
         world = self.world
         self.ticker.update()
-        self._ticks.append(world.tick)
         state: GameState = world.resources["game"]
         width, height = surface.get_size()
         wasted = self.ticker.wasted_tick
@@ -94,7 +92,7 @@ class Hud:
             self._shade_screen(surface, 110)  # the world dims; the HUD stays bright over it
         self._health(surface, state)
         self._stars(surface, state, width)
-        self._status(surface, fps, width)
+        self._status(surface, fps, ticks_per_second, width)
         self._ticker_panel(surface, height)
         self._errors(surface)
         if wasted_now:
@@ -156,16 +154,13 @@ class Hud:
             pygame.draw.rect(surface, (90, 170, 255), filled)
         surface.blit(label, label.get_rect(topright=(bar.right, bar.bottom + 4)))
 
-    def _status(self, surface: pygame.Surface, fps: float, width: int) -> None:
+    def _status(self, surface: pygame.Surface, fps: float, ticks_per_second: float, width: int) -> None:
         world = self.world
-        ticks = self._ticks
-        if fps > 0 and len(ticks) > 1:
-            rate = (ticks[-1] - ticks[0]) / (len(ticks) - 1) * fps
-        else:
-            rate = float(world.tick_rate)
-        # A frame rendered headless (a screenshot) has no frame rate to show.
+        # A frame rendered headless (a screenshot) has no measurements: say so, rather than invent them.
         shown_fps = f"{fps:.0f}" if fps > 0 else "-"
-        text = f"FPS {shown_fps} · {rate:.0f} ticks/s · tick {world.tick}"
+        measured = fps > 0
+        rate = f"{ticks_per_second:.0f}" if measured else "-"
+        text = f"FPS {shown_fps} · {rate}/{world.tick_rate} ticks/s · tick {world.tick}"
         label = self._render(self.small, text, WHITE, shadow=True)
         rect = label.get_rect(midtop=(width // 2, 10))
         # Panel width in steps of 20 px, so it doesn't twitch (or get re-made) as digits change.

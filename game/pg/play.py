@@ -50,7 +50,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     def render(surface: pygame.Surface, alpha: float) -> None:
         # The open inspector says "PAUSED" itself; the HUD's big banner would sit under its panel.
         paused = app.paused and not inspector.visible if app else False
-        renderer.draw(surface, alpha, paused=paused, fps=app.fps if app else 0.0)
+        renderer.draw(surface, alpha, paused=paused, fps=app.fps if app else 0.0,
+                      ticks_per_second=app.ticks_per_second if app else 0.0)
 
     def draw_overlay(surface: pygame.Surface) -> None:
         if overlay is not None:

@@ -75,8 +75,10 @@ class Renderer:
         """Where the player (or their car) was drawn last frame: the origin for mouse aiming."""
         return self._focus_screen
 
-    def draw(self, surface: pygame.Surface, alpha: float, paused: bool = False, fps: float = 0.0) -> None:
-        """Draw a frame of the world onto ``surface``, interpolated by ``alpha``."""
+    def draw(self, surface: pygame.Surface, alpha: float, paused: bool = False, fps: float = 0.0,
+             ticks_per_second: float = 0.0) -> None:
+        """Draw a frame of the world onto ``surface``, interpolated by ``alpha``; ``fps``
+        and ``ticks_per_second`` are the window's measurements (0: none, as headless)."""
         world = self.world
         world.activate()
         state: GameState = world.resources["game"]
@@ -90,7 +92,7 @@ class Renderer:
         self._entities(surface, state, alpha)
         self._tracers(surface)
         if self.hud is not None:
-            self.hud.draw(surface, paused, fps)
+            self.hud.draw(surface, paused, fps, ticks_per_second)
 
     def _focus(self, state: GameState, alpha: float) -> tuple[float, float]:
         player = esper.try_component(state.player, Player) if esper.entity_exists(state.player) else None
