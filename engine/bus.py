@@ -26,10 +26,9 @@ log = logging.getLogger("engine.bus")
 
 #: Default longest chain of reactions allowed within one tick.
 DEFAULT_CASCADE_LIMIT = 64
-#: Default most reactions (events emitted by handlers) one cascade may make:
-#: counted from an outermost pump (the world pumps after each system) or a
-#: root trigger.  The demo game's biggest is about a hundred (a chase
-#: emptying the streets).
+#: Default most reactions (events emitted by handlers) one cascade may make,
+#: counted per root record.  The demo game's biggest is about a hundred (a
+#: chase emptying the streets of 40 people); 1000 people make about a thousand.
 DEFAULT_REACTION_LIMIT = 100_000
 
 
@@ -87,8 +86,9 @@ class EventBus:
         self.log = log if log is not None else EventLog()
         self.cascade_limit = cascade_limit
         self.reaction_limit = reaction_limit
-        # The reaction budget: reactions since the last outermost pump or root trigger.
-        self._reactions = 0
+        # The reaction budget: reactions counted per root offset (each cascade
+        # its own count), forgotten at each outermost pump.
+        self._reactions: dict[int, int] = {}
         #: The tick stamped on new records; the world keeps it current.
         self.tick = 0
         self.failures = 0
@@ -166,13 +166,15 @@ class EventBus:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            self._reactions = 0  # a root triggered at once starts a cascade, with a fresh budget
             return self.log._add(self.tick, None, event, 0)
         depth = current.depth + 1
-        if depth > self.cascade_limit or self._over_budget():
-            self._cut(event, current)
+        root = _root_of(current)
+        if depth > self.cascade_limit or self._over_budget(root):
+            self._cut(event, current, root)
             return None
-        return self.log._add(self.tick, current.offset, event, depth)
+        record = self.log._add(self.tick, current.offset, event, depth)
+        record._root = root
+        return record
 
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record."""
@@ -186,8 +188,9 @@ class EventBus:
         else:
             cause = current.offset
             depth = current.depth + 1
-            if depth > self.cascade_limit or self._over_budget():
-                self._cut(event, current)
+            root = _root_of(current)
+            if depth > self.cascade_limit or self._over_budget(root):
+                self._cut(event, current, root)
                 return None
         # EventLog._add inlined too (a Python call costs as much as the rest): keep the two in step.
         log = self.log
@@ -199,6 +202,8 @@ class EventBus:
         record.cause = cause
         record.event = event
         record.depth = depth
+        if depth:
+            record._root = root
         log._records.append(record)
         if offset >= log._trim_at:
             log._trim()
@@ -216,16 +221,15 @@ class EventBus:
         """Deliver queued records, FIFO, including those emitted meanwhile."""
         # deliver() inlined, with its lookups hoisted out of the loop.
         queue = self._queue
+        if self._reactions and self._current is None:
+            # Not inside a handler: every cascade counted so far has ended.
+            self._reactions.clear()
         if not queue:
             return 0  # the common case: the world pumps after every system
         popleft = queue.popleft
         routes = self._routes
         delivered = 0
         previous = self._current
-        if previous is None:
-            # Not inside a handler: the roots queued since the last pump start
-            # their cascades here, with a fresh reaction budget.
-            self._reactions = 0
         try:
             while queue:
                 record = popleft()
@@ -291,20 +295,23 @@ class EventBus:
         depth = record.depth + 1 if record is not None else 0
         self.log.append(Record(self.log.next_offset, self.tick, record.offset if record else None, letter, depth))
 
-    def _over_budget(self) -> bool:
-        """Count one more reaction; True once the cascade has made too many.
+    def _over_budget(self, root: int) -> bool:
+        """Count one more reaction of the cascade started by ``root``; True
+        once it has made too many.
 
         The depth limit alone cannot stop a *branching* cascade (a handler
         that emits two events of its own type makes 2**depth of them): this
-        budget bounds the total work one cascade can make.
+        budget bounds the total work one cascade can make, and leaves the
+        other cascades of the tick alone.
         """
-        self._reactions += 1
-        return self._reactions > self.reaction_limit
+        count = self._reactions.get(root, 0) + 1
+        self._reactions[root] = count
+        return count > self.reaction_limit
 
-    def _cut(self, event: Event, parent: Record) -> None:
+    def _cut(self, event: Event, parent: Record, root: int) -> None:
         self.cascades_cut += 1
         reason = "depth" if parent.depth + 1 > self.cascade_limit else "reactions"
-        if reason == "reactions" and self._reactions > self.reaction_limit + 1:
+        if reason == "reactions" and self._reactions[root] > self.reaction_limit + 1:
             return  # the first overflow is recorded; the cascade's later reactions are only counted
         types: list[str] = [event.__class__.__name__]
         record: Record | None = parent
@@ -316,10 +323,19 @@ class EventBus:
         if reason == "depth":
             log.warning("cascade cut at depth %d in tick %d: %s", parent.depth + 1, self.tick, " -> ".join(loop))
         else:
-            log.warning("cascade cut in tick %d: more than %d reactions from one root, this chain: %s",
-                        self.tick, self.reaction_limit, " -> ".join(loop))
+            log.warning("cascade cut in tick %d: more than %d reactions from root #%d, this chain: %s",
+                        self.tick, self.reaction_limit, root, " -> ".join(loop))
         cut = CascadeCut(parent.depth + 1, tuple(loop), reason)
         self.log.append(Record(self.log.next_offset, self.tick, parent.offset, cut, parent.depth + 1))
+
+
+def _root_of(record: Record) -> int:
+    """The offset of the root record of ``record``'s cascade."""
+    if not record.depth:
+        return record.offset
+    # Records made by the bus carry their root; one from elsewhere (a file, a
+    # hand-made Record given to handling()) counts as a cascade of its own.
+    return getattr(record, "_root", record.offset)
 
 
 def _repeating(types: list[str]) -> list[str]:

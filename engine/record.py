@@ -17,7 +17,9 @@ class Record:
     read back from a file carry only its ``type`` name and ``data``.
     """
 
-    __slots__ = ("offset", "tick", "cause", "event", "depth", "_type", "_data")
+    # _root (set by the bus on caused live records) is the offset of the
+    # record that started the cascade; the bus's reaction budget counts by it.
+    __slots__ = ("offset", "tick", "cause", "event", "depth", "_type", "_data", "_root")
 
     def __init__(
         self,

@@ -55,6 +55,7 @@ class World:
         self._system_objects: list[object] = []
         #: Entities observed by subscriptions, to end those when esper deletes them.
         self._watched: set[int] = set()
+        self._closed = False
         self.activate()
         self.emit(SimulationStarted(seed, tick_rate, self.options))
 
@@ -85,15 +86,20 @@ class World:
         """Remove ``entity``: handlers see :class:`Despawned` at once, then the
         entity's own subscriptions are cancelled and esper deletes it at the
         start of the next step (deferred, so it is safe during iteration)."""
-        self.activate()
-        if not esper.entity_exists(entity):
-            return
-        self.bus.trigger(Despawned(entity))
-        self.bus.unsubscribe_entity(entity)
-        esper.delete_entity(entity)
+        previous = self._enter()
+        try:
+            if not esper.entity_exists(entity):
+                return
+            self._watched.discard(entity)
+            self.bus.trigger(Despawned(entity))
+            self.bus.unsubscribe_entity(entity)
+            esper.delete_entity(entity)
+        finally:
+            _leave(previous)
 
     def close(self) -> None:
-        """Delete this world's esper context."""
+        """Delete this world's esper context (a step in progress stops after the current system)."""
+        self._closed = True
         if esper.current_world == self.context:
             esper.switch_world("default")
         if self.context in esper.list_worlds():
@@ -169,9 +175,13 @@ class World:
             bus.pump()
             context = self.context
             for system in self._systems:
+                if self._closed:
+                    break  # a system closed its own world: switching back would re-create its context
                 if esper.current_world != context:
                     esper.switch_world(context)
                 system(self)
+                if self._closed:
+                    break
                 # Again: the system may have acted on another world.
                 if esper.current_world != context:
                     esper.switch_world(context)

@@ -605,3 +605,33 @@ def test_reactions_from_one_root_never_exceed_the_budget(fan_out, limit):
     caused = [r for r in bus.log if r.cause is not None and r.type == "Ping"]
     assert len(caused) <= limit
     assert len(bus.log.select(CascadeCut)) <= 1
+
+
+@event
+class Hop(Event):
+    n: int = 0
+
+
+def test_a_runaway_cascade_does_not_spend_the_budget_of_the_others():
+    bus = EventBus(reaction_limit=100)
+    bus.subscribe(Ping, lambda e: (bus.emit(Ping(e.n + 1)), bus.emit(Ping(e.n + 1))))
+    bus.subscribe(Hop, lambda e: bus.emit(Hop(e.n + 1)) if e.n < 12 else None)
+    bus.emit(Ping(0))
+    bus.emit(Hop(0))                       # queued after the runaway, delivered interleaved with it
+    bus.pump()
+    assert [r.event.n for r in bus.log.select(Hop)] == list(range(13))
+    [cut] = bus.log.select(CascadeCut)
+    assert cut.event.reason == "reactions" and set(cut.event.types) == {"Ping"}
+
+
+def test_the_budget_of_a_finished_cascade_is_not_held_against_later_work():
+    world = World(reaction_limit=50)
+    try:
+        world.subscribe(Ping, lambda e: (world.emit(Ping(e.n + 1)), world.emit(Ping(e.n + 1))))
+        runaway = world.emit(Ping(0))
+        world.step()
+        world.step()                      # nothing queued: an empty pump
+        with world.bus.handling(runaway):  # later system code crediting that old record
+            assert world.emit(Pong(1)) is not None
+    finally:
+        world.close()

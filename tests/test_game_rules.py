@@ -98,3 +98,16 @@ def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:
     assert (30, 15) in changes and (15, 30) in changes
     thinned = next(r for r in world.log if r.type == "PopulationChanged" and r.data["after"] == 15)
     assert [r.type for r in world.why(thinned.offset)][:3] == ["FrameTimeMeasured", "AlarmEntered", "BehaviourRan"]
+
+
+def test_re_aiming_while_held_queues_no_extra_shot_after_release() -> None:
+    from game.events import FireInput
+
+    game = build_game(seed=4, npcs=0, triggers=None)
+    world = game.world
+    feed = {0: FireInput(True, 0.0), 5: FireInput(True, 0.5), 8: FireInput(False, 0.5)}  # press, drag, release
+    for tick in range(40):
+        if tick in feed:
+            world.emit(feed[tick])
+        world.step()
+    assert [r.tick for r in world.log if r.type == "ShotFired"] == [0]

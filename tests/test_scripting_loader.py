@@ -447,6 +447,7 @@ def test_an_unknown_sound_is_caught_when_loading() -> None:
     ("amount", "not event.damage", "expected int, found a condition (true or false): 'not event.damage'"),
     ("target", "event.damage * 1.5", "expected entity, found a fractional number: 'event.damage * 1.5'"),
     ("amount", "event.damage / 2", "expected int, found a fractional number: 'event.damage / 2'"),
+    ("amount", "event.damage * 1.5 + 1", "expected int, found a fractional number: 'event.damage * 1.5 + 1'"),
 ])
 def test_an_expression_whose_shape_shows_the_wrong_type_is_refused(param, text, found):
     values = {"target": "event.target", "amount": "event.damage", param: text}
@@ -457,7 +458,10 @@ def test_an_expression_whose_shape_shows_the_wrong_type_is_refused(param, text, 
 
 
 @pytest.mark.parametrize("text", ["event.damage or 5", "event.damage // 2", "max(event.damage, 1)",
-                                  "event.damage if event.damage > 0 else 1"])
+                                  "event.damage if event.damage > 0 else 1",
+                                  "round(event.damage * 1.5) + 1",
+                                  "event.damage + (10 if player.health < 50.5 else 0)",
+                                  "2 * round(max(event.damage, 0.5))"])
 def test_an_expression_only_running_can_judge_is_accepted(text):
     doc = {"trigger": [{"name": "t", "on": "Shot", "do": [{"behaviour": "damage", "target": "event.target",
                                                              "amount": text}]}]}

@@ -447,3 +447,30 @@ def test_determinism_property_over_seeds(seed, other):
     assert simulate(seed, ticks=20) == log
     if other != seed:
         assert simulate(other, ticks=20) != log
+
+
+def test_despawn_of_another_worlds_entity_inside_a_tick_keeps_the_callers_view(make_world):
+    red, blue = make_world(), make_world()
+    doomed = blue.create_entity(Position(1, 1))
+    made_in_red: list[int] = []
+
+    def red_system(world):
+        blue.despawn(doomed)
+        made_in_red.append(esper.create_entity(Position(7, 7)))   # esper's own call: still red's world
+
+    red.add_system(red_system)
+    red.step()
+    red.activate()
+    assert [(p.x, p.y) for _, p in esper.get_component(Position)] == [(7, 7)]
+    blue.activate()
+    assert (7, 7) not in [(p.x, p.y) for _, p in esper.get_component(Position)]
+
+
+def test_a_system_that_closes_its_own_world_ends_the_step_without_reviving_it(make_world):
+    world = make_world()
+    ran: list[str] = []
+    world.add_system(lambda w: (ran.append("first"), w.close()))
+    world.add_system(lambda w: ran.append("second"))
+    world.step()
+    assert ran == ["first"]
+    assert world.context not in esper.list_worlds()

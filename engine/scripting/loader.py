@@ -338,10 +338,21 @@ def _result_kind(text: str) -> str | None:
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.BinOp):
-        fractional = isinstance(node.op, ast.Div) or any(
-            isinstance(n, ast.Constant) and isinstance(n.value, float) for n in ast.walk(node))
-        return "float" if fractional else "number"
+        return "float" if _fractional(node) else "number"
     return None
+
+
+def _fractional(node: ast.expr) -> bool:
+    """True if arithmetic evidently makes a fraction: a true division or a
+    fractional literal among its operands.  It does not look inside calls or
+    conditionals: ``round(x * 1.5)`` and ``x + (1 if y < 0.5 else 0)`` are whole."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, float)
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Div) or _fractional(node.left) or _fractional(node.right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return _fractional(node.operand)
+    return False
 
 
 def _attributes(text: str, root: str) -> set[str]:

@@ -36,10 +36,12 @@ class PlayerControl:
     @on(FireInput)
     def trigger_finger(self, event: FireInput) -> None:
         _, player = self._player()
+        pressed = event.held and not player.firing  # a re-aim while held is no new press
         player.firing = event.held
         player.aim = event.angle
-        if event.held:
+        if pressed:
             player.fire_pending = True
+        if event.held:
             current = self.world.bus.current
             player.fire_cause = current.offset if current is not None else None
 
