@@ -32,9 +32,27 @@ TARGET_FIELDS = ("target", "entity")
 ENTITY_FIELDS = ("target", "entity", "source", "shooter", "vehicle")
 
 
+#: Every event class defined in this process, by (module, qualified name).
+#: ``@dataclass(slots=True)`` (hence ``@event``) replaces the class it
+#: decorates with a new one; registering by name keeps the later, live one.
+_DEFINED: dict[tuple[str, str], type] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """Root of every event type.  Subscribing to ``Event`` sees everything."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super(Event, cls).__init_subclass__(**kwargs)
+        _DEFINED[(cls.__module__, cls.__qualname__)] = cls
+
+
+def defined_event_types() -> dict[str, tuple[type[Event], ...]]:
+    """Every event class defined so far, by type name (several when modules share a name)."""
+    by_name: dict[str, list[type[Event]]] = {}
+    for cls in _DEFINED.values():
+        by_name.setdefault(cls.__name__, []).append(cls)
+    return {name: tuple(classes) for name, classes in by_name.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,7 @@ class EventLog:
         """
         offset = self._next
         self._next = offset + 1
-        # Exactly what Record.__init__ does; keep the two in step.
+        # What Record.__init__ does, minus the _type/_data caches; keep the two in step.
         record = BlankRecord()
         record.offset = offset
         record.tick = tick

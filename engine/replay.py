@@ -15,9 +15,8 @@ entry point under the key ``"game"``.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -28,7 +27,7 @@ from typing import Any
 import engine.scripting.events  # noqa: F401
 from engine import codec
 from engine.cli import UsageError, add_command, load_log
-from engine.events import Event, Input, from_data
+from engine.events import Event, Input, defined_event_types, from_data
 from engine.record import Record
 from engine.world import World
 
@@ -64,62 +63,6 @@ def find_factory(name: str) -> Factory:
     raise ReplayError(f"no game named {name!r} to replay with (known: {known}); is it installed?")
 
 
-def _subclasses(cls: type) -> Iterator[type]:
-    """Every class that inherits from ``cls``, at any depth (each once)."""
-    seen: set[type] = set()
-    stack = list(cls.__subclasses__())
-    while stack:
-        kind = stack.pop()
-        if kind not in seen:
-            seen.add(kind)
-            stack.extend(kind.__subclasses__())
-            yield kind
-
-
-def _is_current(kind: type) -> bool:
-    """False for a class its module no longer exposes under its name.
-
-    ``@dataclass(slots=True)`` (hence ``@event``) replaces the class it
-    decorates with a new one, and the original stays alive, still a subclass
-    of its bases: there are two classes per event type.  The module's
-    attribute tells which one is the real event type.
-    """
-    owner: Any = sys.modules.get(kind.__module__)
-    for part in kind.__qualname__.split("."):
-        owner = getattr(owner, part, None)
-    return owner is kind
-
-
-def loaded_event_types() -> dict[str, tuple[type[Event], ...]]:
-    """Every :class:`~engine.Event` subclass loaded in this process, by type name.
-
-    A name may have several classes (two modules defining the same name);
-    classes shadowed by a newer one of the same module and name are left out.
-    """
-    by_name: dict[str, list[type[Event]]] = defaultdict(list)
-    for kind in _subclasses(Event):
-        by_name[kind.__name__].append(kind)
-    return {name: _newest(kinds) for name, kinds in by_name.items()}
-
-
-def _newest(kinds: list[type[Event]]) -> tuple[type[Event], ...]:
-    """Drop the classes of ``kinds`` that a later definition of the same name replaced."""
-    by_definition: dict[tuple[str, str], list[type[Event]]] = defaultdict(list)
-    for kind in kinds:
-        by_definition[(kind.__module__, kind.__qualname__)].append(kind)
-    return tuple(kind for same in by_definition.values() for kind in _current_of(same))
-
-
-def _current_of(same: list[type[Event]]) -> list[type[Event]]:
-    """Of classes with one module and qualified name, the live definition(s)."""
-    current = [k for k in same if _is_current(k)]
-    if current:
-        return current
-    # A class defined in a function is not reachable from its module: then the
-    # slotted class @event made is the live one (the original has no __slots__ of its own).
-    return [k for k in same if "__slots__" in vars(k)] or same
-
-
 @dataclass(frozen=True)
 class EventTypes:
     """The event classes a replay can meet in a log, to tell inputs from the rest.
@@ -135,7 +78,7 @@ class EventTypes:
     @classmethod
     def of(cls, world: World) -> EventTypes:
         """The types known to ``world`` and to this process, now."""
-        return cls(world.bus.event_types, loaded_event_types())
+        return cls(world.bus.event_types, defined_event_types())
 
     def input_type(self, record: Record) -> type[Input] | None:
         """The Input class to rebuild ``record`` with, or None if it is derived (not an input).

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import esper
@@ -18,10 +19,19 @@ from engine.systems import declared_handlers
 _context_names = itertools.count(1)
 
 
-def _leave(previous: str) -> None:
-    """Make ``previous`` esper's current context again (unless it was deleted meanwhile)."""
-    if esper.current_world != previous and previous in esper.list_worlds():
-        esper.switch_world(previous)
+@contextlib.contextmanager
+def _in_context(context: str) -> Iterator[None]:
+    """Make ``context`` esper's current one for the block, then the caller's
+    again (unless that was deleted meanwhile): a world used from inside
+    another world's tick leaves that world's view alone."""
+    previous = esper.current_world
+    if previous != context:
+        esper.switch_world(context)
+    try:
+        yield
+    finally:
+        if esper.current_world != previous and previous in esper.list_worlds():
+            esper.switch_world(previous)
 
 
 class World:
@@ -69,33 +79,20 @@ class World:
     def create_entity(self, *components: Any) -> int:
         """Create an entity in this world (esper.create_entity in our context),
         whichever world is current; the current one stays current."""
-        previous = self._enter()
-        try:
+        with _in_context(self.context):
             return esper.create_entity(*components)
-        finally:
-            _leave(previous)
-
-    def _enter(self) -> str:
-        """Switch esper to this world; returns the context to go back to."""
-        previous = esper.current_world
-        if previous != self.context:
-            esper.switch_world(self.context)
-        return previous
 
     def despawn(self, entity: int) -> None:
         """Remove ``entity``: handlers see :class:`Despawned` at once, then the
         entity's own subscriptions are cancelled and esper deletes it at the
         start of the next step (deferred, so it is safe during iteration)."""
-        previous = self._enter()
-        try:
+        with _in_context(self.context):
             if not esper.entity_exists(entity):
                 return
             self._watched.discard(entity)
             self.bus.trigger(Despawned(entity))
             self.bus.unsubscribe_entity(entity)
             esper.delete_entity(entity)
-        finally:
-            _leave(previous)
 
     def close(self) -> None:
         """Delete this world's esper context (a step in progress stops after the current system)."""
@@ -115,11 +112,8 @@ class World:
         # Handlers run now, maybe outside step() or inside another world's
         # tick: esper calls in them act on this world, and the caller's world
         # is current again afterwards.
-        previous = self._enter()
-        try:
+        with _in_context(self.context):
             return self.bus.trigger(event)
-        finally:
-            _leave(previous)
 
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
                   entity: int | None = None) -> Subscription:
@@ -130,12 +124,9 @@ class World:
         """
         subscription = self.bus.subscribe(event_type, handler, priority, entity)
         if entity is not None:
-            previous = self._enter()
-            try:
+            with _in_context(self.context):
                 if esper.entity_exists(entity):  # an id that is no entity here is only a filter
                     self._watched.add(entity)
-            finally:
-                _leave(previous)
         return subscription
 
     def why(self, offset: int) -> list[Record]:
@@ -168,8 +159,7 @@ class World:
         """Run one tick: deliver pending input, run each system, pumping after each."""
         bus = self.bus
         bus.tick = self.tick
-        previous = self._enter()  # stepped from inside another world's tick, that world stays current
-        try:
+        with _in_context(self.context):  # stepped from inside another world's tick, that world stays current
             esper.clear_dead_entities()
             self._forget_deleted_entities()
             bus.pump()
@@ -186,8 +176,6 @@ class World:
                 if esper.current_world != context:
                     esper.switch_world(context)
                 bus.pump()
-        finally:
-            _leave(previous)
         self.tick += 1
         bus.tick = self.tick
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
+    from engine.record import Record
 
 USAGE_ERROR = 2
 
@@ -101,12 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _save_log(world_log: object, path: Path) -> int:
+def _save_log(records: Iterable[Record], path: Path) -> int:
     """Write the run's log; a failure is one line and exit status 1."""
     from engine import codec
 
     try:
-        count = codec.save(world_log, path)  # type: ignore[arg-type]
+        count = codec.save(records, path)
     except OSError as error:
         print(f"error: cannot write {str(path)!r}: {error.strerror or error}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from engine.cli import UsageError, add_command
-from engine.scripting.loader import check
+from engine.scripting.loader import check, trigger_files
 from engine.scripting.registry import Registry
 
 ENTRY_POINT_GROUP = "wanted.registries"
@@ -89,7 +89,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # A mistyped path is a usage error, not a valid (empty) set of triggers.
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
-        if path.is_dir() and not any(p.is_file() for p in path.rglob("*.toml")):
+        if path.is_dir() and not trigger_files([path]):
             raise UsageError(f"{path}: no .toml trigger files in this folder")
     if args.list:
         print(registry.describe())

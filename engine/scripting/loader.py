@@ -79,6 +79,10 @@ def _type_name(value: Any) -> str:
             dict: "table"}.get(type(value), type(value).__name__)
 
 
+#: Names declared in one file: (file, kind, name) for each entry that has a name.
+Declared = list[tuple[str, str, str]]
+
+
 class _Builder:
     """Validates one document (a parsed file) and builds its triggers and alarms."""
 
@@ -88,9 +92,9 @@ class _Builder:
         self.problems = problems
         self.kind = ""
         self.name = ""
-        #: (kind, name) of every entry with a usable name, built or not, so a
-        #: duplicate name is reported even when the entry has other problems.
-        self.declared: list[tuple[str, str]] = []
+        #: Every entry with a usable name, built or not, so a duplicate name
+        #: is reported even when the entry has other problems.
+        self.declared: Declared = []
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.kind, self.name, field))
@@ -129,7 +133,7 @@ class _Builder:
             name = None
         else:
             self.name = name
-            self.declared.append((self.kind, name))
+            self.declared.append((self.file, self.kind, name))
         for key in entry:
             if key not in fields:
                 self.problem(key, f"unknown field{did_you_mean(key, fields)}; expected one of {', '.join(fields)}")
@@ -381,15 +385,11 @@ def build(doc: Mapping[str, Any], registry: Registry, file: str = "<python>",
     return result
 
 
-#: Names declared in one file: (file, kind, name) for each entry that has a name.
-Declared = list[tuple[str, str, str]]
-
-
 def _build(doc: Mapping[str, Any], registry: Registry, file: str,
            problems: list[Problem]) -> tuple[TriggerSet, Declared]:
     builder = _Builder(registry, file, problems)
     triggers, alarms = builder.document(doc)
-    return TriggerSet(tuple(triggers), tuple(alarms)), [(file, kind, name) for kind, name in builder.declared]
+    return TriggerSet(tuple(triggers), tuple(alarms)), builder.declared
 
 
 def loads(text: str, registry: Registry, file: str = "<string>") -> TriggerSet:

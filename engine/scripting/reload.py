@@ -3,10 +3,11 @@
 Polling modification times is enough for a handful of small files and needs
 no extra dependency.  A change is applied once the files have stayed the same
 for one more poll: an editor that saves by truncating and rewriting a file
-must not get its half-written (or empty) state installed.  :meth:`HotReloader.poll` is called by the game loop
-*between* ticks; a good edit is emitted as a :class:`TriggersLoaded` input,
-installed whole at the start of the next tick, and a broken edit is emitted
-as :class:`TriggersReloadFailed` while the last good set keeps running.
+must not get its half-written (or empty) state installed.
+:meth:`HotReloader.poll` is called by the game loop *between* ticks; a good
+edit is emitted as a :class:`TriggersLoaded` input, installed whole at the
+start of the next tick, and a broken edit is emitted as
+:class:`TriggersReloadFailed` while the last good set keeps running.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from engine.pg.text import displayable
 from game.components import Health
 from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
-from game.state import GameState
+from game.state import GameState, wanted_view
 
 WHITE = (240, 240, 240)
 SHADOW = (0, 0, 0)
@@ -71,7 +71,6 @@ class Hud:
         self._text: dict[tuple[int, str, tuple[int, ...], bool], pygame.Surface] = {}
         self._shade: pygame.Surface | None = None
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
-        # Ticks seen at recent draws: ticks/s = ticks per frame x frames per second, no clock needed.
 
     @property
     def lines(self) -> list[str]:
@@ -140,8 +139,7 @@ class Hud:
 
     def _escape_meter(self, surface: pygame.Surface, state: GameState, stars: pygame.Rect) -> None:
         """Under the stars: how long no unit has seen you, against how long it takes to lose them."""
-        world = self.world
-        unseen = (world.tick - state.last_seen_tick) * world.dt
+        unseen = wanted_view(self.world).seconds_unseen
         fraction = min(1.0, unseen / state.lose_after) if state.lose_after > 0 else 1.0
         bar = pygame.Rect(stars.x, stars.bottom + 12, stars.width, 8)
         label = self._render(self.small, f"losing them {unseen:.0f}/{state.lose_after:.0f} s", WHITE, shadow=True)
@@ -157,9 +155,7 @@ class Hud:
     def _status(self, surface: pygame.Surface, fps: float, ticks_per_second: float, width: int) -> None:
         world = self.world
         # A frame rendered headless (a screenshot) has no measurements: say so, rather than invent them.
-        shown_fps = f"{fps:.0f}" if fps > 0 else "-"
-        measured = fps > 0
-        rate = f"{ticks_per_second:.0f}" if measured else "-"
+        shown_fps, rate = (f"{fps:.0f}", f"{ticks_per_second:.0f}") if fps > 0 else ("-", "-")
         text = f"FPS {shown_fps} · {rate}/{world.tick_rate} ticks/s · tick {world.tick}"
         label = self._render(self.small, text, WHITE, shadow=True)
         rect = label.get_rect(midtop=(width // 2, 10))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 import pygame
 
@@ -69,19 +70,18 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     try:
         app.run(seconds=seconds)
         if screenshot:
-            try:
+            with _saving_screenshot(screenshot):
                 app.screenshot(screenshot)
-            except (pygame.error, OSError) as error:
-                raise ScreenshotError(f"cannot save a screenshot to {screenshot!r}: {error}") from None
     finally:
         app.close()
     return app
 
 
-def save_surface(surface: pygame.Surface, path: str) -> None:
-    """``pygame.image.save``, with its failure as a :class:`ScreenshotError`."""
+@contextlib.contextmanager
+def _saving_screenshot(path: str) -> Iterator[None]:
+    """Turn a failure to save ``path`` (bad folder, full disk...) into a :class:`ScreenshotError`."""
     try:
-        pygame.image.save(surface, path)
+        yield
     except (pygame.error, OSError) as error:
         raise ScreenshotError(f"cannot save a screenshot to {path!r}: {error}") from None
 
@@ -97,5 +97,6 @@ def render_frame(world: World, path: str | None = None, paused: bool = False,
     # The ticker's history window shows what led up to this frame.
     Renderer(world).draw(surface, 1.0, paused=paused)
     if path:
-        save_surface(surface, path)
+        with _saving_screenshot(path):
+            pygame.image.save(surface, path)
     return surface

@@ -88,7 +88,7 @@ class Renderer:
         camera.follow(focus[0], focus[1], state.city.size_px, state.city.size_px)
         self._focus_screen = camera.to_screen(*focus)
         self._tiles(surface, state)
-        self._radar(surface, state, alpha)
+        self._radar(surface, state, alpha, focus)
         self._entities(surface, state, alpha)
         self._tracers(surface)
         if self.hud is not None:
@@ -121,11 +121,10 @@ class Renderer:
                 blits.append((tile(row[tx]), (tx * TILE - camera.x, y)))
         surface.blits(blits, doreturn=False)
 
-    def _radar(self, surface: pygame.Surface, state: GameState, alpha: float) -> None:
-        """Each chasing unit's vision radius: the player sees what to escape from."""
+    def _radar(self, surface: pygame.Surface, state: GameState, alpha: float, focus: tuple[float, float]) -> None:
+        """Each chasing unit's vision radius around it; ``focus`` is where the player is drawn."""
         if state.wanted <= 0:
             return
-        focus = self._focus(state, alpha)
         for entity, police in esper.get_component(Police):
             where = interpolated(entity, alpha)
             if where is None or not self.camera.sees(*where, margin=police.vision):
