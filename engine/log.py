@@ -24,7 +24,14 @@ class EventLog:
 
     Offsets start at 0 and grow by 1.  When more than ``capacity`` records
     are held, the oldest are dropped; offsets never change, so a record's
-    offset stays its name for ever.
+    offset stays its name for ever *within an epoch*.
+
+    Time travel is the one thing that takes records out of the end of the
+    log (:meth:`truncate`): it starts a new **epoch**, as a Kafka leader
+    election does.  Offsets from the truncation point on may then name new
+    records, so every :class:`Reader` positioned past that point is told so
+    explicitly (:attr:`Batch.truncated`) and moved back, never left to skip
+    records silently.
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
@@ -35,6 +42,10 @@ class EventLog:
         # Always self._first + len(self._records); kept as a counter because
         # computing it (and the trim threshold) on every append is costly.
         self._next = 0
+        #: Bumped by every :meth:`truncate` that dropped records.
+        self.epoch = 0
+        # (epoch, offset): epoch N began when the log was cut back to offset.
+        self._truncations: list[tuple[int, int]] = []
         self.capacity = capacity  # sets self._capacity and self._trim_at
 
     @property
@@ -131,10 +142,23 @@ class EventLog:
         return record
 
     def truncate(self, offset: int) -> None:
-        """Drop every record from ``offset`` on (time travel rewrites the future)."""
+        """Drop every record from ``offset`` on (time travel rewrites the future).
+
+        If that drops anything, a new :attr:`epoch` starts; readers that had
+        got past ``offset`` learn it at their next poll.
+        """
         keep = max(0, offset - self._first)
+        if keep >= len(self._records):
+            return  # nothing dropped: the offsets handed out so far stay valid
         del self._records[keep:]
         self._next = self._first + len(self._records)
+        self.epoch += 1
+        self._truncations.append((self.epoch, self._next))
+
+    def truncated_since(self, epoch: int) -> int | None:
+        """The lowest offset the log was cut back to after ``epoch``, or None."""
+        cuts = [offset for cut_epoch, offset in self._truncations if cut_epoch > epoch]
+        return min(cuts) if cuts else None
 
     def since(self, offset: int) -> list[Record]:
         """Retained records from ``offset`` on."""
@@ -156,10 +180,17 @@ class EventLog:
 
 
 class Batch(NamedTuple):
-    """What a reader's poll returns: the records and how many it missed."""
+    """What a reader's poll returns: the records and how many it missed.
+
+    ``truncated`` is not None when time travel cut the log back beneath the
+    reader since its last poll: the reader was moved back to that offset
+    (records from there on are a new timeline) and ``records`` start there.
+    A reader that keeps copies of what it read drops those from that offset on.
+    """
 
     records: list[Record]
     missed: int
+    truncated: int | None = None
 
 
 class Reader:
@@ -167,21 +198,40 @@ class Reader:
 
     If the reader falls so far behind that retention dropped records it had
     not read, :meth:`poll` says how many it missed instead of skipping them
-    silently; :attr:`missed` keeps the running total.
+    silently; :attr:`missed` keeps the running total.  If time travel cut the
+    log back beneath it, :meth:`poll` says where (:attr:`Batch.truncated`).
     """
 
     def __init__(self, log: EventLog, offset: int = 0) -> None:
         self.log = log
         self.offset = offset
         self.missed = 0
+        #: The log's epoch this reader's position belongs to.
+        self.epoch = log.epoch
+        #: How many times this reader was moved back by a truncation.
+        self.truncations = 0
 
     @property
     def lag(self) -> int:
-        """How many records are waiting to be read."""
-        return self.log.next_offset - self.offset
+        """How many records are waiting to be read (never negative)."""
+        return max(0, self.log.next_offset - self._resync_offset())
+
+    def _resync_offset(self) -> int:
+        """Where the cursor must move back to after truncations, or its own offset."""
+        if self.epoch == self.log.epoch:
+            return self.offset
+        cut = self.log.truncated_since(self.epoch)
+        return self.offset if cut is None else min(self.offset, cut)
 
     def poll(self, max_records: int | None = None) -> Batch:
         """Records from the cursor on (at most ``max_records``); advances the cursor."""
+        truncated = None
+        if self.epoch != self.log.epoch:
+            back = self._resync_offset()
+            if back < self.offset:
+                truncated = self.offset = back
+                self.truncations += 1
+            self.epoch = self.log.epoch
         missed = max(0, self.log.oldest - self.offset)
         if missed:
             self.missed += missed
@@ -190,8 +240,9 @@ class Reader:
         if max_records is not None:
             records = records[:max_records]
         self.offset += len(records)
-        return Batch(records, missed)
+        return Batch(records, missed, truncated)
 
     def seek(self, offset: int) -> None:
         """Move the cursor, e.g. back to 0 to re-read what is retained."""
         self.offset = offset
+        self.epoch = self.log.epoch
