@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pygame
 
 from engine.events import CascadeCut, HandlerFailed, Input
+from engine.log import Reader
+from engine.logview import LogView, describe, failure_line, safe_str
 from engine.pg.text import displayable
 from engine.record import Record
 from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
@@ -125,20 +127,12 @@ class Inspector:
         self.top = top
         self.noisy = noisy
         self.history = history
-        log = world.log
-        # Start a little in the past, so the first look already shows what led up to now.
-        self.reader = log.reader(max(log.oldest, log.next_offset - history))
-        #: Every record read, the last ``history`` of them, oldest first.
-        self.records: deque[Record] = deque(maxlen=history)
-        #: Records retention dropped before the reader got to them (``Batch.missed``, summed).
-        self.dropped = 0
-        #: The latest dead letters and cut cascades, oldest first.
-        self.failures: deque[Problem] = deque(maxlen=failures)
+        #: The records read and the failures among them (the model the HUD ticker shares).
+        #: It starts a little in the past, so the first look already shows what led up to now.
+        self.view = LogView(world.log, history=history, failures=failures)
         #: The latest refused trigger reload: kept apart, so a flood of dead letters cannot push it out.
         self.refused_reload: Problem | None = None
-        #: Dead letters and cut cascades read so far, and refused reloads (counts).
-        self.dead_letters = 0
-        self.reload_failures = 0
+        self._refusals: list[int] = []  # offsets of the refused reloads of the current timeline
         #: Offset of the selected record; None follows the newest.
         self.selected: int | None = None
         #: The causal chain shown in the why section, root first (empty: none asked for).
@@ -160,7 +154,6 @@ class Inspector:
         self.bold.set_bold(True)
         self._line_h = self.font.get_linesize()
         self._text: dict[tuple[str, Colour, bool, int, bool], pygame.Surface] = {}
-        self._described: dict[int, str] = {}
         self._panel: pygame.Surface | None = None
         self._panel_key: tuple[Any, ...] | None = None
         self._body: list[Row] = []
@@ -259,6 +252,36 @@ class Inspector:
 
     # -- data ----------------------------------------------------------
     @property
+    def reader(self) -> Reader:
+        """The cursor the inspector reads the log with (its view's)."""
+        return self.view.reader
+
+    @property
+    def records(self) -> deque[Record]:
+        """Every record read, the last ``history`` of them, oldest first."""
+        return self.view.records
+
+    @property
+    def dropped(self) -> int:
+        """Records retention dropped before the inspector got to them."""
+        return self.view.missed
+
+    @property
+    def failures(self) -> list[Problem]:
+        """The latest dead letters and cut cascades, oldest first."""
+        return [Problem(record, (failure_line(record),)) for record in self.view.failures]
+
+    @property
+    def dead_letters(self) -> int:
+        """Dead letters and cut cascades in the current timeline."""
+        return self.view.failure_count
+
+    @property
+    def reload_failures(self) -> int:
+        """Refused trigger reloads in the current timeline."""
+        return len(self._refusals)
+
+    @property
     def visible_records(self) -> list[Record]:
         """The stream as shown: the records read, less noisy ones while filtered."""
         if self._visible_stale:
@@ -295,77 +318,50 @@ class Inspector:
     # -- reading the log -------------------------------------------------
     def update(self) -> None:
         """Pull the records written since the last update (done by :meth:`draw` while shown)."""
-        self._resync()
-        batch = self.reader.poll()
-        if batch.missed:
-            self.dropped += batch.missed
+        dropped = self.view.missed
+        change = self.view.update()
+        if change.truncated is not None:
+            self._forget_from(change.truncated)
+        if self.view.missed != dropped:
             self._dirty = True
-        if not batch.records:
+        if not change.records:
             return
-        for record in batch.records:
+        for record in change.records:
             # Classes, not names: a cheap test on what may be thousands of records after a long time hidden.
             kind = type(record.event)
-            if kind is HandlerFailed or kind is CascadeCut or kind is TriggersReloadFailed:
-                self._add_problem(record)
+            if kind is TriggersReloadFailed:
+                self._refuse(record)
             elif kind is TriggersLoaded:
                 self._reloaded_at = record.offset
-        # The deque keeps only the newest anyway; slicing first skips pushing thousands through it.
-        self.records.extend(batch.records[-self.history:])
         self._visible_stale = True
         self._dirty = True
 
-    def _add_problem(self, record: Record) -> None:
-        d = record.data
-        head = f"#{record.offset} t={record.tick} "
-        if record.type == "HandlerFailed":
-            self.dead_letters += 1
-            lines = (f"{head}{d['handler']} failed on {d['event_type']} #{d['offset']}: {d['error']}",)
-        elif record.type == "CascadeCut":
-            self.dead_letters += 1
-            lines = (f"{head}cascade cut at depth {d['depth']}: {' -> '.join(d['types'])}",)
-        else:
-            self.reload_failures += 1
-            errors = [line for error in d["errors"] for line in str(error).splitlines()]
-            self.refused_reload = Problem(record, (f"{head}trigger reload failed, kept the last good set:", *errors))
-            return
-        self.failures.append(Problem(record, lines))
+    def _refuse(self, record: Record) -> None:
+        self._refusals.append(record.offset)
+        try:
+            errors = [line for error in record.data["errors"] for line in safe_str(error).splitlines()]
+        except Exception:  # an odd record must not break the panel: show it as it is
+            errors = [describe(record)]
+        head = f"#{record.offset} t={record.tick} trigger reload failed, kept the last good set:"
+        self.refused_reload = Problem(record, (head, *errors))
 
-    def _resync(self) -> None:
-        """Forget records time travel took out of the log (``truncate``), and re-read from there.
+    def _forget_from(self, cut: int) -> None:
+        """Time travel cut the log back to ``cut``: what the inspector derived from there on is undone.
 
-        A record is stale when its offset is past the log's end, or when the
-        log holds a different record at its offset (re-simulated after
-        travelling back).  Retention dropping a record does not make it stale.
+        The view has forgotten its records from ``cut`` on and is reading the
+        new timeline from there; the selection, the chain and the problems follow.
         """
         log = self.world.log
-        records = self.records
-        end = log.next_offset
-        changed = False
-        while records:
-            last = records[-1]
-            current = log.get(last.offset) if last.offset < end else None
-            if last.offset < end and (current is None or current is last):
-                break
-            records.pop()
-            changed = True
-        if not changed and self.reader.offset <= end:
-            return
-        start = records[-1].offset + 1 if records else max(log.oldest, end - self.history)
-        self.reader.seek(start)
-        # Offsets from there on may name different records now.
-        self._described = {k: v for k, v in self._described.items() if k < start}
-        # Problems from there on are read again (or are gone with the future they were in).
-        while self.failures and self.failures[-1].record.offset >= start:
-            self.failures.pop()
-        if self.refused_reload is not None and self.refused_reload.record.offset >= start:
+        del self._refusals[bisect_left(self._refusals, cut):]
+        if self.refused_reload is not None and self.refused_reload.record.offset >= cut:
             self.refused_reload = None
-        if self._reloaded_at is not None and self._reloaded_at >= start:
+        if self._reloaded_at is not None and self._reloaded_at >= cut:
             self._reloaded_at = None
         self._visible_stale = True
         self._dirty = True
-        self._clamp_selection(end)
+        self._clamp_selection(log.next_offset)
         if self.chain_offset is not None and any(log.get(r.offset) is not r for r in self.chain):
-            if self.chain_offset < end:
+            if self.chain_offset < log.next_offset:
                 self._show_chain(self.chain_offset)  # the same offset in the new timeline
             else:
                 self.chain, self.chain_offset = [], None
@@ -549,13 +545,8 @@ class Inspector:
         return rows + (failures[-room:] if room > 0 else [])
 
     def _describe(self, record: Record) -> str:
-        """``record.describe()``, cached by offset: the stream redraws the same records frame after frame."""
-        text = self._described.get(record.offset)
-        if text is None:
-            if len(self._described) > 2 * self.history:
-                self._described.clear()
-            text = self._described[record.offset] = record.describe()
-        return text
+        """The record as one line (cached; never raises, whatever the record's event does)."""
+        return self.view.describe(record)
 
     def _render(self, text: str, colour: Colour, bold: bool, max_width: int,
                 premultiplied: bool = True) -> pygame.Surface:
