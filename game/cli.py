@@ -148,7 +148,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     from game.pg.play import ScreenshotError, run_window
 
     audio = PygameAudio()
-    game = build_game(seed=args.seed, npcs=args.npcs, audio=audio, triggers=TRIGGERS)
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
     pilot = Autopilot(game) if args.autopilot else None
@@ -167,7 +167,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
                    between_frames=between_frames,
                    report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                    translate=(lambda event: []) if pilot else None,
-                   before_tick=autopilot_inputs if pilot else None)
+                   before_tick=autopilot_inputs if pilot else None, mixer=audio)
     except ScreenshotError as error:
         print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
         status = 1
