@@ -270,6 +270,26 @@ def test_p_pauses_and_n_steps_one_tick(app):
     assert not app.paused and app.world.tick > paused_at + 1
 
 
+def test_b_steps_back_a_tick_shift_b_a_second_and_on_pause_hears_of_p(app):
+    heard: list[bool] = []
+    app.on_pause = heard.append
+    app.run(max_frames=120)
+    pygame.event.post(key(pygame.K_p))
+    app.run(max_frames=1)
+    start = app.world.tick
+    pygame.event.post(key(pygame.K_b))
+    app.run(max_frames=1)
+    assert app.world.tick == start - 1
+    # Shift as the key event carried it: by the time it is handled the key may be up again.
+    shift_b = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_b, mod=pygame.KMOD_LSHIFT, unicode="B", scancode=0)
+    pygame.event.post(shift_b)
+    app.run(max_frames=1)
+    assert app.world.tick == start - 1 - app.world.tick_rate
+    pygame.event.post(key(pygame.K_p))
+    app.run(max_frames=1)
+    assert heard == [True, False]
+
+
 def test_escape_quits_and_input_is_emitted_as_a_root(app):
     pygame.event.post(key(pygame.K_d))
     pygame.event.post(key(pygame.K_ESCAPE))

@@ -226,13 +226,13 @@ class PygameApp:
             if pg_event.type == pygame.KEYDOWN:
                 if self.handle_key is not None and self.handle_key(pg_event.key):
                     continue
-                if self._own_key(pg_event.key):
+                if self._own_key(pg_event.key, getattr(pg_event, "mod", 0)):
                     continue
             for game_event in self.translate(pg_event):
                 # Outside any handler, so the record's cause is None: a root input.
                 self.world.emit(game_event)
 
-    def _own_key(self, key: int) -> bool:
+    def _own_key(self, key: int, mod: int = 0) -> bool:
         if key == pygame.K_ESCAPE:
             self.quit()
         elif key == pygame.K_p:
@@ -240,7 +240,8 @@ class PygameApp:
         elif key in (pygame.K_n, pygame.K_RIGHT) and self.paused:
             self.step_forward()
         elif key in (pygame.K_b, pygame.K_LEFT) and self.paused:
-            shift = pygame.key.get_mods() & pygame.KMOD_SHIFT
+            # The event's own modifiers: by the time a queued key is handled, Shift may be up again.
+            shift = mod & pygame.KMOD_SHIFT
             self.step_back(self.world.tick_rate if shift else 1)
         else:
             return False

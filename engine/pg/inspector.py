@@ -451,7 +451,8 @@ class Inspector:
             future = machine.future
             ahead = (f"recorded future: {len(future)} inputs, to tick {future[-1].tick}" if future
                      else "no recorded future")
-            rows.append(Row(f"time travel: back to tick {machine.earliest} · {ahead}", DIM))
+            # The epoch counts how often travel cut the log back (and every reader was told).
+            rows.append(Row(f"time travel: back to tick {machine.earliest} · {ahead} · epoch {world.log.epoch}", DIM))
         rows.append(Row(HELP, DIM))
         return rows
 
