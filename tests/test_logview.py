@@ -150,3 +150,19 @@ def test_the_inspector_and_the_ticker_read_through_the_same_model():
     pygame.font.init()
     world = counting_world()
     assert isinstance(Inspector(world).view, LogView) and isinstance(Ticker(world).view, LogView)
+
+
+def test_a_record_that_cannot_be_described_does_not_break_the_ticker_or_the_inspector():
+    from engine.pg.inspector import Inspector
+    from game.pg.ticker import Ticker
+
+    pygame.font.init()
+    world = World()
+    ticker, inspector = Ticker(world), Inspector(world)
+    inspector.toggle()
+    world.emit(Odd(Unprintable()))
+    world.step()
+    ticker.update()
+    inspector.draw(pygame.Surface((1280, 720)))
+    assert "cannot describe it" in ticker.lines[-1]
+    assert any("Odd (cannot describe it" in row.text for row in inspector.rows)

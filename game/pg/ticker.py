@@ -17,7 +17,7 @@ import esper
 
 from engine import Record, World
 from engine.log import Reader
-from engine.logview import LogView, describe, failure_line
+from engine.logview import LogView, describe, failure_line, safe_str
 from game.components import Goon, Pedestrian, Police, Vehicle
 
 #: Record types too frequent or too internal to be news.
@@ -46,7 +46,6 @@ class Ticker:
         self.view = LogView(world.log, history=HISTORY, failures=failures)
         #: The notable lines, oldest first, e.g. ``"12.3s Shot: goon #14 hit you (-12)"``.
         self.lines: deque[str] = deque(maxlen=size)
-        self._line_offsets: deque[int] = deque(maxlen=size)
         # (offset, tick) of PlayerWasted records and (offset, errors) of reloads, latest last.
         self._wasted: deque[tuple[int, int]] = deque(maxlen=MOMENTS)
         self._reloads: deque[tuple[int, list[str]]] = deque(maxlen=MOMENTS)
@@ -88,7 +87,6 @@ class Ticker:
                     moments.pop()
             # The undone future may have pushed older lines out: rebuild them from the records kept.
             self.lines.clear()
-            self._line_offsets.clear()
             records = list(self.view.records)
         if not records:
             return
@@ -105,7 +103,7 @@ class Ticker:
         elif kind == "PlayerWasted":
             self._wasted.append((record.offset, record.tick))
         elif kind == "TriggersReloadFailed":
-            self._reloads.append((record.offset, [str(error) for error in record.data.get("errors", ())]))
+            self._reloads.append((record.offset, [safe_str(error) for error in record.data.get("errors", ())]))
         elif kind == "TriggersLoaded":
             self._reloads.append((record.offset, []))  # a good set is running again
         try:
@@ -114,7 +112,6 @@ class Ticker:
             text = describe(record).split(" ", 2)[-1]
         if text is not None:
             self.lines.append(f"{record.tick * self.world.dt:.1f}s {text}")
-            self._line_offsets.append(record.offset)
 
     def _name(self, entity: int) -> str:
         return entity_name(self.world, entity)
