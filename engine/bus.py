@@ -355,8 +355,6 @@ def error_text(error: BaseException | str, limit: int = ERROR_TEXT_LIMIT) -> str
         message = str(error)
     except Exception as inner:  # the engine's error handling must not fail itself
         message = f"<str() of the error raised {type(inner).__name__}>"
-    if not isinstance(message, str):  # a str subclass whose __str__ returns something odd
-        message = "<str() of the error did not return text>"
     return _bounded(f"{name}: {message}", limit)
 
 
