@@ -173,6 +173,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
         status = 1
     finally:
         audio.close()
+    for line in world.bus.cuts.summary():  # a runaway trigger, reported once per loop
+        print(line)
     if args.events_out:
         status = _save_log(world.log, args.events_out) or status
     return status

@@ -58,6 +58,8 @@ class RunReport:
     phase: str
     #: Each step of the scenario: reached or not.
     milestones: dict[str, bool] = field(default_factory=dict)
+    #: One line per loop of reactions the bus cut, with the ticks it was cut in.
+    cascades: list[str] = field(default_factory=list)
 
 
 def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
@@ -82,7 +84,7 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
     return RunReport(world.tick, counts, health.current, health.maximum, game.state.wanted, pilot.phase,
-                     milestones(world.log))
+                     milestones(world.log), world.bus.cuts.summary())
 
 
 def summary(report: RunReport) -> str:
@@ -91,6 +93,7 @@ def summary(report: RunReport) -> str:
     lines.append(f"final health {report.health}/{report.max_health}, wanted level {report.wanted}")
     ticks = "  ".join(f"{'✓' if report.milestones.get(name) else '✗'} {name}" for name in MILESTONES)
     lines.append("scenario: " + ticks)
+    lines.extend(report.cascades)  # a runaway trigger: once per loop, with its count of ticks
     lines.append("events:")
     width = max(len(t) for t in report.counts)
     for name, count in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):
