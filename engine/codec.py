@@ -206,9 +206,21 @@ def read(lines: Iterable[str], source: str = "<log>") -> Iterator[Record]:
         if previous is not None:
             check_follows(previous, record, source, number)
         if record.cause is not None and record.cause >= record.offset:
-            raise LogFormatError(source, number, f"cause {record.cause} is not an earlier offset than {record.offset}")
+            cause_not_earlier(record, source, number)
         previous = record
         yield record
+
+
+def cause_not_earlier(record: Record, source: str, line: int) -> None:
+    """Raise the error for a record whose cause is not an earlier offset."""
+    raise LogFormatError(source, line, f"cause {_number(record.cause)} is not an earlier offset than "
+                                       f"{_number(record.offset)}")
+
+
+def _number(value: Any) -> str:
+    """A whole number for a message: one of thousands of digits is shown by its ends."""
+    text = str(value)
+    return text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text)} digits)"
 
 
 def check_follows(previous: Record, record: Record, source: str, line: int) -> None:
@@ -217,12 +229,13 @@ def check_follows(previous: Record, record: Record, source: str, line: int) -> N
     if record.offset != expected:
         # A gap is most likely a deleted line: say so, since the file otherwise looks fine.
         missing = record.offset - expected
-        hint = f"; {missing} record{'s' if missing > 1 else ''} missing before it" if missing > 0 else ""
-        raise LogFormatError(source, line, f"offset {record.offset} does not follow offset {previous.offset}: "
-                             f"expected offset {expected}{hint}")
+        hint = f"; {_number(missing)} record{'s' if missing > 1 else ''} missing before it" if missing > 0 else ""
+        raise LogFormatError(source, line, f"offset {_number(record.offset)} does not follow offset "
+                             f"{_number(previous.offset)}: "
+                             f"expected offset {_number(expected)}{hint}")
     if record.tick < previous.tick:
-        raise LogFormatError(source, line, f"tick {record.tick} goes back from tick {previous.tick} of offset "
-                             f"{previous.offset}; ticks never decrease in a log")
+        raise LogFormatError(source, line, f"tick {_number(record.tick)} goes back from tick {_number(previous.tick)} "
+                             f"of offset {_number(previous.offset)}; ticks never decrease in a log")
 
 
 def lines_of(file: IO[bytes], source: str, end: int | None = None,
@@ -290,7 +303,7 @@ def read_file(file: IO[bytes], source: str) -> Iterator[Record]:
         if previous is not None:
             check_follows(previous, record, source, number)
         if record.cause is not None and record.cause >= record.offset:
-            raise LogFormatError(source, number, f"cause {record.cause} is not an earlier offset than {record.offset}")
+            cause_not_earlier(record, source, number)
         previous = record
         yield record
 

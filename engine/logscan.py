@@ -91,8 +91,7 @@ def _scan_chunk(task: _Task) -> ChunkResult:
                 elif record.offset != previous.offset + 1 or record.tick < previous.tick:
                     codec.check_follows(previous, record, source, number)  # raises, naming the problem
                 if record.cause is not None and record.cause >= record.offset:
-                    raise codec.LogFormatError(source, number, f"cause {record.cause} is not an earlier offset "
-                                                               f"than {record.offset}")
+                    codec.cause_not_earlier(record, source, number)
                 visit(record, position)
                 previous = record
         except codec.LogFormatError as error:
