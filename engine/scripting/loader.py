@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import sys
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -372,13 +373,21 @@ class _Builder:
         return Literal(value)
 
 
+def _tree(text: str) -> ast.expr:
+    """The syntax tree of an (already validated) expression, without the warnings
+    Python prints for odd literals such as ``1and x`` (the compiler made them its own problem)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text.strip(), mode="eval").body
+
+
 def _result_kind(text: str) -> str | None:
     """What an (already validated) expression evidently yields, from its shape
     alone: "bool" for a comparison or ``not`` (``a or b`` yields an operand,
     so it is left alone), "float" for arithmetic with a
     fractional literal or true division, "number" for other arithmetic; None
     when only running it can tell (a field, a function call...)."""
-    node = ast.parse(text.strip(), mode="eval").body
+    node = _tree(text)
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.BinOp):
@@ -402,7 +411,7 @@ def _fractional(node: ast.expr) -> bool:
 def _attributes(text: str, root: str) -> set[str]:
     """Fields read as ``root.X`` in an (already validated) expression."""
     found = set()
-    for node in ast.walk(ast.parse(text.strip(), mode="eval")):
+    for node in ast.walk(_tree(text)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == root:
             found.add(node.attr)
     return found
