@@ -166,3 +166,23 @@ def test_a_record_that_cannot_be_described_does_not_break_the_ticker_or_the_insp
     inspector.draw(pygame.Surface((1280, 720)))
     assert "cannot describe it" in ticker.lines[-1]
     assert any("Odd (cannot describe it" in row.text for row in inspector.rows)
+
+
+def test_the_inspection_model_needs_no_pygame_and_follows_a_cut():
+    import subprocess
+    import sys
+
+    code = "import sys, engine.inspection, engine.logview; print('pygame' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    from engine.inspection import Inspection
+
+    world = counting_world()
+    world.run(20)
+    inspection = Inspection(world)
+    inspection.update()
+    inspection.select(world.log.next_offset - 1)
+    inspection.explain()
+    world.log.truncate(10)
+    inspection.update()
+    assert inspection.selected == 9 and inspection.selected_record is world.log[9]
+    assert inspection.chain == [] and inspection.chain_offset is None
