@@ -15,7 +15,7 @@ from engine.scripting import TriggerRuntime
 from game.audio import SilentAudio
 from game.city import TILE, City
 from game.population import reconcile
-from game.registry import registry
+from game.registry import make_registry
 from game.state import GameState
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
@@ -89,7 +89,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(run_over)
     world.add_system(face_motion)
     world.add_system(fade_tracers)
-    runtime = TriggerRuntime(world, registry)  # added last: alarms see the whole tick
+    runtime = TriggerRuntime(world, make_registry())  # added last: alarms see the whole tick
     if triggers is not None:
         runtime.load_files([triggers], relative_to=ROOT)
     return Game(world, runtime, state, run_options)

@@ -1,7 +1,9 @@
 """What the game offers trigger files: its events, behaviours and state names.
 
-``python -m engine check assets/triggers`` finds this module through the
-``wanted.registries`` entry point in pyproject.toml.
+``python -m engine check assets/triggers`` finds :func:`make_registry`
+through the ``wanted.registries`` entry point in pyproject.toml.  Every call
+makes a new registry: each game owns its own, so what one game's extensions
+add is never seen by another game in the same process.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from game.events import (
     GAME_EVENTS,
     CrimeCommitted,
     Died,
+    EnteredVehicle,
+    ExitedVehicle,
     FrameTimeMeasured,
     HealthChanged,
     NPCDespawned,
@@ -26,6 +30,7 @@ from game.events import (
     PopulationChanged,
     SoundStarted,
     SoundStopped,
+    SuspectSighted,
     WantedLevelChanged,
 )
 from game.population import clear_all, reconcile
@@ -39,14 +44,6 @@ MAX_WANTED = 5
 HEALTH_EVENTS = (HealthChanged, Died, PoliceLeft, Despawned)
 #: The pedestrians are brought to their target number (game.population.reconcile).
 POPULATION_EVENTS = (PopulationChanged, NPCSpawned, NPCDespawned, Despawned)
-
-registry = Registry()
-registry.events(*GAME_EVENTS)
-registry.state("player", player_view, changed_by=[HealthChanged], doc="id, health, max_health, x, y, in_vehicle")
-registry.state("wanted", wanted_view, changed_by=[WantedLevelChanged], doc="level (0-5), seconds_unseen")
-registry.state("frame", frame_view, changed_by=[FrameTimeMeasured], doc="ms (measured frame time), budget_ms")
-registry.state("population", population_view, changed_by=[NPCSpawned, NPCDespawned],
-               doc="current, target, normal, thinning")
 
 
 def _set_health(world: World, target: int, value: int) -> None:
@@ -73,7 +70,6 @@ def _set_health(world: World, target: int, value: int) -> None:
                 velocity.x = velocity.y = 0.0
 
 
-@registry.behaviour(emits=HEALTH_EVENTS)
 def damage(world: World, target: Entity, amount: int) -> None:
     """Lower the target's health by ``amount`` (never below 0)."""
     world.activate()
@@ -82,7 +78,6 @@ def damage(world: World, target: Entity, amount: int) -> None:
         _set_health(world, target, health.current - max(0, amount))
 
 
-@registry.behaviour(emits=HEALTH_EVENTS)
 def heal(world: World, target: Entity, amount: int) -> None:
     """Raise the target's health by ``amount`` (never above its maximum)."""
     world.activate()
@@ -91,13 +86,11 @@ def heal(world: World, target: Entity, amount: int) -> None:
         _set_health(world, target, health.current + max(0, amount))
 
 
-@registry.behaviour(emits=[SoundStarted])
 def play_sound(world: World, sound: Sound, loop: bool = False) -> None:
     """Play a sound from assets/sounds (``loop`` keeps it going until ``stop_sound``)."""
     world.resources["audio"].play(world, sound, loop)
 
 
-@registry.behaviour(emits=[SoundStopped])
 def stop_sound(world: World, sound: Sound) -> None:
     """Stop a looping sound."""
     world.resources["audio"].stop(world, sound)
@@ -118,19 +111,16 @@ def _set_wanted(world: World, level: int) -> None:
     state.wanted_record = world.emit(WantedLevelChanged(before, level))
 
 
-@registry.behaviour(emits=[WantedLevelChanged])
 def raise_wanted(world: World, amount: int = 1) -> None:
     """Add stars to the wanted level (at most 5)."""
     _set_wanted(world, game_state(world).wanted + amount)
 
 
-@registry.behaviour(emits=[WantedLevelChanged])
 def clear_wanted(world: World) -> None:
     """Set the wanted level back to 0."""
     _set_wanted(world, 0)
 
 
-@registry.behaviour(emits=[CrimeCommitted])
 def report_crime(world: World, kind: str, severity: int = 1) -> None:
     """Record a crime at the player's position (the wanted triggers react to it)."""
     world.activate()
@@ -138,7 +128,6 @@ def report_crime(world: World, kind: str, severity: int = 1) -> None:
     world.emit(CrimeCommitted(kind, severity, (round(position.x, 1), round(position.y, 1))))
 
 
-@registry.behaviour(emits=POPULATION_EVENTS)
 def despawn_npcs(world: World) -> None:
     """Empty the streets: every pedestrian leaves, and none come back until ``respawn_npcs``."""
     game_state(world).streets_cleared = True
@@ -146,28 +135,24 @@ def despawn_npcs(world: World) -> None:
     clear_all(world)  # the fallen too
 
 
-@registry.behaviour(emits=POPULATION_EVENTS)
 def respawn_npcs(world: World) -> None:
     """Let the people come back to the streets."""
     game_state(world).streets_cleared = False
     reconcile(world, "streets are safe again")
 
 
-@registry.behaviour(emits=POPULATION_EVENTS)
 def thin_population(world: World, fraction: float) -> None:
     """Keep only ``fraction`` of the normal pedestrians (to save frame time)."""
     game_state(world).thinning = max(0.0, min(1.0, fraction))
     reconcile(world, "frame budget exceeded")
 
 
-@registry.behaviour(emits=POPULATION_EVENTS)
 def restore_population(world: World) -> None:
     """Bring the pedestrian population back to normal."""
     game_state(world).thinning = 1.0
     reconcile(world, "frame budget has headroom")
 
 
-@registry.behaviour(emits=[PoliceLeft, Despawned])
 def police_stand_down(world: World) -> None:
     """Every police unit leaves."""
     world.activate()
@@ -176,7 +161,6 @@ def police_stand_down(world: World) -> None:
         world.despawn(entity)
 
 
-@registry.behaviour(emits=[PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged])
 def wasted(world: World, target: Entity) -> None:
     """The player is wasted: he wakes at the hospital, healed, with no stars."""
     state = game_state(world)
@@ -196,6 +180,41 @@ def wasted(world: World, target: Entity) -> None:
     _set_wanted(world, 0)
 
 
+#: Every behaviour of the game, with the event types it may emit.
+BEHAVIOURS = (
+    (damage, HEALTH_EVENTS), (heal, HEALTH_EVENTS), (play_sound, (SoundStarted,)), (stop_sound, (SoundStopped,)),
+    (raise_wanted, (WantedLevelChanged,)), (clear_wanted, (WantedLevelChanged,)), (report_crime, (CrimeCommitted,)),
+    (despawn_npcs, POPULATION_EVENTS), (respawn_npcs, POPULATION_EVENTS), (thin_population, POPULATION_EVENTS),
+    (restore_population, POPULATION_EVENTS), (police_stand_down, (PoliceLeft, Despawned)),
+    (wasted, (PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged)),
+)
+
+#: What changes each field of each state name (an empty list: no event does;
+#: a position moves every tick, a maximum never changes).  An alarm on a
+#: field names the latest of these records as its cause;
+#: tests/test_state_changes.py holds every field to its declaration.
+STATE_CHANGES = {
+    "player": {"id": [], "health": [HealthChanged], "max_health": [], "x": [PlayerRespawned],
+               "y": [PlayerRespawned], "in_vehicle": [EnteredVehicle, ExitedVehicle, PlayerWasted]},
+    "wanted": {"level": [WantedLevelChanged], "seconds_unseen": [SuspectSighted, WantedLevelChanged]},
+    "frame": {"ms": [FrameTimeMeasured], "budget_ms": []},
+    "population": {"current": [NPCSpawned, NPCDespawned, Died], "target": [PopulationChanged], "normal": [],
+                   "thinning": [PopulationChanged]},
+}
+STATE_VIEWS = {"player": (player_view, "id, health, max_health, x, y, in_vehicle"),
+               "wanted": (wanted_view, "level (0-5), seconds_unseen"),
+               "frame": (frame_view, "ms (measured frame time), budget_ms"),
+               "population": (population_view, "current, target, normal, thinning")}
+
+
 def make_registry() -> Registry:
-    """The game's registry (the entry point for ``python -m engine check``)."""
+    """A new registry of the game's events, behaviours and state names, its
+    built-in names sealed (the entry point for ``python -m engine check``)."""
+    registry = Registry()
+    registry.events(*GAME_EVENTS)
+    for name, (read, doc) in STATE_VIEWS.items():
+        registry.state(name, read, changed_by=STATE_CHANGES[name], doc=doc)
+    for function, emits in BEHAVIOURS:
+        registry.add_behaviour(function, emits=emits)
+    registry.seal()
     return registry

@@ -17,8 +17,10 @@ from engine.scripting.model import Call, Literal
 from engine.scripting.namespace import Namespace
 from game.build import build_game
 from game.components import Goon
-from game.registry import registry
+from game.registry import make_registry
 from tests.game_runs import autopilot_run
+
+registry = make_registry()
 
 #: What a behaviour's BehaviourRan may cause besides its declared events: the engine's own records.
 ENGINE_RECORDS = {HandlerFailed.__name__, CascadeCut.__name__}

@@ -10,7 +10,9 @@ import pytest
 from engine.scripting import check
 from game.build import MIN_REACTION_BUDGET, TRIGGERS, build_game, reaction_budget_for
 from game.headless import run_headless, summary
-from game.registry import registry
+from game.registry import make_registry
+
+registry = make_registry()
 
 FAN_OUT = """
 [[trigger]]

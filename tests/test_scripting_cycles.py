@@ -18,7 +18,9 @@ from engine.cli import main
 from engine.scripting import AlarmEntered, Registry, find_cycles, loads
 from engine.scripting.cycles import cycle_problems
 from game.build import TRIGGERS
-from game.registry import registry as game_registry
+from game.registry import make_registry
+
+game_registry = make_registry()
 
 
 @event

@@ -28,7 +28,9 @@ from engine import codec
 from engine.scripting import TriggerFileError, find_cycles, loads
 from game.build import TRIGGERS, build_game
 from game.headless import run_headless
-from game.registry import registry
+from game.registry import make_registry
+
+registry = make_registry()
 
 EXAMPLES = int(os.environ.get("WANTED_FUZZ_EXAMPLES", "0")) or None
 SHIPPED = {p.name: p.read_text(encoding="utf-8") for p in sorted(TRIGGERS.glob("*.toml"))}

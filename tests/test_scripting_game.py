@@ -7,7 +7,9 @@ import pytest
 from engine.scripting import load
 from game.build import TRIGGERS, build_game
 from game.headless import run_headless
-from game.registry import registry
+from game.registry import make_registry
+
+registry = make_registry()
 
 
 @pytest.fixture(scope="module")

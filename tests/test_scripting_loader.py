@@ -421,7 +421,8 @@ def test_unsafe_expressions_are_refused_with_a_clear_line(tmp_path, field, value
 
 def test_a_misspelt_field_of_a_state_name_is_caught_when_loading() -> None:
     from engine.scripting import TriggerFileError, loads
-    from game.registry import registry as game_registry
+    from game.registry import make_registry
+    game_registry = make_registry()
 
     text = '[[alarm]]\nname = "chase"\nwhen = "wanted.levle >= 1"\nenter = [{ behaviour = "despawn_npcs" }]\n'
     with pytest.raises(TriggerFileError) as caught:
@@ -432,7 +433,8 @@ def test_a_misspelt_field_of_a_state_name_is_caught_when_loading() -> None:
 
 def test_an_unknown_sound_is_caught_when_loading() -> None:
     from engine.scripting import TriggerFileError, loads
-    from game.registry import registry as game_registry
+    from game.registry import make_registry
+    game_registry = make_registry()
 
     text = '[[trigger]]\nname = "bang"\non = "Shot"\ndo = [{ behaviour = "play_sound", sound = "gunshott" }]\n'
     with pytest.raises(TriggerFileError) as caught:

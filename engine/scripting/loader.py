@@ -168,8 +168,8 @@ class _Builder:
         on = entry.get("on")
         event_type = None
         if isinstance(on, type):
+            # A class given in Python is used as it is; validation never adds to the registry.
             event_type = on
-            self.registry.event_types.setdefault(on.__name__, on)
         elif not isinstance(on, str):
             self.problem("on", f"expected an event type name, found {'nothing' if on is None else _type_name(on)}")
         elif on not in self.registry.event_types:
@@ -251,7 +251,7 @@ class _Builder:
             return None
         if event_type is not None and dataclasses.is_dataclass(event_type):
             fields = [f.name for f in dataclasses.fields(event_type)]
-            for attr in _attributes(text, "event"):
+            for attr in attributes_read(text, "event"):
                 if attr not in fields:
                     self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
                                         f"its fields are {', '.join(fields) or 'none'}")
@@ -259,7 +259,7 @@ class _Builder:
         for name in expression.names if hasattr(expression, "names") else ():
             state = self.registry.states.get(name)
             known = state.fields if state is not None else None
-            for attr in _attributes(text, name) if known is not None else ():
+            for attr in attributes_read(text, name) if known is not None else ():
                 if attr not in known:
                     self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
                                         f"its fields are {', '.join(known)}")
@@ -408,7 +408,7 @@ def _fractional(node: ast.expr) -> bool:
     return False
 
 
-def _attributes(text: str, root: str) -> set[str]:
+def attributes_read(text: str, root: str) -> set[str]:
     """Fields read as ``root.X`` in an (already validated) expression."""
     found = set()
     for node in ast.walk(_tree(text)):

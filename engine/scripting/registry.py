@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NewType, get_args, get_origin, get_type_hints
 
@@ -84,12 +84,30 @@ class Behaviour:
 @dataclass(frozen=True)
 class StateName:
     """Named world state for expressions (``wanted.level``), and the event
-    types that change it (used to find what flipped an alarm)."""
+    types that change it (used to find what flipped an alarm).
+
+    ``field_changes`` says, field by field, which event types change it
+    (an empty tuple: the field changes without an event, as a position moves
+    every tick, or never); None when only ``changed_by`` is known for the
+    state as a whole.
+    """
 
     name: str
     read: Callable[[Any], Any]
     changed_by: tuple[type, ...] = ()
     doc: str = ""
+    field_changes: Mapping[str, tuple[type, ...]] | None = None
+
+    def changers(self, fields: Iterable[str] | None = None) -> tuple[type, ...]:
+        """The event types that change any of ``fields`` (None: any field)."""
+        if self.field_changes is None or fields is None:
+            return self.changed_by
+        found: list[type] = []
+        for name in fields:
+            for event_type in self.field_changes.get(name, ()):
+                if event_type not in found:
+                    found.append(event_type)
+        return tuple(found)
 
     @property
     def fields(self) -> list[str] | None:
@@ -110,6 +128,8 @@ class Registry:
     event_types: dict[str, type] = field(default_factory=dict)
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
     states: dict[str, StateName] = field(default_factory=dict)
+    #: Names that may not be registered again, by kind (see :meth:`seal`).
+    builtin: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.events(*SCRIPTING_EVENTS)
@@ -123,8 +143,11 @@ class Registry:
         for event_type in types:
             if not (isinstance(event_type, type) and issubclass(event_type, Event)):
                 raise TypeError(f"{event_type!r} is not an Event subclass")
-            known = self.event_types.setdefault(event_type.__name__, event_type)
-            if known is not event_type:
+            known = self.event_types.get(event_type.__name__)
+            if known is not None and known is not event_type:
+                self._refuse_builtin("event type", event_type.__name__)
+            self.event_types.setdefault(event_type.__name__, event_type)
+            if known is not None and known is not event_type:
                 raise ValueError(f"two event types are named {event_type.__name__!r}")
 
     def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None,
@@ -146,6 +169,7 @@ class Registry:
                       emits: Iterable[type] | None = None) -> Behaviour:
         """Register a behaviour (the non-decorator form); returns it."""
         behaviour_name = name or function.__name__
+        self._refuse_builtin("behaviour", behaviour_name)
         declared = None if emits is None else tuple(emits)
         for event_type in declared or ():
             if not (isinstance(event_type, type) and issubclass(event_type, Event)):
@@ -171,9 +195,51 @@ class Registry:
         self.behaviours[behaviour_name] = behaviour
         return behaviour
 
-    def state(self, name: str, read: Callable[[Any], Any], changed_by: Iterable[type] = (), doc: str = "") -> None:
-        """Expose world state to expressions as ``name``; ``read(world)`` returns it."""
-        self.states[name] = StateName(name, read, tuple(changed_by), doc)
+    def state(self, name: str, read: Callable[[Any], Any],
+              changed_by: Iterable[type] | Mapping[str, Iterable[type]] = (), doc: str = "") -> None:
+        """Expose world state to expressions as ``name``; ``read(world)`` returns it.
+
+        ``changed_by`` lists the event types that change it, or maps each of
+        its fields to them (``{"health": [HealthChanged], "x": []}``), so an
+        alarm on one field names the record that changed that field.  A
+        mapping must name every field of the dataclass ``read`` returns.
+        """
+        self._refuse_builtin("state", name)
+        if isinstance(changed_by, Mapping):
+            per_field = {f: tuple(types) for f, types in changed_by.items()}
+            union = tuple(dict.fromkeys(t for types in per_field.values() for t in types))
+            state = StateName(name, read, union, doc, per_field)
+            fields = state.fields
+            if fields is not None and set(fields) != set(per_field):
+                missing = sorted(set(fields) - set(per_field))
+                extra = sorted(set(per_field) - set(fields))
+                raise ValueError(f"state {name!r}: changed_by must name every field "
+                                 f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(extra) or 'none'})")
+        else:
+            state = StateName(name, read, tuple(changed_by), doc)
+        for event_type in state.changed_by:
+            if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+                raise TypeError(f"state {name!r}: changed by {event_type!r}, which is not an Event subclass")
+        self.states[name] = state
+
+    # -- built-in names and copies -----------------------------------------------
+    def seal(self) -> None:
+        """Mark every name registered so far as built in: registering another
+        event type, behaviour or state under one of them raises ValueError
+        (an extension may add names, not redefine the game's)."""
+        self.builtin = {"event type": set(self.event_types), "behaviour": set(self.behaviours),
+                        "state": set(self.states)}
+
+    def _refuse_builtin(self, kind: str, name: str) -> None:
+        if name in self.builtin.get(kind, ()):
+            raise ValueError(f"{kind} {name!r} is built in; an extension cannot redefine it (choose another name)")
+
+    def copy(self) -> Registry:
+        """A new registry holding the same names (and built-in marks), to add to
+        without touching this one."""
+        twin = Registry(dict(self.event_types), dict(self.behaviours), dict(self.states))
+        twin.builtin = {kind: set(names) for kind, names in self.builtin.items()}
+        return twin
 
     def describe(self) -> str:
         """A readable listing of everything registered, for ``check --list``."""

@@ -30,7 +30,7 @@ from engine.bus import Subscription
 from engine.expr import ExpressionError
 from engine.record import Record
 from engine.scripting.events import AlarmEntered, AlarmExited, BehaviourRan, TriggersLoaded
-from engine.scripting.loader import TriggerFileError, build, load_sources
+from engine.scripting.loader import TriggerFileError, attributes_read, build, load_sources
 from engine.scripting.model import Alarm, Call, Trigger, TriggerSet
 from engine.scripting.namespace import EntityView, Namespace
 from engine.scripting.registry import Entity, Registry
@@ -73,9 +73,8 @@ class TriggerRuntime:
         self._changes: dict[str, Record] = {}
         self.errors: list[str] = []
         world.subscribe(TriggersLoaded, self._on_loaded, priority=1000)
-        for state in registry.states.values():
-            for event_type in state.changed_by:
-                world.subscribe(event_type, self._change_watcher(state.name), priority=-1000)
+        for event_type, keys in change_keys_by_type(registry).items():
+            world.subscribe(event_type, _ChangeWatcher(self, keys), priority=-1000)
         world.add_system(self)
         self._install()
 
@@ -234,9 +233,6 @@ class TriggerRuntime:
         return params
 
     # -- alarms --------------------------------------------------------------------------
-    def _change_watcher(self, name: str) -> _ChangeWatcher:
-        return _ChangeWatcher(self, name)
-
     def update(self, world: World) -> None:
         """Evaluate every alarm (the runtime's system, once per tick)."""
         if not self._alarm_list:
@@ -280,8 +276,8 @@ class TriggerRuntime:
             self.run_calls(item.name, item.enter if value else item.exit, namespace, item.source)
 
     def _latest_change(self, item: Alarm, since: int) -> Record | None:
-        names = getattr(item.when, "names", None)
-        candidates = (self._changes.get(n) for n in (names if names is not None else self._changes))
+        keys = keys_read(item.when, self.registry)
+        candidates = (self._changes.get(k) for k in (keys if keys is not None else list(self._changes)))
         found = [r for r in candidates if r is not None and r.offset >= since]
         return max(found, key=lambda r: r.offset) if found else None
 
@@ -331,18 +327,54 @@ class _TriggerHandler:
 
 
 class _ChangeWatcher:
-    """Remembers the latest record that changed a state name (for alarm causes)."""
+    """Remembers the latest record that changed a state field (for alarm causes)."""
 
-    def __init__(self, runtime: TriggerRuntime, name: str) -> None:
+    def __init__(self, runtime: TriggerRuntime, keys: list[str]) -> None:
         self.runtime = runtime
-        self.name = name
-        self.__qualname__ = f"state {name!r} watcher"
+        self.keys = keys
+        self.__qualname__ = f"state {', '.join(keys)} watcher"
         self.__module__ = ""
 
     def __call__(self, event: Any) -> None:
         current = self.runtime.world.bus.current
         if current is not None:
-            self.runtime._changes[self.name] = current
+            changes = self.runtime._changes
+            for key in self.keys:
+                changes[key] = current
+
+
+def change_keys_by_type(registry: Registry) -> dict[type, list[str]]:
+    """For each event type that changes state, the keys it changes:
+    ``"player.health"`` for a state declared field by field, ``"player"`` otherwise."""
+    found: dict[type, list[str]] = {}
+    for state in registry.states.values():
+        if state.field_changes is None:
+            for event_type in state.changed_by:
+                found.setdefault(event_type, []).append(state.name)
+            continue
+        for field_name, types in state.field_changes.items():
+            for event_type in types:
+                found.setdefault(event_type, []).append(f"{state.name}.{field_name}")
+    return found
+
+
+def keys_read(condition: Any, registry: Registry) -> list[str] | None:
+    """The change keys (see :func:`change_keys_by_type`) a condition reads;
+    None when it cannot be told (a Python condition: any change may be the cause)."""
+    names = getattr(condition, "names", None)
+    if names is None:
+        return None
+    keys: list[str] = []
+    for name in names:
+        state = registry.states.get(name)
+        if state is None:
+            continue
+        if state.field_changes is None:
+            keys.append(name)
+            continue
+        fields = attributes_read(condition.source, name) or state.field_changes  # the whole view: every field
+        keys.extend(f"{name}.{f}" for f in fields)
+    return keys
 
 
 # -- the Python form -----------------------------------------------------------------------
