@@ -6,12 +6,14 @@ Everything here goes through the engine's public API, as any user's game would.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine import World
 from engine.scripting import TriggerRuntime
+from engine.scripting.extensions import Extensions, load_extensions, load_recorded
 from game.audio import SilentAudio
 from game.city import TILE, City
 from game.population import reconcile
@@ -57,6 +59,8 @@ class Game:
     runtime: TriggerRuntime
     state: GameState
     options: dict[str, Any] = field(default_factory=dict)
+    #: The Python extensions loaded from the trigger folders (none: an empty set).
+    extensions: Extensions | None = None
 
     @property
     def player(self) -> int:
@@ -65,14 +69,26 @@ class Game:
 
 
 def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
-               triggers: Path | None = TRIGGERS, options: dict[str, Any] | None = None) -> Game:
+               triggers: Path | Sequence[Path] | None = TRIGGERS, options: dict[str, Any] | None = None,
+               extensions: Mapping[str, str] | None = None) -> Game:
     """A new game world, ready to step.
 
-    ``triggers`` is the folder of trigger files to install (None: none, for
-    a replay, which installs the ones its log recorded).
+    ``triggers`` is the folder (or folders) of trigger files and Python
+    extensions to install (None: none, for a replay, which installs the
+    trigger files its log recorded).  ``extensions`` (name -> SHA-256, as a
+    run records them) loads those extension files instead, refusing any that
+    is missing or changed.  Raises :class:`~engine.scripting.TriggerFileError`
+    for a broken trigger file or extension.
     """
+    folders = [] if triggers is None else [triggers] if isinstance(triggers, Path) else list(triggers)
+    if extensions is not None:
+        loaded = load_recorded(extensions, make_registry(), relative_to=ROOT)
+    else:
+        loaded = load_extensions(folders, make_registry(), relative_to=ROOT)
     # "game" names the entry point that `python -m engine replay` rebuilds this world with.
     run_options = {"game": "wanted", "npcs": npcs, **(options or {})}
+    if loaded.digests:
+        run_options["extensions"] = loaded.digests  # so a replay loads the same code, or refuses
     world = World(seed=seed, options=run_options, reaction_budget=reaction_budget_for(npcs))
     city = City(seed=seed)
     state = GameState(city=city, population_normal=npcs)
@@ -89,10 +105,12 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(run_over)
     world.add_system(face_motion)
     world.add_system(fade_tracers)
-    runtime = TriggerRuntime(world, make_registry())  # added last: alarms see the whole tick
-    if triggers is not None:
-        runtime.load_files([triggers], relative_to=ROOT)
-    return Game(world, runtime, state, run_options)
+    runtime = TriggerRuntime(world, loaded.registry)  # added last: alarms see the whole tick
+    if loaded.triggers.names:
+        runtime.add(loaded.triggers)
+    if folders:
+        runtime.load_files(folders, relative_to=ROOT)
+    return Game(world, runtime, state, run_options, loaded)
 
 
 def _populate(world: World, state: GameState) -> None:

@@ -66,6 +66,22 @@ def _writable(suffix: str) -> type:
     return check  # type: ignore[return-value]
 
 
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        what = "no such folder" if not path.exists() else "not a folder"
+        raise argparse.ArgumentTypeError(f"{text}: {what}; expected a folder of trigger files (.toml) "
+                                         "and Python extensions (.py)")
+    return path
+
+
+def trigger_folders(args: argparse.Namespace) -> list[Path]:
+    """The folders of trigger files and extensions to load: ``--triggers``, or assets/triggers."""
+    from game.build import TRIGGERS
+
+    return args.triggers or [TRIGGERS]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The game's command-line options."""
     p = _Parser(prog="python -m game", description="Wanted: a top-down chase driven by events and triggers.")
@@ -77,7 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--npcs", type=_count, default=40, help="pedestrians in the city (default 40)")
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
-    p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
+    p.add_argument("--triggers", type=_folder, action="append", metavar="DIR",
+                   help="load trigger files and Python extensions from DIR instead of assets/triggers "
+                        "(may be given more than once)")
+    p.add_argument("--no-hot-reload", action="store_true", help="do not watch the trigger folders for edits")
     return p
 
 
@@ -97,8 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # At start there is no last good set to fall back on (hot reload has one).
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print("error: the game's trigger files are not valid; fix them and run again "
-              "(python -m engine check assets/triggers)", file=sys.stderr)
+        folders = " ".join(str(f) for f in trigger_folders(args))
+        print("error: the game's trigger files or extensions are not valid; fix them and run again "
+              f"(python -m engine check {folders})", file=sys.stderr)
         return 1
 
 
@@ -126,11 +146,11 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 
     Ctrl-C stops the run between two ticks, with the log written: exit 130."""
     from engine.interrupt import DeferredInterrupt
-    from game.build import TRIGGERS, build_game
+    from game.build import build_game
     from game.headless import run_headless, summary
     from game.output import flush_ticks
 
-    game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=trigger_folders(args))
     out = _open_events_out(game.world, args.events_out)
     drain = out.every(flush_ticks(game.world.tick_rate)) if out else None
     interrupted = False
@@ -164,21 +184,23 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 
 
 def run_window_cli(args: argparse.Namespace) -> int:
-    """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers.
+    """Play in a window (the autopilot plays if asked); hot reload watches the trigger folders.
 
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
     from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
     from game.autopilot import Autopilot
-    from game.build import ROOT, TRIGGERS, build_game
+    from game.build import ROOT, build_game
     from game.events import FrameTimeMeasured
     from game.pg.audio import PygameAudio
     from game.pg.play import ScreenshotError, run_window
 
     audio = PygameAudio()
-    game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
+    folders = trigger_folders(args)
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=folders)
     world = game.world
-    reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
+    reloader = None if args.no_hot_reload else HotReloader(game.runtime, folders, relative_to=ROOT,
+                                                              extensions=game.extensions)
     pilot = Autopilot(game) if args.autopilot else None
 
     def autopilot_inputs() -> None:

@@ -36,13 +36,27 @@ def npcs_option(options: dict[str, Any]) -> int | None:
 
 def replay_game(seed: int, options: dict[str, Any]) -> World:
     """A fresh game world for a replay: same seed and options, no trigger files
-    (the log's ``TriggersLoaded`` input installs the ones the run had).
+    (the log's ``TriggersLoaded`` input installs the ones the run had), and
+    the Python extensions the run recorded, loaded again from their files.
 
-    Raises :class:`ReplayOptionError` (a ``ValueError``) for an option out of range.
+    Raises :class:`ReplayOptionError` (a ``ValueError``) for an option out of
+    range, and a ``ValueError`` naming the extension when one is missing,
+    changed or broken.
     """
     npcs = npcs_option(options)
-    extra = {k: v for k, v in options.items() if k not in ("game", "npcs")}
+    recorded = extensions_option(options)
+    extra = {k: v for k, v in options.items() if k not in ("game", "npcs", "extensions")}
     # build_game records "npcs" in every run's options; should a log lack it, build_game's default applies.
     counts = {} if npcs is None else {"npcs": npcs}
-    game = build_game(seed=seed, triggers=None, options=extra, **counts)
+    game = build_game(seed=seed, triggers=None, options=extra, extensions=recorded, **counts)
     return game.world
+
+
+def extensions_option(options: dict[str, Any]) -> dict[str, str] | None:
+    """The ``extensions`` option (extension name -> SHA-256 of its text), checked (None if absent)."""
+    if "extensions" not in options:
+        return None
+    value = options["extensions"]
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ReplayOptionError("extensions", value, "a table of extension file names to SHA-256 digests")
+    return value

@@ -78,7 +78,8 @@ def test_example_runs_and_prints_what_its_page_shows(path):
 
 
 def test_every_python_block_is_part_of_a_program_that_runs():
-    sources = [p.read_text(encoding="utf-8") for p in [*EXAMPLES, *(ROOT / "examples").glob("*.py")]]
+    programs = [*EXAMPLES, *(DOCS / "examples").glob("*/*.py"), *(ROOT / "examples").glob("*.py")]
+    sources = [p.read_text(encoding="utf-8") for p in programs]
     for page in PAGES:
         for _, text in blocks(page, "python"):
             assert any(text.rstrip() in source for source in sources), f"{page_id(page)}: {text[:60]!r}..."
@@ -94,12 +95,23 @@ def game_registry():
 
 
 def test_every_toml_block_is_a_valid_trigger_file(game_registry):
+    from engine.scripting.extensions import load_extensions
+
+    # The extension page's files use the names its extension adds.
+    extended = load_extensions([DOCS / "examples" / "honk"], game_registry).registry
     count = 0
     for page in PAGES:
+        registry = extended if page == DOCS / "extensions.md" else game_registry
         for text in (t for _, t in blocks(page, "toml")):
-            loads(text, game_registry, f"{page_id(page)} block")   # raises TriggerFileError, naming the problem
+            loads(text, registry, f"{page_id(page)} block")   # raises TriggerFileError, naming the problem
             count += 1
     assert count >= 5
+
+
+def test_the_extension_page_shows_the_example_files_in_full():
+    shown = [t.strip() for kind, t in blocks(DOCS / "extensions.md") if kind in ("python", "toml")]
+    for name in ("honk.py", "honk.toml"):
+        assert (DOCS / "examples" / "honk" / name).read_text(encoding="utf-8").strip() in shown, name
 
 
 def test_the_alarm_page_quotes_the_real_frame_budget_alarm():
@@ -158,6 +170,7 @@ def test_every_command_in_the_docs_parses(monkeypatch, tmp_path):
     cli._load_plugins()
     engine_parser = cli.build_parser()
     monkeypatch.chdir(tmp_path)   # --events-out run.jsonl must name a folder that exists: this one
+    (tmp_path / "my_triggers").mkdir()   # --triggers must name a folder that exists: the docs' own
     commands = shell_commands()
     assert len(commands) >= 20
     for page, argv in commands:

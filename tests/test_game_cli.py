@@ -89,4 +89,4 @@ def test_a_broken_trigger_file_stops_the_game_with_its_problems_not_a_traceback(
     assert len(err) == 2
     assert err[0].endswith("my_first.toml: trigger 'engine-starts': do[0].behaviour: "
                            "unknown behaviour 'play_sond' (did you mean 'play_sound'?)")
-    assert err[1].startswith("error: the game's trigger files are not valid")
+    assert err[1].startswith("error: the game's trigger files or extensions are not valid")

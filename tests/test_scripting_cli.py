@@ -197,7 +197,8 @@ def test_without_registry_flag_the_installed_game_is_found(capsys, files):
     (["check", "x.toml", "--registry", "scripting_cli_failing"],
      "scripting_cli_failing: make_registry() failed: ValueError: nope"),
     (["check", "nowhere.toml", "--registry", "scripting_cli_registry"], "nowhere.toml: no such file or folder"),
-    (["check", "empty", "--registry", "scripting_cli_registry"], "empty: no .toml trigger files in this folder"),
+    (["check", "empty", "--registry", "scripting_cli_registry"],
+     "empty: no .toml trigger files or .py extensions in this folder"),
 ])
 def test_usage_mistakes_are_one_line_and_exit_2(capsys, on_path, files, argv, message):
     (files / "empty").mkdir()

@@ -163,7 +163,7 @@ def test_the_game_does_not_start_and_says_which_file(tmp_path: Path, make, capsy
     assert main(["--headless", "--seconds", "0.1"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and err[0].endswith(expected)
-    assert err[1].startswith("error: the game's trigger files are not valid")
+    assert err[1].startswith("error: the game's trigger files or extensions are not valid")
 
 
 class FakeClock:

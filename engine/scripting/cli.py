@@ -1,5 +1,8 @@
 """``python -m engine check PATH...``: validate trigger files without running a game.
 
+Python extensions (``.py`` files) in the folders are loaded first, against a
+copy of the registry, and the trigger files are checked against what they add.
+
 The registry (events, behaviours, state names) comes from the entry points
 in the ``wanted.registries`` group that installed games declare in their
 ``pyproject.toml``, or from ``--registry MODULE`` (a module with a
@@ -18,7 +21,9 @@ from pathlib import Path
 
 from engine.cli import UsageError, add_command
 from engine.scripting.cycles import cycle_problems, find_cycles
+from engine.scripting.extensions import extension_files, load_extensions
 from engine.scripting.loader import Problem, TriggerFileError, load_sources, read_sources, trigger_files
+from engine.scripting.model import TriggerSet
 from engine.scripting.registry import Registry
 
 ENTRY_POINT_GROUP = "wanted.registries"
@@ -75,6 +80,8 @@ def find_registry(module: str | None) -> Registry:
         merged.event_types.update(registry.event_types)
         merged.behaviours.update(registry.behaviours)
         merged.states.update(registry.states)
+        for kind, names in registry.builtin.items():
+            merged.builtin.setdefault(kind, set()).update(names)
     return merged
 
 
@@ -94,11 +101,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         # a dangling symlink or a loop is the file's problem, reported below.
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or folder")
-        if path.is_dir() and not trigger_files([path]):
-            raise UsageError(f"{path}: no .toml trigger files in this folder")
+        if path.is_dir() and not trigger_files([path]) and not extension_files([path]):
+            raise UsageError(f"{path}: no .toml trigger files or .py extensions in this folder")
+    try:
+        extensions = load_extensions(args.paths, registry)
+        found = problems_and_loops(args.paths, extensions.registry, extensions.triggers)
+        registry = extensions.registry
+    except TriggerFileError as error:
+        found = error.problems  # trigger files are checked against the extensions they need
     if args.list:
         print(registry.describe())
-    found = problems_and_loops(args.paths, registry)
     errors = [p for p in found if args.strict or not p.warning]
     warnings = [p for p in found if p not in errors]
     # Errors go to stderr; warnings, which pass, are part of the report on stdout.
@@ -113,15 +125,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def problems_and_loops(paths: list[str], registry: Registry) -> list[Problem]:
-    """Every problem of the files, then their loops (errors, then warnings)."""
+def problems_and_loops(paths: list[str], registry: Registry, python: TriggerSet | None = None) -> list[Problem]:
+    """Every problem of the files, then their loops (errors, then warnings);
+    ``python`` adds the extensions' own triggers to the loops looked for."""
     sources, problems = read_sources(paths)
     try:
         loaded = load_sources(sources, registry)
     except TriggerFileError as error:
         # Loops are looked for in a set that loads: a broken file's triggers are not built.
         return problems + error.problems
-    return problems + cycle_problems(find_cycles(loaded, registry))
+    return problems + cycle_problems(find_cycles(loaded + (python or TriggerSet()), registry))
 
 
 def _count(n: int, word: str) -> str:

@@ -33,6 +33,10 @@ Entity = NewType("Entity", int)
 PARAM_TYPES: dict[Any, str] = {int: "int", float: "number", bool: "bool", str: "string", Entity: "entity"}
 
 
+class BuiltinNameError(ValueError):
+    """An extension tried to register a name the game already has built in."""
+
+
 @dataclass(frozen=True)
 class Param:
     """One typed parameter of a behaviour."""
@@ -232,7 +236,8 @@ class Registry:
 
     def _refuse_builtin(self, kind: str, name: str) -> None:
         if name in self.builtin.get(kind, ()):
-            raise ValueError(f"{kind} {name!r} is built in; an extension cannot redefine it (choose another name)")
+            raise BuiltinNameError(f"{kind} {name!r} is built in; an extension cannot redefine it "
+                                   "(choose another name)")
 
     def copy(self) -> Registry:
         """A new registry holding the same names (and built-in marks), to add to

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
+from engine.scripting.extensions import Extensions, current_digests, extension_files, load_extensions
 from engine.scripting.loader import TriggerFileError, load_sources, read_sources, trigger_files
 from engine.scripting.runtime import TriggerRuntime
 from engine.scripting.values import brief
@@ -33,8 +34,11 @@ class HotReloader:
     applied between one and two intervals after the last write."""
 
     def __init__(self, runtime: TriggerRuntime, paths: Iterable[str | Path], interval: float = 0.4,
-                 clock: Callable[[], float] = time.monotonic, relative_to: str | Path | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, relative_to: str | Path | None = None,
+                 extensions: Extensions | None = None) -> None:
         self.runtime = runtime
+        #: The Python extensions the game started with (their ``.py`` files are watched too).
+        self.extensions = extensions
         self.paths = list(paths)
         self.relative_to = relative_to
         self.interval = interval
@@ -50,7 +54,7 @@ class HotReloader:
     def _scan(self) -> dict[str, tuple[int, int]]:
         stamps = {}
         try:
-            files = trigger_files(self.paths)
+            files = trigger_files(self.paths) + extension_files(self.paths)
         except Exception:  # a folder that vanished or cannot be listed: reloading will say which
             return {"": (-1, -1)}
         for path in files:
@@ -89,6 +93,9 @@ class HotReloader:
 
         Never raises: any failure is recorded as :class:`TriggersReloadFailed`."""
         try:
+            changed = self._changed_extensions()
+            if changed:
+                return self._refuse(changed)
             sources, problems = read_sources(self.paths, self.relative_to)
             if problems:
                 raise TriggerFileError(problems)
@@ -101,6 +108,25 @@ class HotReloader:
         self.reloads += 1
         self.runtime.world.emit(TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms)))
         return True
+
+    def _changed_extensions(self) -> list[str]:
+        """Why the extensions' edits cannot be applied now (empty: none changed).
+
+        A broken edit is reported as loading it would at start; a good one
+        waits for a restart, because a run records its code once, at start,
+        so that a replay loads the same code."""
+        started = self.extensions.digests if self.extensions is not None else {}
+        now = current_digests(self.paths, self.relative_to)
+        if now == started:
+            return []
+        base = self.extensions.base if self.extensions is not None else self.runtime.registry
+        try:
+            load_extensions(self.paths, base, self.relative_to)
+        except TriggerFileError as error:
+            return [str(p) for p in error.problems]
+        edited = sorted(name for name in {*now, *started} if now.get(name) != started.get(name))
+        return [f"{name}: Python extensions are loaded when the game starts; restart it to run the edited code "
+                "(the last good triggers keep running)" for name in edited]
 
     def _refuse(self, errors: list[str]) -> bool:
         self.errors = errors
