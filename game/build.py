@@ -26,6 +26,7 @@ from game.systems.movement import face_motion, move, run_over
 from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
 from game.systems.spawning import spawn_car, spawn_goon, spawn_player
+from game.tuning import Tuning, changed_from_defaults, load_tuning
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
@@ -70,16 +71,18 @@ class Game:
 
 def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
                triggers: Path | Sequence[Path] | None = TRIGGERS, options: dict[str, Any] | None = None,
-               extensions: Mapping[str, str] | None = None) -> Game:
+               extensions: Mapping[str, str] | None = None, tuning: Tuning | None = None) -> Game:
     """A new game world, ready to step.
 
     ``triggers`` is the folder (or folders) of trigger files and Python
     extensions to install (None: none, for a replay, which installs the
     trigger files its log recorded).  ``extensions`` (name -> SHA-256, as a
     run records them) loads those extension files instead, refusing any that
-    is missing or changed.  Raises :class:`~engine.scripting.TriggerFileError`
-    for a broken trigger file or extension.
+    is missing or changed.  ``tuning`` defaults to ``assets/tuning.toml``.
+    Raises :class:`~engine.scripting.TriggerFileError` for a broken trigger
+    file or extension, :class:`~game.tuning.TuningError` for a bad tuning file.
     """
+    tuning = load_tuning() if tuning is None else tuning
     folders = [] if triggers is None else [triggers] if isinstance(triggers, Path) else list(triggers)
     if extensions is not None:
         loaded = load_recorded(extensions, make_registry(), relative_to=ROOT)
@@ -89,9 +92,11 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     run_options = {"game": "wanted", "npcs": npcs, **(options or {})}
     if loaded.digests:
         run_options["extensions"] = loaded.digests  # so a replay loads the same code, or refuses
+    if changed_from_defaults(tuning):
+        run_options["tuning"] = changed_from_defaults(tuning)  # so a replay plays by the same numbers
     world = World(seed=seed, options=run_options, reaction_budget=reaction_budget_for(npcs))
     city = City(seed=seed)
-    state = GameState(city=city, population_normal=npcs)
+    state = GameState(city=city, population_normal=npcs, tuning=tuning)
     world.resources["game"] = state
     world.resources["audio"] = audio if audio is not None else SilentAudio()
     _populate(world, state)
@@ -128,6 +133,6 @@ def _populate(world: World, state: GameState) -> None:
             spawn_car(world, x, y, angle=-math.pi / 2)
     # Goons hang around the corner north of the start, just out of range:
     # the player chooses when to walk into trouble.
-    for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2)):
+    for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2))[:state.tuning.goons]:
         spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
     reconcile(world, "the city wakes up")

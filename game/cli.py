@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from engine.pg.display import display_available
     from engine.scripting import TriggerFileError
+    from game.tuning import TuningError
 
     headless = args.headless
     if not headless and not display_available():
@@ -112,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         headless = True
     try:
         return run_headless_cli(args) if headless else run_window_cli(args)
+    except TuningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except TriggerFileError as error:
         # At start there is no last good set to fall back on (hot reload has one).
         for problem in error.problems:

@@ -209,9 +209,18 @@ class SoundStopped(Event):
     sound: str
 
 
+@event
+class TuningChanged(Event):
+    """A tuning value (``tuning.NAME``, see game/tuning.py) was changed while the game ran."""
+
+    name: str
+    before: float
+    after: float
+
+
 GAME_EVENTS = (
     MoveInput, FireInput, UsePressed, FrameTimeMeasured, ShotFired, Shot, HealthChanged, PlayerWasted,
     PlayerRespawned, Died, EnteredVehicle, ExitedVehicle, PedestrianHit, CrimeCommitted, WantedLevelChanged,
     PoliceSpawned, PoliceLeft, SuspectSighted, EscapedRadar, NPCSpawned, NPCDespawned, PopulationChanged,
-    SoundStarted, SoundStopped,
+    SoundStarted, SoundStopped, TuningChanged,
 )

@@ -31,10 +31,13 @@ from game.events import (
     SoundStarted,
     SoundStopped,
     SuspectSighted,
+    TuningChanged,
     WantedLevelChanged,
 )
 from game.population import clear_all, reconcile
-from game.state import frame_view, game_state, player_view, population_view, wanted_view
+from game.state import frame_view, game_state, player_view, population_view, tuning_view, wanted_view
+from game.tuning import FIELDS as TUNING_FIELDS
+from game.tuning import tune
 
 MAX_WANTED = 5
 
@@ -187,6 +190,7 @@ BEHAVIOURS = (
     (despawn_npcs, POPULATION_EVENTS), (respawn_npcs, POPULATION_EVENTS), (thin_population, POPULATION_EVENTS),
     (restore_population, POPULATION_EVENTS), (police_stand_down, (PoliceLeft, Despawned)),
     (wasted, (PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged)),
+    (tune, (TuningChanged,)),
 )
 
 #: What changes each field of each state name (an empty list: no event does;
@@ -200,11 +204,13 @@ STATE_CHANGES = {
     "frame": {"ms": [FrameTimeMeasured], "budget_ms": []},
     "population": {"current": [NPCSpawned, NPCDespawned, Died], "target": [PopulationChanged], "normal": [],
                    "thinning": [PopulationChanged]},
+    "tuning": {name: [TuningChanged] for name in TUNING_FIELDS},
 }
 STATE_VIEWS = {"player": (player_view, "id, health, max_health, x, y, in_vehicle"),
                "wanted": (wanted_view, "level (0-5), seconds_unseen"),
                "frame": (frame_view, "ms (measured frame time), budget_ms"),
-               "population": (population_view, "current, target, normal, thinning")}
+               "population": (population_view, "current, target, normal, thinning"),
+               "tuning": (tuning_view, "the numbers in assets/tuning.toml: " + ", ".join(TUNING_FIELDS))}
 
 
 def make_registry() -> Registry:

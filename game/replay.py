@@ -6,6 +6,7 @@ from typing import Any
 
 from engine import World
 from game.build import build_game
+from game.tuning import tuning_from
 
 #: The pedestrian counts ``python -m game --npcs`` accepts (game/cli.py): a log
 #: is input too, and a huge count would exhaust memory before the replay starts.
@@ -45,10 +46,15 @@ def replay_game(seed: int, options: dict[str, Any]) -> World:
     """
     npcs = npcs_option(options)
     recorded = extensions_option(options)
-    extra = {k: v for k, v in options.items() if k not in ("game", "npcs", "extensions")}
+    tuning = tuning_from(options.get("tuning", {}), "option 'tuning'") if isinstance(options.get("tuning", {}), dict) \
+        else None
+    if tuning is None:
+        raise ReplayOptionError("tuning", options["tuning"], "a table of tuning values")
+    extra = {k: v for k, v in options.items() if k not in ("game", "npcs", "extensions", "tuning")}
     # build_game records "npcs" in every run's options; should a log lack it, build_game's default applies.
     counts = {} if npcs is None else {"npcs": npcs}
-    game = build_game(seed=seed, triggers=None, options=extra, extensions=recorded, **counts)
+    # The recorded values, never the tuning file of today: it may have been edited since the run.
+    game = build_game(seed=seed, triggers=None, options=extra, extensions=recorded, tuning=tuning, **counts)
     return game.world
 
 

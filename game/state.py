@@ -1,12 +1,12 @@
 """The game's shared state (a world resource) and the names triggers read.
 
-Trigger expressions read ``player``, ``wanted``, ``frame`` and
-``population``; :func:`state_views` says what each offers.
+Trigger expressions read ``player``, ``wanted``, ``frame``, ``population``
+and ``tuning``; the ``*_view`` functions say what each offers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import esper
 
@@ -14,6 +14,7 @@ from engine import World
 from engine.record import Record
 from game.city import City
 from game.components import Corpse, Health, Pedestrian, Player, Position
+from game.tuning import Tuning
 
 
 @dataclass
@@ -27,8 +28,6 @@ class GameState:
     last_seen_tick: int = 0
     #: Where police last saw (or heard of) the player.
     last_seen_at: tuple[float, float] = (0.0, 0.0)
-    #: Seconds police must lose sight of the player to give up.
-    lose_after: float = 10.0
     #: How many pedestrians the city normally has.
     population_normal: int = 40
     #: Fraction kept by the frame-rate alarm (1.0 = everyone).
@@ -42,6 +41,13 @@ class GameState:
     #: The record of the last WantedLevelChanged: what the police answer to, so
     #: the units they send name it as their cause.
     wanted_record: Record | None = None
+    #: The numbers behind the rules (assets/tuning.toml; ``tune`` changes them).
+    tuning: Tuning = field(default_factory=Tuning)
+
+    @property
+    def lose_after(self) -> float:
+        """Seconds police must lose sight of the player to give up."""
+        return self.tuning.escape_seconds
 
     @property
     def population_target(self) -> int:
@@ -126,3 +132,8 @@ def living_pedestrians() -> list[int]:
     """Pedestrians on their feet, by entity id (in the current esper world)."""
     return [e for e, _ in sorted(esper.get_component(Pedestrian))
             if esper.entity_exists(e) and not esper.has_component(e, Corpse)]
+
+
+def tuning_view(world: World) -> Tuning:
+    """Read the tuning for expressions (``tuning.police_speed``)."""
+    return game_state(world).tuning

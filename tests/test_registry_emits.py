@@ -71,7 +71,8 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
                   ("despawn_npcs", {}), ("respawn_npcs", {}), ("thin_population", {"fraction": 0.25}),
                   ("restore_population", {}), ("damage", {"target": game.player, "amount": 30}),
                   ("heal", {"target": game.player, "amount": 10}), ("damage", {"target": goon, "amount": 1000}),
-                  ("police_stand_down", {}), ("clear_wanted", {}), ("wasted", {"target": game.player})]
+                  ("police_stand_down", {}), ("clear_wanted", {}), ("wasted", {"target": game.player}),
+                  ("tune", {"name": "police_speed", "value": 300.0})]
         assert {name for name, _ in probes} == set(registry.behaviours), "probe every behaviour"
         start = world.log.next_offset
         for name, params in probes:

@@ -77,7 +77,7 @@ def goons(world: World) -> None:
             if goon.cooldown == 0:
                 goon.cooldown = GOON_INTERVAL + world.rng.randrange(30)
                 fire(world, entity, (position.x, position.y), heading.angle, damage=(6, 11),
-                     accuracy=0.4 if in_car else 0.6)
+                     accuracy=state.tuning.goon_accuracy_in_car if in_car else state.tuning.goon_accuracy)
         else:
             # Drift back to their corner.
             hx, hy = goon.home

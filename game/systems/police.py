@@ -15,15 +15,9 @@ from game.state import game_state
 from game.systems.combat import fire
 from game.systems.spawning import spawn_police_car
 
-SPEED = 230.0
 SHOOT_RANGE = 230.0
 SHOOT_INTERVAL = 45
-SPAWN_INTERVAL = 90  # ticks between new units
-
-
-def units_for(level: int) -> int:
-    """How many police units chase at a wanted level."""
-    return 0 if level <= 0 else min(1 + level, 6)
+# Speed, units per star, spawn interval and accuracy are tuning (assets/tuning.toml).
 
 
 class PoliceChase:
@@ -66,7 +60,7 @@ class PoliceChase:
             self.spawn_cooldown -= 1
             return
         state = game_state(world)
-        if count >= units_for(state.wanted):
+        if count >= state.tuning.police_units(state.wanted):
             return
         city = state.city
         i, j = nearest_node(city, *near)
@@ -79,7 +73,7 @@ class PoliceChase:
             options = neighbours(city, i, j)
         x, y = node_point(*rng.choice(options))
         entity = spawn_police_car(world, x, y)
-        self.spawn_cooldown = SPAWN_INTERVAL
+        self.spawn_cooldown = round(state.tuning.police_spawn_seconds * world.tick_rate)
         # A unit answers the wanted level: its record names that change as
         # cause, so `why` on a police car leads back to the crime.
         with world.bus.handling(state.wanted_record):
@@ -108,11 +102,12 @@ class PoliceChase:
                     police.waypoint = step_toward(state.city, position.x, position.y, goal)
                 waypoint = police.waypoint
             angle = math.atan2(waypoint[1] - position.y, waypoint[0] - position.x)
-            velocity.x, velocity.y = math.cos(angle) * SPEED, math.sin(angle) * SPEED
+            speed = state.tuning.police_speed
+            velocity.x, velocity.y = math.cos(angle) * speed, math.sin(angle) * speed
             heading.angle = angle
         if police.cooldown > 0:
             police.cooldown -= 1
         elif sees and state.wanted >= 3 and distance <= SHOOT_RANGE:
             police.cooldown = SHOOT_INTERVAL + world.rng.randrange(15)
             angle = math.atan2(target[1] - position.y, target[0] - position.x)
-            fire(world, entity, (position.x, position.y), angle, damage=(5, 10), accuracy=0.55)
+            fire(world, entity, (position.x, position.y), angle, damage=(5, 10), accuracy=state.tuning.police_accuracy)

@@ -1,0 +1,127 @@
+"""The game's tuning: the numbers behind its rules, in ``assets/tuning.toml``.
+
+Trigger expressions read them as the state name ``tuning``
+(``tuning.police_speed``); the ``tune`` behaviour changes one at run time,
+recorded as :class:`~game.events.TuningChanged` with its cause, so
+"when the wanted level reaches 3, the police get faster" is a trigger:
+
+    [[trigger]]
+    name = "faster-police-at-three-stars"
+    on = "WantedLevelChanged"
+    when = "event.after >= 3"
+    do = [{ behaviour = "tune", name = "police_speed", value = 320 }]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from engine import World
+from engine.scripting.values import shown
+from game.events import TuningChanged
+
+#: The tuning file the game reads at start.
+TUNING_FILE = Path(__file__).resolve().parent.parent / "assets" / "tuning.toml"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """``tuning`` in expressions: every number the game's rules use (defaults as shipped)."""
+
+    police_speed: float = 230.0
+    police_units_per_star: int = 1
+    police_units_max: int = 6
+    police_spawn_seconds: float = 1.5
+    police_accuracy: float = 0.55
+    escape_seconds: float = 10.0
+    heal_amount: int = 60
+    goon_accuracy: float = 0.6
+    goon_accuracy_in_car: float = 0.4
+    goons: int = 3
+
+    def police_units(self, level: int) -> int:
+        """How many police units chase at a wanted level."""
+        return 0 if level <= 0 else min(1 + self.police_units_per_star * level, self.police_units_max)
+
+
+#: The names ``tune`` accepts (checked when a trigger file is loaded).
+TuningName = Literal["police_speed", "police_units_per_star", "police_units_max", "police_spawn_seconds",
+                     "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy", "goon_accuracy_in_car",
+                     "goons"]
+FIELDS = {f.name: f.type for f in dataclasses.fields(Tuning)}
+#: The range each value must lie in: chances are 0 to 1, at most 3 goons stand on the corner.
+LIMITS: dict[str, tuple[float, float]] = {
+    "police_speed": (0, 2000), "police_units_per_star": (0, 10), "police_units_max": (0, 20),
+    "police_spawn_seconds": (0, 600), "police_accuracy": (0, 1), "escape_seconds": (0, 3600),
+    "heal_amount": (0, 1000), "goon_accuracy": (0, 1), "goon_accuracy_in_car": (0, 1), "goons": (0, 3),
+}
+
+
+class TuningError(ValueError):
+    """A tuning value or file that cannot be used; the message is one line naming it."""
+
+
+def checked(name: str, value: Any) -> int | float:
+    """``value`` as the tuning value ``name`` (a whole number for counts); raises :class:`TuningError`."""
+    kind = FIELDS.get(name)
+    if kind is None:
+        raise TuningError(f"unknown tuning value {name!r}; known: {', '.join(FIELDS)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TuningError(f"{name}: expected a number, found {shown(value)}")
+    if kind == "int":
+        if not float(value).is_integer():
+            raise TuningError(f"{name}: expected a whole number, found {shown(value)}")
+        value = int(value)
+    else:
+        value = float(value)
+    low, high = LIMITS[name]
+    if not low <= value <= high:
+        raise TuningError(f"{name}: expected {low:g} to {high:g}, found {shown(value)}")
+    return value
+
+
+def tuning_from(values: dict[str, Any], where: str = "tuning") -> Tuning:
+    """Defaults with ``values`` over them, every one checked; raises :class:`TuningError` naming ``where``."""
+    try:
+        return dataclasses.replace(Tuning(), **{name: checked(name, v) for name, v in values.items()})
+    except TuningError as error:
+        raise TuningError(f"{where}: {error}") from None
+
+
+def load_tuning(path: Path | None = None) -> Tuning:
+    """Read a tuning file (default: :data:`TUNING_FILE`); raises :class:`TuningError`
+    with one line naming the file and what is wrong."""
+    path = TUNING_FILE if path is None else path
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TuningError(f"{path}: cannot be read: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise TuningError(f"{path}: not a valid TOML file: {error}") from None
+    return tuning_from(values, str(path))
+
+
+def changed_from_defaults(tuning: Tuning) -> dict[str, int | float]:
+    """The values that differ from the shipped defaults (what a run records in its options)."""
+    default = Tuning()
+    return {name: getattr(tuning, name) for name in FIELDS if getattr(tuning, name) != getattr(default, name)}
+
+
+def tuning(world: World) -> Tuning:
+    """The world's tuning now (read by the game's systems and by ``tuning`` in expressions)."""
+    return world.resources["game"].tuning
+
+
+def tune(world: World, name: TuningName, value: float) -> None:
+    """Change one tuning value (``tuning.NAME``) while the game runs; recorded as TuningChanged."""
+    state = world.resources["game"]
+    before = getattr(state.tuning, name)
+    after = checked(name, value)
+    if after == before:
+        return
+    state.tuning = dataclasses.replace(state.tuning, **{name: after})
+    world.emit(TuningChanged(name, before, after))
