@@ -206,6 +206,9 @@ STATE_CHANGES = {
                    "thinning": [PopulationChanged]},
     "tuning": {name: [TuningChanged] for name in TUNING_FIELDS},
 }
+#: Fields that also change without any event, every tick (a position, a
+#: time since): an alarm on them names the latest declared event, or none.
+DRIFTING = frozenset({"player.x", "player.y", "wanted.seconds_unseen"})
 STATE_VIEWS = {"player": (player_view, "id, health, max_health, x, y, in_vehicle"),
                "wanted": (wanted_view, "level (0-5), seconds_unseen"),
                "frame": (frame_view, "ms (measured frame time), budget_ms"),

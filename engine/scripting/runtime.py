@@ -6,9 +6,9 @@ recorded as :class:`BehaviourRan`, and whatever the behaviour emits names it
 as cause, so ``why`` reads: Shot → BehaviourRan(damage) → HealthChanged.
 
 **How an alarm names its cause.**  The registry says which event types
-change each state name (``changed_by``).  When an alarm's condition starts
+change each state field (``changed_by``).  When an alarm's condition starts
 to differ from its state, the runtime takes the latest record, since the
-alarm last looked, of a type that changes a state name the condition reads;
+alarm last looked, of a type that changes a field the condition reads;
 that record is the cause of the :class:`AlarmEntered`/:class:`AlarmExited`
 record (kept through the ``for`` hold).  If no such event happened (the
 state drifted on its own), the alarm record is a root (cause ``null``).
@@ -70,11 +70,8 @@ class TriggerRuntime:
         self._subs: list[Subscription] = []
         self._triggers: dict[str, _TriggerState] = {}
         self._alarms: dict[str, _AlarmState] = {}
-        self._changes: dict[str, Record] = {}
         self.errors: list[str] = []
         world.subscribe(TriggersLoaded, self._on_loaded, priority=1000)
-        for event_type, keys in change_keys_by_type(registry).items():
-            world.subscribe(event_type, _ChangeWatcher(self, keys), priority=-1000)
         world.add_system(self)
         self._install()
 
@@ -239,47 +236,59 @@ class TriggerRuntime:
             return
         namespace = Namespace(world, self.registry)
         for item in self._alarm_list:
-            self._evaluate(item, self._alarms[item.name], namespace)
+            if self._evaluate(item, self._alarms[item.name], namespace):
+                # Its behaviours changed the world: the next alarms read it afresh, not
+                # as cached before (or they would see the change a tick late, and blame nothing).
+                namespace = Namespace(world, self.registry)
 
-    def _evaluate(self, item: Alarm, state: _AlarmState, namespace: Namespace) -> None:
+    def _evaluate(self, item: Alarm, state: _AlarmState, namespace: Namespace) -> bool:
+        """Evaluate one alarm; True if it changed state (and ran its behaviours)."""
         world, bus = self.world, self.world.bus
         rate = world.tick_rate
         every = max(1, round(item.every * rate))
         if world.tick % every:
-            return
+            return False
         try:
             value = bool(item.when.evaluate(namespace))
         except Exception as error:  # a Python condition may raise anything; the game goes on
             if state.failing != str(error):  # record once, not every tick
                 state.failing = str(error)
                 bus.record_failure(f"alarm {item.name!r} when", None, error)
-            return
+            return False
         state.failing = None
         looked_at, state.looked_at = state.looked_at, world.log.next_offset
         if value == state.active:
             state.pending_since = state.pending_cause = None
-            return
+            return False
         if state.pending_since is None:
             state.pending_since = world.tick
             state.pending_cause = self._latest_change(item, looked_at)
         if world.tick - state.pending_since < round(item.hold * rate):
-            return
+            return False
         state.active = value
         cause, state.pending_since, state.pending_cause = state.pending_cause, None, None
         with bus.handling(cause):
             record = bus.trigger(AlarmEntered(item.name) if value else AlarmExited(item.name))
         if record is None:
-            return
+            return False
         if value:
             self._triggers.setdefault(item.name, _TriggerState()).fired += 1
         with bus.handling(record):
             self.run_calls(item.name, item.enter if value else item.exit, namespace, item.source)
+        return True
 
     def _latest_change(self, item: Alarm, since: int) -> Record | None:
-        keys = keys_read(item.when, self.registry)
-        candidates = (self._changes.get(k) for k in (keys if keys is not None else list(self._changes)))
-        found = [r for r in candidates if r is not None and r.offset >= since]
-        return max(found, key=lambda r: r.offset) if found else None
+        """The latest record from offset ``since`` on whose type changes a field
+        the alarm's condition reads.  The log is read, not the handlers' view:
+        a queued event is recorded before it is handled, and its change is
+        already made."""
+        types = {t.__name__ for t in changers_read(item.when, self.registry)}
+        log = self.world.log
+        for offset in range(log.next_offset - 1, max(since, log.first_offset) - 1, -1):
+            record = log.get(offset)
+            if record is not None and record.type in types:
+                return record
+        return None
 
 
 class _Refused(Exception):
@@ -326,41 +335,10 @@ class _TriggerHandler:
         runtime.run_calls(item.name, item.do, namespace, item.source)
 
 
-class _ChangeWatcher:
-    """Remembers the latest record that changed a state field (for alarm causes)."""
-
-    def __init__(self, runtime: TriggerRuntime, keys: list[str]) -> None:
-        self.runtime = runtime
-        self.keys = keys
-        self.__qualname__ = f"state {', '.join(keys)} watcher"
-        self.__module__ = ""
-
-    def __call__(self, event: Any) -> None:
-        current = self.runtime.world.bus.current
-        if current is not None:
-            changes = self.runtime._changes
-            for key in self.keys:
-                changes[key] = current
-
-
-def change_keys_by_type(registry: Registry) -> dict[type, list[str]]:
-    """For each event type that changes state, the keys it changes:
-    ``"player.health"`` for a state declared field by field, ``"player"`` otherwise."""
-    found: dict[type, list[str]] = {}
-    for state in registry.states.values():
-        if state.field_changes is None:
-            for event_type in state.changed_by:
-                found.setdefault(event_type, []).append(state.name)
-            continue
-        for field_name, types in state.field_changes.items():
-            for event_type in types:
-                found.setdefault(event_type, []).append(f"{state.name}.{field_name}")
-    return found
-
-
 def keys_read(condition: Any, registry: Registry) -> list[str] | None:
-    """The change keys (see :func:`change_keys_by_type`) a condition reads;
-    None when it cannot be told (a Python condition: any change may be the cause)."""
+    """The state fields a condition reads, as ``"player.health"`` (``"player"``
+    for a state not declared field by field); None when it cannot be told (a
+    Python condition: any change may be the cause)."""
     names = getattr(condition, "names", None)
     if names is None:
         return None
@@ -375,6 +353,18 @@ def keys_read(condition: Any, registry: Registry) -> list[str] | None:
         fields = attributes_read(condition.source, name) or state.field_changes  # the whole view: every field
         keys.extend(f"{name}.{f}" for f in fields)
     return keys
+
+
+def changers_read(condition: Any, registry: Registry) -> tuple[type, ...]:
+    """The event types that change what a condition reads (any state's, for a Python condition)."""
+    keys = keys_read(condition, registry)
+    if keys is None:
+        return tuple(t for state in registry.states.values() for t in state.changed_by)
+    found: list[type] = []
+    for key in keys:
+        name, _, field_name = key.partition(".")
+        found.extend(registry.states[name].changers([field_name] if field_name else None))
+    return tuple(dict.fromkeys(found))
 
 
 # -- the Python form -----------------------------------------------------------------------
