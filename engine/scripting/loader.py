@@ -16,7 +16,6 @@ import dataclasses
 import difflib
 import sys
 import tomllib
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from engine.expr import DEFAULT_FUNCTIONS, ExpressionError, compile_expression
 from engine.scripting.model import Alarm, Call, Evaluable, Literal, Trigger, TriggerSet
 from engine.scripting.registry import Entity, Param, Registry
+from engine.scripting.shapes import mismatch, missing_entity, tree
 from engine.scripting.sources import (
     UnreadableFile,
     display_name,
@@ -249,6 +249,10 @@ class _Builder:
         except ExpressionError as error:
             self.problem(field, f"bad expression {shown(text)}: {error}")
             return None
+        no_entity = missing_entity(text, event_type)
+        if no_entity is not None:
+            self.problem(field, no_entity)
+            return None
         if event_type is not None and dataclasses.is_dataclass(event_type):
             fields = [f.name for f in dataclasses.fields(event_type)]
             for attr in attributes_read(text, "event"):
@@ -343,12 +347,18 @@ class _Builder:
                      "float": "a fractional number"}[kind]
             self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
             return None
+        constant = ...
         if not expression.names:
             # It reads nothing, so its value is known now (constants are folded when compiled).
-            refused = refusal(expression.evaluate({}))
+            constant = expression.evaluate({})
+            refused = refusal(constant)
             if refused is not None:
-                self.problem(field, f"{refused}: {text!r} is always {shown(expression.evaluate({}))}")
+                self.problem(field, f"{refused}: {text!r} is always {shown(constant)}")
                 return None
+        wrong = mismatch(param, text, event_type, self.registry, constant)
+        if wrong is not None:
+            self.problem(field, wrong)
+            return None
         return expression
 
     def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
@@ -373,21 +383,13 @@ class _Builder:
         return Literal(value)
 
 
-def _tree(text: str) -> ast.expr:
-    """The syntax tree of an (already validated) expression, without the warnings
-    Python prints for odd literals such as ``1and x`` (the compiler made them its own problem)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(text.strip(), mode="eval").body
-
-
 def _result_kind(text: str) -> str | None:
     """What an (already validated) expression evidently yields, from its shape
     alone: "bool" for a comparison or ``not`` (``a or b`` yields an operand,
     so it is left alone), "float" for arithmetic with a
     fractional literal or true division, "number" for other arithmetic; None
     when only running it can tell (a field, a function call...)."""
-    node = _tree(text)
+    node = tree(text)
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.BinOp):
@@ -411,7 +413,7 @@ def _fractional(node: ast.expr) -> bool:
 def attributes_read(text: str, root: str) -> set[str]:
     """Fields read as ``root.X`` in an (already validated) expression."""
     found = set()
-    for node in ast.walk(_tree(text)):
+    for node in ast.walk(tree(text)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == root:
             found.add(node.attr)
     return found
