@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import stat
 import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NoReturn
 
@@ -171,17 +173,40 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 Command = Callable[[argparse.Namespace], int]
-#: name -> (function that adds the subparser's arguments, function to run, help)
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command, str]] = {}
-
-
-
 ArgumentAdder = Callable[[argparse.ArgumentParser], None]
 
 
-def add_command(name: str, help: str, add_arguments: ArgumentAdder, run: Command) -> None:
-    """Register a CLI command: its arguments, the function to run and its help."""
-    COMMANDS[name] = (add_arguments, run, help)
+@dataclass(frozen=True)
+class CommandSpec:
+    """One CLI command: its help, the function that adds its arguments, the function to run."""
+
+    help: str
+    add_arguments: ArgumentAdder
+    run: Command
+
+
+#: Every command, by name -> the module whose ``CLI_COMMANDS`` defines it.
+#: A plain table: importing a module registers nothing anywhere, and a
+#: module is imported only when the command line is built.
+COMMANDS: dict[str, str] = {
+    "trace": "engine.cli", "why": "engine.cli", "stats": "engine.cli",
+    "check": "engine.scripting.cli", "replay": "engine.replay", "plot": "engine.plot",
+}
+
+
+def load_commands() -> dict[str, CommandSpec]:
+    """The commands of :data:`COMMANDS` whose module can be imported (an
+    optional part that is not installed leaves its command out)."""
+    found: dict[str, CommandSpec] = {}
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name is None or not module_name.startswith(error.name):
+                raise
+            continue
+        found[name] = module.CLI_COMMANDS[name]
+    return found
 
 
 def _trace_args(p: argparse.ArgumentParser) -> None:
@@ -201,19 +226,22 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bucket", type=positive_int, default=600, metavar="TICKS", help="tick range size (default 600)")
 
 
-add_command("trace", "print records, one a line", _trace_args, cmd_trace)
-add_command("why", "print the causal chain of a record, root first", _why_args, cmd_why)
-add_command("stats", "counts per event type and per tick range", _stats_args, cmd_stats)
+#: The commands defined here (see :data:`COMMANDS`).
+CLI_COMMANDS = {
+    "trace": CommandSpec("print records, one a line", _trace_args, cmd_trace),
+    "why": CommandSpec("print the causal chain of a record, root first", _why_args, cmd_why),
+    "stats": CommandSpec("counts per event type and per tick range", _stats_args, cmd_stats),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m engine`` argument parser with every registered command."""
     parser = _Parser(prog="python -m engine", description="Inspect and check Wanted event logs and triggers.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (add_arguments, run, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        add_arguments(p)
-        p.set_defaults(run=run)
+    for name, spec in load_commands().items():
+        p = sub.add_parser(name, help=spec.help, description=spec.help)
+        spec.add_arguments(p)
+        p.set_defaults(run=spec.run)
     return parser
 
 
@@ -230,7 +258,6 @@ def positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
-    _load_plugins()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -261,15 +288,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-def _load_plugins() -> None:
-    """Import the engine modules that add commands (check, replay, plot)."""
-    import importlib
-
-    for module in ("engine.scripting.cli", "engine.replay", "engine.plot"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name is None or not module.startswith(error.name):
-                raise

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.cli import UsageError, add_command, load_log, positive_int
+from engine.cli import CommandSpec, UsageError, load_log, positive_int
 from engine.events import TARGET_FIELDS
 from engine.query import causal_chain
 from engine.record import Record
@@ -261,4 +261,6 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
-add_command("plot", "draw events over game time into an image (needs matplotlib)", _plot_args, cmd_plot)
+#: The command defined here (see engine.cli.COMMANDS).
+CLI_COMMANDS = {"plot": CommandSpec("draw events over game time into an image (needs matplotlib)",
+                                    _plot_args, cmd_plot)}

@@ -26,7 +26,7 @@ from typing import Any
 # factory did not, and EventTypes can find them.
 import engine.scripting.events  # noqa: F401
 from engine import codec
-from engine.cli import UsageError, add_command, load_log
+from engine.cli import CommandSpec, UsageError, load_log
 from engine.events import Event, Input, defined_event_types, from_data
 from engine.record import Record
 from engine.world import World
@@ -249,5 +249,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1
 
 
-add_command("replay", "re-run a log from its SimulationStarted and inputs; check the result is identical",
-            _replay_args, cmd_replay)
+#: The command defined here (see engine.cli.COMMANDS).
+CLI_COMMANDS = {"replay": CommandSpec("re-run a log from its SimulationStarted and inputs; "
+                                      "check the result is identical", _replay_args, cmd_replay)}

@@ -167,7 +167,6 @@ def shell_commands() -> list[tuple[str, list[str]]]:
 def test_every_command_in_the_docs_parses(monkeypatch, tmp_path):
     from game.cli import build_parser as game_parser
 
-    cli._load_plugins()
     engine_parser = cli.build_parser()
     monkeypatch.chdir(tmp_path)   # --events-out run.jsonl must name a folder that exists: this one
     (tmp_path / "my_triggers").mkdir()   # --triggers must name a folder that exists: the docs' own
@@ -189,7 +188,6 @@ def test_every_command_in_the_docs_parses(monkeypatch, tmp_path):
 def test_the_cli_reference_covers_every_command_and_option():
     from game.cli import build_parser as game_parser
 
-    cli._load_plugins()
     text = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))

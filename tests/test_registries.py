@@ -85,3 +85,17 @@ def test_a_copied_world_keeps_its_own_registry() -> None:
     assert twin.registry is game.runtime.registry  # one game's configuration, shared by its worlds
     assert build_game(seed=0, npcs=2, triggers=None).runtime.registry is not game.runtime.registry
     game.world.close()
+
+
+def test_cli_commands_are_a_table_of_modules_not_registered_on_import() -> None:
+    import importlib
+
+    from engine import cli
+
+    table = dict(cli.COMMANDS)
+    assert not hasattr(cli, "add_command")   # nothing to register into
+    for name, module_name in table.items():
+        spec = importlib.import_module(module_name).CLI_COMMANDS[name]
+        assert isinstance(spec, cli.CommandSpec) and spec.help
+    assert cli.COMMANDS == table   # importing every command's module changed nothing
+    assert set(cli.load_commands()) == set(table)

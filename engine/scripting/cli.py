@@ -19,7 +19,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from engine.cli import UsageError, add_command
+from engine.cli import CommandSpec, UsageError
 from engine.scripting.cycles import cycle_problems, find_cycles
 from engine.scripting.extensions import extension_files, load_extensions
 from engine.scripting.loader import Problem, TriggerFileError, load_sources, read_sources, trigger_files
@@ -141,4 +141,5 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-add_command("check", "validate trigger files and folders", _check_args, cmd_check)
+#: The command defined here (see engine.cli.COMMANDS).
+CLI_COMMANDS = {"check": CommandSpec("validate trigger files and folders", _check_args, cmd_check)}
