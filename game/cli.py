@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
+    from engine.scripting.failures import FailureTally
     from engine.world import World
     from game.output import EventsOut
 
@@ -145,21 +146,32 @@ def _interrupted(world: World, out: EventsOut | None, status: int) -> int:
     return INTERRUPTED
 
 
+def _report_failures(tally: FailureTally) -> None:
+    """Each run-time failure of the triggers once, with how often it happened (stderr)."""
+    lines = tally.summary()
+    if lines:
+        print(f"run-time failures ({len(lines)}; every one is a HandlerFailed record in the log):", file=sys.stderr)
+        for line in lines:
+            print(f"  {line}", file=sys.stderr)
+
+
 def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, the log written as it goes, optional screenshot.
 
     Ctrl-C stops the run between two ticks, with the log written: exit 130."""
     from engine.interrupt import DeferredInterrupt
+    from engine.scripting.failures import FailureTally, failures_once
     from game.build import build_game
     from game.headless import run_headless, summary
     from game.output import flush_ticks
 
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=trigger_folders(args))
+    tally = FailureTally(game.world.log)
     out = _open_events_out(game.world, args.events_out)
     drain = out.every(flush_ticks(game.world.tick_rate)) if out else None
     interrupted = False
     try:
-        with DeferredInterrupt() as interrupt:
+        with DeferredInterrupt() as interrupt, failures_once():
             def between_ticks() -> None:
                 if drain is not None:
                     drain()
@@ -173,6 +185,7 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     if interrupted:
         return _interrupted(game.world, out, status)
     print(summary(report))
+    _report_failures(tally)
     if out is not None and status == 0:
         print(out.report())
     if args.screenshot:
@@ -193,6 +206,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
     from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
+    from engine.scripting.failures import FailureTally, failures_once
     from game.autopilot import Autopilot
     from game.build import ROOT, build_game
     from game.events import FrameTimeMeasured
@@ -213,17 +227,19 @@ def run_window_cli(args: argparse.Namespace) -> int:
 
     out = _open_events_out(world, args.events_out)
     interrupt = DeferredInterrupt()
+    tally = FailureTally(world.log)
 
     def between_frames() -> None:
         if reloader is not None and reloader.poll():
             world.resources["reload_errors"] = list(reloader.errors)
         if out is not None:
             out.drain()  # once a frame: what the last frame's ticks recorded
+        tally.poll()
         interrupt.check()
 
     status = 0
     try:
-        with interrupt:
+        with interrupt, failures_once():
             run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
                        between_frames=between_frames,
                        report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
@@ -240,6 +256,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
             status = out.close() or status
     for line in world.bus.cuts.summary():  # a runaway trigger, reported once per loop
         print(line)
+    _report_failures(tally)
     if out is not None and out.error is None:
         print(out.report())
     return status

@@ -352,7 +352,7 @@ def test_a_condition_failing_at_run_time_is_a_dead_letter_naming_the_trigger(mak
     world.run(2)
     [failure] = records(world, HandlerFailed)
     shot = records(world, Shot)[0]
-    assert failure.event.handler == "trigger 'frail' when"
+    assert failure.event.handler == "<python>: trigger 'frail': when"
     assert failure.event.offset == shot.offset and failure.cause == shot.offset
     assert "health" in failure.event.error
     assert notes(world) == []
@@ -368,7 +368,7 @@ def test_a_parameter_failing_at_run_time_is_a_dead_letter_naming_the_trigger(mak
                 trigger("alive", on=Ping, do=[call("note", text="ok")]))
     world.run(5)
     [failure] = records(world, HandlerFailed)
-    assert "'split' do[0]" in failure.event.handler and error in failure.event.error
+    assert failure.event.handler == "<python>: trigger 'split': do[0].amount" and error in failure.event.error
     assert records(world, BehaviourRan)[0].event.trigger == "alive"   # the failed call did not run
     assert notes(world) == [(3, "ok")]
 
@@ -386,7 +386,7 @@ def test_a_failing_alarm_condition_is_recorded_once_and_recovers(make):
     runtime.add(alarm("divide", when="1 / wanted.level > 0", enter=[call("note", text="in")]))
     world.run(30)
     [failure] = records(world, HandlerFailed)
-    assert failure.event.handler == "alarm 'divide' when" and "division by zero" in failure.event.error
+    assert failure.event.handler == "<python>: alarm 'divide': when" and "division by zero" in failure.event.error
     assert failure.cause is None
     assert notes(world) == [(20, "in")]
 
@@ -397,7 +397,7 @@ def test_a_python_alarm_condition_that_raises_does_not_stop_the_game(make):
     world.run(10)
     assert world.tick == 10
     [failure] = records(world, HandlerFailed)
-    assert failure.event.handler == "alarm 'broken' when" and "KeyError" in failure.event.error
+    assert failure.event.handler == "<python>: alarm 'broken': when" and "KeyError" in failure.event.error
 
 
 # -- alarms -------------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def test_a_computed_value_the_log_cannot_hold_is_a_dead_letter_naming_trigger_ca
     (failure,) = run(world, tmp_path, rule(param), n=2)
     assert error in failure.error and len(failure.error) < 400
     if failure.error.startswith("ValueRefused"):
-        assert failure.handler == f"'t' do[0] {'measure.amount' if 'amount' in param else 'say.text'} in rules.toml"
+        assert failure.handler == f"rules.toml: trigger 't': do[0].{'amount' if 'amount' in param else 'text'}"
     assert "seen" not in world.resources  # the behaviour was not called
 
 

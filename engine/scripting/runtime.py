@@ -179,24 +179,24 @@ class TriggerRuntime:
     def _trigger_handler(self, item: Trigger) -> _TriggerHandler:
         return _TriggerHandler(self, item, self._triggers[item.name])
 
-    def run_calls(self, owner: str, calls: Iterable[Call], namespace: Namespace, file: str = "") -> None:
+    def run_calls(self, owner: str, calls: Iterable[Call], namespace: Namespace, file: str = "",
+                  kind: str = "trigger") -> None:
         """Run behaviour calls, each recorded as a :class:`BehaviourRan` that its effects name as cause.
 
-        A parameter whose value a record could not hold (NaN, infinity, huge
-        text; see :mod:`engine.scripting.values`) is a dead letter naming the
-        trigger, the call, the behaviour's parameter and ``file``; the call is skipped."""
+        A failure is a dead letter whose handler names where it happened, in
+        the words ``check`` uses (:func:`failure_where`): a parameter that
+        cannot be computed or whose value a record could not hold (NaN,
+        infinity, huge text; see :mod:`engine.scripting.values`) is
+        ``FILE: trigger 'NAME': do[0].amount`` and the call is skipped; a
+        behaviour that raises is ``FILE: trigger 'NAME': do[0] (damage)``."""
         bus = self.world.bus
+        where = failure_where(file, kind, owner)
         for call_ in calls:
             behaviour = self.registry.behaviours[call_.behaviour]
-            label = f"{owner!r} {call_.where}"
             try:
                 params = self._params(behaviour, call_, namespace)
-            except (ExpressionError, TypeError) as error:
-                bus.record_failure(label, bus.current, error)
-                continue
-            except _Refused as refused:
-                where = f" in {file}" if file and file != "<python>" else ""
-                bus.record_failure(f"{label} {behaviour.name}.{refused.param}{where}", bus.current, refused.error)
+            except _ParamFailed as failed:
+                bus.record_failure(f"{where}: {call_.where}.{failed.param}", bus.current, failed.error)
                 continue
             record = bus.trigger(BehaviourRan(owner, behaviour.name, params))
             if record is None:
@@ -205,14 +205,17 @@ class TriggerRuntime:
                 try:
                     behaviour.function(self.world, **params)
                 except Exception as error:
-                    bus.record_failure(f"{label} {behaviour.name}", record, error)
+                    bus.record_failure(f"{where}: {call_.where} ({behaviour.name})", record, error)
 
     @staticmethod
     def _params(behaviour: Any, call_: Call, namespace: Namespace) -> dict[str, Any]:
         params: dict[str, Any] = {}
         for param in behaviour.params.values():
             given = call_.params.get(param.name)
-            value = param.default if given is None else given.evaluate(namespace)
+            try:
+                value = param.default if given is None else given.evaluate(namespace)
+            except (ExpressionError, TypeError) as error:
+                raise _ParamFailed(param.name, error) from None
             if isinstance(value, EntityView):
                 value = value.id
             if param.type is float and isinstance(value, int) and not isinstance(value, bool):
@@ -220,12 +223,13 @@ class TriggerRuntime:
             if param.type in (int, Entity) and isinstance(value, float) and value.is_integer():
                 value = int(value)
             if given is not None and not param.accepts(value):
-                raise TypeError(f"{param.name} = {given.source!r} gave {shown(value)}, expected {param.type_name}")
+                error = TypeError(f"{given.source!r} gave {shown(value)}, expected {param.type_name}")
+                raise _ParamFailed(param.name, error)
             if given is not None:
                 try:
                     checked(value)
                 except ValueRefused as error:
-                    raise _Refused(param.name, error) from None
+                    raise _ParamFailed(param.name, error) from None
             params[param.name] = value
         return params
 
@@ -253,7 +257,7 @@ class TriggerRuntime:
         except Exception as error:  # a Python condition may raise anything; the game goes on
             if state.failing != str(error):  # record once, not every tick
                 state.failing = str(error)
-                bus.record_failure(f"alarm {item.name!r} when", None, error)
+                bus.record_failure(f"{failure_where(item.source, 'alarm', item.name)}: when", None, error)
             return False
         state.failing = None
         looked_at, state.looked_at = state.looked_at, world.log.next_offset
@@ -274,7 +278,7 @@ class TriggerRuntime:
         if value:
             self._triggers.setdefault(item.name, _TriggerState()).fired += 1
         with bus.handling(record):
-            self.run_calls(item.name, item.enter if value else item.exit, namespace, item.source)
+            self.run_calls(item.name, item.enter if value else item.exit, namespace, item.source, "alarm")
         return True
 
     def _latest_change(self, item: Alarm, since: int) -> Record | None:
@@ -291,10 +295,16 @@ class TriggerRuntime:
         return None
 
 
-class _Refused(Exception):
-    """A parameter's value refused by :func:`engine.scripting.values.checked`."""
+def failure_where(file: str, kind: str, name: str) -> str:
+    """Where a run-time failure happened, in the words of ``check``'s messages:
+    ``assets/triggers/combat.toml: trigger 'getting-shot-hurts'`` (a field follows)."""
+    return f"{file or '<python>'}: {kind} {name!r}"
 
-    def __init__(self, param: str, error: ValueRefused) -> None:
+
+class _ParamFailed(Exception):
+    """A parameter that could not be computed, or whose value a record could not hold."""
+
+    def __init__(self, param: str, error: Exception) -> None:
         super().__init__(param, error)
         self.param = param
         self.error = error
@@ -328,7 +338,8 @@ class _TriggerHandler:
                 if not item.when.evaluate(namespace):
                     return
             except ExpressionError as error:
-                world.bus.record_failure(f"trigger {item.name!r} when", world.bus.current, error)
+                where = failure_where(item.source, "trigger", item.name)
+                world.bus.record_failure(f"{where}: when", world.bus.current, error)
                 return
         state.fired += 1
         state.ready_at = world.tick + self.cooldown

@@ -1,0 +1,65 @@
+"""Run-time failures name file, trigger and field in check's words, and are reported once with a count."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from engine.scripting.failures import FailureTally, OncePerHandler, failures_once
+from game.build import build_game
+from game.events import Shot
+
+BAD = '''[[trigger]]
+name = "divide"
+on = "Shot"
+do = [{ behaviour = "damage", target = "event.target", amount = "event.damage // (event.damage - event.damage)" }]
+'''
+WHERE = "bad.toml: trigger 'divide': do[0].amount"
+ERROR = "ExpressionError: division by zero in `event.damage // (event.damage - event.damage)`"
+
+
+def shot_game(tmp_path: Path, shots: int):
+    folder = tmp_path / "triggers"
+    folder.mkdir(exist_ok=True)
+    (folder / "bad.toml").write_text(BAD, encoding="utf-8")
+    game = build_game(seed=0, npcs=2, triggers=None)
+    game.runtime.load_files([folder], relative_to=folder)
+    for _ in range(shots):
+        game.world.emit(Shot(shooter=0, target=game.player, damage=5))
+        game.world.step()
+    return game
+
+
+def test_a_failing_trigger_is_one_line_with_its_count(tmp_path: Path) -> None:
+    game = shot_game(tmp_path, 7)
+    letters = [r for r in game.world.log if r.type == "HandlerFailed"]
+    assert len(letters) == 7 and {r.data["handler"] for r in letters} == {WHERE}
+    assert FailureTally(game.world.log).summary() == [f"{WHERE}: {ERROR} (failed 7 times)"]
+    game.world.close()
+
+
+def test_the_tally_follows_time_travel(tmp_path: Path) -> None:
+    game = shot_game(tmp_path, 3)
+    tally = FailureTally(game.world.log)
+    assert tally.summary() == [f"{WHERE}: {ERROR} (failed 3 times)"]
+    second = [r for r in game.world.log if r.type == "HandlerFailed"][1]
+    game.world.log.truncate(second.offset)   # back before the second failure
+    assert tally.summary() == [f"{WHERE}: {ERROR} (failed once)"]
+    game.world.close()
+
+
+def test_the_bus_warns_once_per_failing_handler_while_failures_once_lasts(tmp_path: Path) -> None:
+    logger = logging.getLogger("engine.bus")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        with failures_once() as once:
+            assert isinstance(once, OncePerHandler)
+            shot_game(tmp_path, 4).world.close()
+        shot_game(tmp_path, 2).world.close()   # the filter is gone: every failure is logged again
+    finally:
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 3 and all(line.startswith(f"handler {WHERE} failed on #") for line in lines)
