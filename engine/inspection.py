@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from engine.events import Input
+from engine.failures import FailureTally
 from engine.log import Reader
 from engine.logview import LogView, describe, failure_line, safe_str
 from engine.record import Record
@@ -66,6 +67,8 @@ class Inspection:
         #: The records read and the failures among them (the model the HUD ticker shares).
         #: It starts a little in the past, so the first look already shows what led up to now.
         self.view = LogView(world.log, history=history, failures=failures)
+        #: Every dead letter of the current timeline, counted by where it happened.
+        self.tally = FailureTally(world.log)
         #: The latest refused trigger reload: kept apart, so a flood of dead letters cannot push it out.
         self.refused_reload: Problem | None = None
         self._refusals: list[int] = []  # offsets of the refused reloads of the current timeline
@@ -153,6 +156,11 @@ class Inspection:
         return [Problem(record, (failure_line(record),)) for record in self.view.failures]
 
     @property
+    def failing(self) -> list[str]:
+        """Each failing handler once, with how often it failed (``FILE: trigger 'NAME': do[0].amount: ...``)."""
+        return self.tally.summary()
+
+    @property
     def dead_letters(self) -> int:
         """Dead letters and cut cascades in the current timeline."""
         return self.view.failure_count
@@ -199,6 +207,7 @@ class Inspection:
     def update(self) -> None:
         """Pull the records written since the last update (done by :meth:`draw` while shown)."""
         dropped = self.view.missed
+        self.tally.poll()
         change = self.view.update()
         if change.truncated is not None:
             self._forget_from(change.truncated)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
-    from engine.scripting.failures import FailureTally
+    from engine.failures import FailureTally
     from engine.world import World
     from game.output import EventsOut
 
@@ -159,8 +159,8 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, the log written as it goes, optional screenshot.
 
     Ctrl-C stops the run between two ticks, with the log written: exit 130."""
+    from engine.failures import FailureTally, failures_once
     from engine.interrupt import DeferredInterrupt
-    from engine.scripting.failures import FailureTally, failures_once
     from game.build import build_game
     from game.headless import run_headless, summary
     from game.output import flush_ticks
@@ -204,9 +204,9 @@ def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches the trigger folders.
 
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
+    from engine.failures import FailureTally, failures_once
     from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
-    from engine.scripting.failures import FailureTally, failures_once
     from game.autopilot import Autopilot
     from game.build import ROOT, build_game
     from game.events import FrameTimeMeasured

@@ -6,7 +6,7 @@ import io
 import logging
 from pathlib import Path
 
-from engine.scripting.failures import FailureTally, OncePerHandler, failures_once
+from engine.failures import FailureTally, OncePerHandler, failures_once
 from game.build import build_game
 from game.events import Shot
 
@@ -63,3 +63,14 @@ def test_the_bus_warns_once_per_failing_handler_while_failures_once_lasts(tmp_pa
         logger.removeHandler(handler)
     lines = stream.getvalue().splitlines()
     assert len(lines) == 3 and all(line.startswith(f"handler {WHERE} failed on #") for line in lines)
+
+
+def test_the_inspector_shows_each_failure_once_with_its_count(tmp_path: Path) -> None:
+    from engine.inspection import Inspection
+
+    game = shot_game(tmp_path, 2)
+    inspection = Inspection(game.world)
+    inspection.update()
+    assert inspection.failing == [f"{WHERE}: {ERROR} (failed 2 times)"]
+    assert inspection.dead_letters == 2
+    game.world.close()

@@ -325,9 +325,12 @@ class Inspector(Inspection):
             if len(wrapped) > RELOAD_ROWS:
                 wrapped = [*wrapped[:RELOAD_ROWS - 1], Row("... more in the log", colour, 2 * INDENT)]
             rows.extend(wrapped)
-        # The newest failures, as many as fit.
+        # Each failing handler once, with its count (a trigger that fails fails at every event),
+        # then the newest cut cascades, as many as fit.
         room = PROBLEM_ROWS - (len(rows) - 2)
-        failures = [Row(line, RED_TEXT) for problem in self.failures for line in problem.lines]
+        failures = [Row(line, RED_TEXT) for line in self.failing]
+        failures += [Row(line, RED_TEXT) for problem in self.failures if problem.record.type == "CascadeCut"
+                     for line in problem.lines]
         return rows + (failures[-room:] if room > 0 else [])
 
     def _describe(self, record: Record) -> str:
