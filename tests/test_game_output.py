@@ -111,10 +111,12 @@ def test_a_killed_game_leaves_a_log_prefix_the_tools_read(tmp_path, capsys):
     stats = capsys.readouterr()
     assert stats.out.startswith(f"{lines} records, offsets 0..{lines - 1}")
     assert engine_main(["why", str(out), str(lines - 1)]) == 0
+    why = capsys.readouterr()
+    assert why.out.splitlines()[-1].lstrip(" └").startswith(f"#{lines - 1} ")   # the chain ends at the last record
     assert engine_main(["trace", str(out)]) == 0
     traced = capsys.readouterr()
-    assert len(traced.out.splitlines()) == lines + 1   # why's one line (a root) and trace's
-    for err in (stats.err, traced.err):
+    assert len(traced.out.splitlines()) == lines
+    for err in (stats.err, why.err, traced.err):
         assert err == "" or ("cut off" in err and len(err.strip().splitlines()) == 1)
 
 
