@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
     from engine.record import Record
+    from engine.sink import LogTap
+    from engine.streams.publisher import PublishReport
+    from engine.world import World
 
 USAGE_ERROR = 2
 
@@ -80,7 +83,59 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
+    p.add_argument("--publish", type=_stream_url, metavar="redis://HOST:PORT[/DB][?stream=NAME]",
+                   help="publish every record live to a Redis stream (default name wanted:seedN:RUN_ID)")
+    p.add_argument("--run-id", type=_run_id, metavar="ID", help="names this run's stream (default: a random id)")
     return p
+
+
+def _stream_url(text: str) -> object:
+    from engine.streams.cli import stream_url
+
+    return stream_url(text)
+
+
+def _run_id(text: str) -> str:
+    if not text.replace("-", "").replace("_", "").isalnum() or len(text) > 64:
+        raise argparse.ArgumentTypeError(f"expected letters, digits, - and _ (at most 64), got {text!r}")
+    return text
+
+
+def start_publishing(args: argparse.Namespace, world: World) -> Publishing | None:
+    """The ``--publish`` sink and the tap that feeds it between ticks, or None without ``--publish``.
+
+    The stream is named on the command line, or ``wanted:seedN:RUN_ID``: the
+    run id is ``--run-id`` or drawn here, before the first tick (never read
+    from the clock inside one)."""
+    if args.publish is None:
+        return None
+    import uuid
+
+    from engine.sink import LogTap
+    from engine.streams.redis_sink import redis_sink
+
+    address = args.publish
+    if address.stream is None:
+        address = address.with_stream(f"wanted:seed{args.seed}:{args.run_id or uuid.uuid4().hex[:8]}")
+    sink = redis_sink(address)
+    print(f"publishing to {address}")
+    return Publishing(LogTap(world.log, [sink]), sink.report)
+
+
+class Publishing:
+    """A running ``--publish``: :meth:`drain` between ticks or frames, :meth:`finish` at the end."""
+
+    def __init__(self, tap: LogTap, report: PublishReport) -> None:
+        self.tap = tap
+        self.report = report
+        self.drain = tap.drain
+
+    def finish(self) -> int:
+        """Deliver what is left, print what was (and was not) delivered; 1 if records were lost."""
+        self.tap.close()
+        print(("error: " if self.report.undelivered else "") + self.report.describe(),
+              file=sys.stderr if self.report.undelivered else sys.stdout)
+        return 1 if self.report.undelivered else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,9 +178,14 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     from game.headless import run_headless, summary
 
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
-    report = run_headless(game, args.seconds or 120.0)
+    publishing = start_publishing(args, game.world)
+    try:
+        report = run_headless(game, args.seconds or 120.0, between_ticks=publishing.drain if publishing else None)
+    finally:
+        published = publishing.finish() if publishing else 0
     print(summary(report))
     status = _save_log(game.world.log, args.events_out) if args.events_out else 0
+    status = status or published
     if args.screenshot:
         from game.pg.play import ScreenshotError, render_frame
 
@@ -152,6 +212,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
     pilot = Autopilot(game) if args.autopilot else None
+    publishing = start_publishing(args, world)
 
     def autopilot_inputs() -> None:
         for event in pilot.inputs():  # type: ignore[union-attr]
@@ -160,6 +221,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
     def between_frames() -> None:
         if reloader is not None and reloader.poll():
             world.resources["reload_errors"] = list(reloader.errors)
+        if publishing is not None:
+            publishing.drain()
 
     status = 0
     try:
@@ -173,6 +236,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
         status = 1
     finally:
         audio.close()
+        if publishing is not None:
+            status = publishing.finish() or status
     if args.events_out:
         status = _save_log(world.log, args.events_out) or status
     return status
