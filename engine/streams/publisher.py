@@ -66,26 +66,38 @@ class PublishReport:
     target: str
     delivered: int = 0
     undelivered: int = 0
-    #: Offset ranges ``(first, last)`` of the records not delivered.
-    gaps: list[tuple[int, int]] = field(default_factory=list)
     reconnects: int = 0
     error: str | None = None
+    # Ranges in the order records were lost: overflow can come before the buffer's own.
+    _lost: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def lose(self, offset: int) -> None:
         """Count the record at ``offset`` as not delivered."""
         self.undelivered += 1
-        if self.gaps and self.gaps[-1][1] == offset - 1:
-            self.gaps[-1] = (self.gaps[-1][0], offset)
+        if self._lost and self._lost[-1][1] == offset - 1:
+            self._lost[-1] = (self._lost[-1][0], offset)
         else:
-            self.gaps.append((offset, offset))
+            self._lost.append((offset, offset))
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """Offset ranges ``(first, last)`` of the records not delivered, in offset order."""
+        merged: list[tuple[int, int]] = []
+        for first, last in sorted(self._lost):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        return merged
 
     def describe(self) -> str:
         """One line: ``published 812 of 812 records to ...``, with the gaps if any."""
         total = self.delivered + self.undelivered
         line = f"published {self.delivered} of {total} records to {self.target}"
         if self.undelivered:
-            shown = ", ".join(f"{a}..{b}" if a != b else str(a) for a, b in self.gaps[:5])
-            more = f" and {len(self.gaps) - 5} more ranges" if len(self.gaps) > 5 else ""
+            gaps = self.gaps
+            shown = ", ".join(f"{a}..{b}" if a != b else str(a) for a, b in gaps[:5])
+            more = f" and {len(gaps) - 5} more ranges" if len(gaps) > 5 else ""
             line += f"; {self.undelivered} not delivered (offsets {shown}{more})"
         if self.error and self.undelivered:
             line += f": {self.error}"
@@ -160,7 +172,6 @@ class BufferedPublisher:
     def _run(self) -> None:
         transport: Transport | None = None
         pause = self._retry[0]
-        failures_while_closing = 0
         while True:
             self._wake.wait(0.05)
             self._wake.clear()
@@ -179,10 +190,6 @@ class BufferedPublisher:
                 results = transport.send(batch)
             except TransportDown as error:
                 self.report.error = str(error)
-                if closing:
-                    failures_while_closing += 1
-                    if failures_while_closing >= 3:  # the server is gone: do not hold the exit for long
-                        break
                 if transport is not None:
                     transport.close()
                     transport = None

@@ -73,10 +73,12 @@ class RedisTransport:
 
 
 def _is_auth(error: Exception) -> bool:
-    return isinstance(error, rex.AuthenticationError) or "WRONGPASS" in str(error) or "NOAUTH" in str(error)
+    text = str(error)
+    return isinstance(error, rex.AuthenticationError) or any(
+        word in text for word in ("WRONGPASS", "NOAUTH", "authenticated"))
 
 
-def redis_sink(address: StreamAddress, capacity: int = DEFAULT_CAPACITY, close_timeout: float = 5.0,
+def redis_sink(address: StreamAddress, capacity: int = DEFAULT_CAPACITY, close_timeout: float = 3.0,
                retry: tuple[float, float] = (0.05, 1.0)) -> BufferedPublisher:
     """A live-run sink publishing to ``address``'s stream: feed it with a :class:`~engine.sink.LogTap`."""
     address.needs_stream()

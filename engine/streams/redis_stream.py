@@ -13,6 +13,8 @@ from typing import Any
 
 import redis
 from redis import exceptions as rex
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from engine.streams.address import StreamAddress
 from engine.streams.entries import StreamEntry, decode_entry, epoch_of
@@ -28,10 +30,13 @@ _DUPLICATE = "equal or smaller"
 
 
 def client(address: StreamAddress, reply_timeout: float = REPLY_TIMEOUT) -> redis.Redis:
-    """A client for ``address`` (not connected yet: redis-py connects on first use)."""
+    """A client for ``address`` (not connected yet: redis-py connects on first use).
+
+    redis-py's own retries are off: a refused connection is reported at
+    once, and the live publisher does its retrying itself, so it can count."""
     return redis.Redis(host=address.host, port=address.port, db=address.db, username=address.username,
                        password=address.password, decode_responses=True, socket_connect_timeout=CONNECT_TIMEOUT,
-                       socket_timeout=reply_timeout, retry_on_timeout=False)
+                       socket_timeout=reply_timeout, retry=Retry(NoBackoff(), 0))
 
 
 def connect(address: StreamAddress) -> redis.Redis:
@@ -48,10 +53,12 @@ def connect(address: StreamAddress) -> redis.Redis:
 def explain(error: Exception, address: StreamAddress) -> str:
     """One line for a redis-py error: which server, and what went wrong."""
     text = str(error).strip().rstrip(".") or type(error).__name__
-    if isinstance(error, rex.AuthenticationError) or "WRONGPASS" in text or "invalid password" in text:
-        return f"{address.server}: wrong password or user name ({text})"
-    if "NOAUTH" in text:
+    refused = isinstance(error, rex.AuthenticationError) or any(
+        word in text for word in ("WRONGPASS", "invalid password", "NOAUTH", "authenticated"))
+    if refused and address.password is None:
         return f"{address.server}: the server needs a password (redis://:PASSWORD@HOST:PORT)"
+    if refused:
+        return f"{address.server}: wrong password or user name"
     if isinstance(error, rex.TimeoutError):
         return f"{address.server}: the server did not answer in time ({text})"
     if isinstance(error, rex.ConnectionError):
