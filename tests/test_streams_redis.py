@@ -180,3 +180,18 @@ def test_a_killed_follower_loses_nothing_after_a_restart(redis_db, tmp_path, cap
     offsets = {int(line.split()[0][1:]) for line in seen + again.stdout.splitlines() if line.startswith("#")}
     assert offsets == set(range(len(world.log)))
     assert redis_db.client().xpending("big", "g")["pending"] == 0
+
+
+def test_the_game_refuses_a_bad_publish_url_before_it_starts(capsys):
+    with pytest.raises(SystemExit) as stop:
+        game_cli.main(["--headless", "--publish", "redis://127.0.0.1:6390?strem=x"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown query key 'strem'" in err
+
+
+def test_the_game_with_a_wrong_password_runs_and_says_so(locked_server, capsys):
+    status = game_cli.main(["--headless", "--seconds", "1", "--publish",
+                            f"redis://:wrong@127.0.0.1:{locked_server.port}?stream=s"])
+    err = capsys.readouterr().err
+    assert status == 1 and "error: published 0 of" in err and "wrong password" in err and ":wrong@" not in err

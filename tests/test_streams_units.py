@@ -6,13 +6,13 @@ import fakeredis
 import pytest
 
 from engine import Event, World, event
-from engine.sink import LogTap
+from engine.sink import LogSink, LogTap
 from engine.streams import parse_address
 from engine.streams.follow import Follower
 from engine.streams.publisher import BufferedPublisher, Outgoing, TransportDown
 from engine.streams.redis_sink import RedisTransport
 from engine.streams.redis_stream import RedisGroupReader, RedisSource
-from engine.streams.source import StreamError
+from engine.streams.source import GroupReader, LogSource, StreamError
 from engine.streams.timeline import Timeline
 
 ADDRESS = parse_address("redis://fake:6379?stream=run")
@@ -59,6 +59,7 @@ def test_a_publisher_rides_out_a_server_that_goes_away():
     tap = LogTap(world.log, [publisher])
     tap.drain()
     tap.close()
+    assert isinstance(publisher, LogSink)
     assert publisher.report.delivered == tap.written == len(world.log)
     assert publisher.report.undelivered == 0 and publisher.report.gaps == []
     assert [offset for _, offset, _, _ in store] == list(range(len(world.log)))
@@ -122,6 +123,7 @@ def _published(ticks: int) -> fakeredis.FakeRedis:
 def test_a_group_is_created_once_and_can_start_at_an_offset():
     connection = _published(10)
     reader = RedisGroupReader(ADDRESS, "g", "c", connection)
+    assert isinstance(reader, GroupReader) and isinstance(reader, LogSource)
     assert reader.join(5) is True and reader.join(0) is False
     assert [e.record.offset for e in reader.poll(3, 0)] == [5, 6, 7]
     with pytest.raises(StreamError, match="holds no record at offset 99"):
