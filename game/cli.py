@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", type=_stream_url, metavar="redis://HOST:PORT[/DB][?stream=NAME]",
                    help="publish every record live to a Redis stream (default name wanted:seedN:RUN_ID)")
     p.add_argument("--run-id", type=_run_id, metavar="ID", help="names this run's stream (default: a random id)")
+    p.add_argument("--spectate", type=_stream_url, metavar="redis://HOST:PORT[/DB]?stream=NAME",
+                   help="rebuild a published run live from its stream and check every record")
     return p
 
 
@@ -149,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
     try:
+        if args.spectate is not None:
+            from game.spectate import run_spectate_cli
+
+            return run_spectate_cli(args, headless)
         return run_headless_cli(args) if headless else run_window_cli(args)
     except TriggerFileError as error:
         # At start there is no last good set to fall back on (hot reload has one).

@@ -15,7 +15,10 @@ DOCS_PORT = "6390"
 
 
 def session() -> list[tuple[str, list[str]]]:
-    """Every ``$ python -m ...`` command of the page with the lines shown after it, in page order."""
+    """Every ``$ python -m ...`` command of the page shown with its output, and that output, in page order.
+
+    Commands shown without output (a window, a server started by hand) are
+    only checked to parse, by test_docs.py."""
     steps: list[tuple[str, list[str]]] = []
     in_console = False
     for line in PAGE.read_text(encoding="utf-8").splitlines():
@@ -28,7 +31,7 @@ def session() -> list[tuple[str, list[str]]]:
             steps.append((line[2:], []))
         elif steps:
             steps[-1][1].append(line)
-    return [(command, shown) for command, shown in steps if command.startswith("python -m")]
+    return [(command, shown) for command, shown in steps if command.startswith("python -m") and shown]
 
 
 def matches(shown: list[str], printed: list[str]) -> bool:

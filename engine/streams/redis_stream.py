@@ -122,6 +122,12 @@ class RedisSource:
                 return
             start = "(" + chunk[-1][0]  # exclusive: the entry after the last one read
 
+    def read(self, after: str, count: int, block_ms: int | None) -> list[StreamEntry]:
+        """Entries after the ID ``after`` ("0-0": from the start), waiting up to ``block_ms`` (XREAD)."""
+        reply = self._call(self.connection.xread, {self.stream: after}, count, block_ms)
+        return [decode_entry(self.stream, entry_id, fields)
+                for _stream, found in reply or () for entry_id, fields in found]
+
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)

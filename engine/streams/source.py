@@ -10,6 +10,7 @@ protocol call     Redis Streams               Kafka
 ================  ==========================  ==============================
 ``entries()``     ``XRANGE`` in chunks        a consumer without a group,
                                               from the earliest offset
+``read(after)``   ``XREAD BLOCK``             ``poll()`` without a group
 ``join(start)``   ``XGROUP CREATE``           ``subscribe`` with a group id
 ``pending()``     ``XREADGROUP ... 0``        (uncommitted offsets re-read)
 ``claim()``       ``XAUTOCLAIM``              rebalancing
@@ -46,6 +47,10 @@ class LogSource(Protocol):
         """Every entry the stream holds, oldest first.  Raises :class:`StreamError`
         if the stream does not exist, :class:`~engine.streams.entries.StreamEntryError`
         at the first entry that is not ours."""
+
+    def read(self, after: str, count: int, block_ms: int | None) -> list[StreamEntry]:
+        """Up to ``count`` entries after the entry ID ``after`` (``"0-0"``: from the
+        start), waiting at most ``block_ms`` for the first (``--spectate`` tails a live run)."""
 
     def close(self) -> None:
         """Release the connection."""
