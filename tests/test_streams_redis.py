@@ -195,3 +195,18 @@ def test_the_game_with_a_wrong_password_runs_and_says_so(locked_server, capsys):
                             f"redis://:wrong@127.0.0.1:{locked_server.port}?stream=s"])
     err = capsys.readouterr().err
     assert status == 1 and "error: published 0 of" in err and "wrong password" in err and ":wrong@" not in err
+
+
+def test_a_run_never_mixes_its_records_into_another_runs_stream(redis_db, tmp_path, capsys):
+    url = f"{redis_db.url}?stream=taken"
+    assert game_cli.main(["--headless", "--seconds", "1", "--publish", url]) == 0
+    length = redis_db.client().xlen("taken")
+    capsys.readouterr()
+    assert game_cli.main(["--headless", "--seconds", "1", "--seed", "1", "--publish", url]) == 1
+    assert f"the stream already holds {length} entries" in capsys.readouterr().err
+    other = tmp_path / "other.jsonl"
+    assert game_cli.main(["--headless", "--seconds", "1", "--seed", "2", "--events-out", str(other)]) == 0
+    capsys.readouterr()
+    status, _, err = _engine(capsys, "publish", str(other), url)
+    assert status == 2 and "already holds another log" in err
+    assert redis_db.client().xlen("taken") == length

@@ -54,7 +54,7 @@ class FlakyTransport:
 def test_a_publisher_rides_out_a_server_that_goes_away():
     store: list = []
     down = [3]
-    publisher = BufferedPublisher("flaky", lambda: FlakyTransport(store, down), retry=(0.001, 0.002))
+    publisher = BufferedPublisher("flaky", lambda first: FlakyTransport(store, down), retry=(0.001, 0.002))
     world = _world(50)
     tap = LogTap(world.log, [publisher])
     tap.drain()
@@ -68,7 +68,7 @@ def test_a_publisher_rides_out_a_server_that_goes_away():
 def test_records_that_do_not_fit_the_buffer_are_counted_with_their_offsets():
     store: list = []
     down = [10**9]  # never comes back
-    publisher = BufferedPublisher("flaky", lambda: FlakyTransport(store, down), capacity=10, close_timeout=0.05,
+    publisher = BufferedPublisher("flaky", lambda first: FlakyTransport(store, down), capacity=10, close_timeout=0.05,
                                   retry=(0.001, 0.002))
     world = _world(30)
     tap = LogTap(world.log, [publisher])
@@ -85,7 +85,7 @@ def test_a_server_that_refuses_us_for_good_stops_the_sending_not_the_game():
         def send(self, entries):
             raise StreamError("redis://x:1/0: wrong password")
 
-    publisher = BufferedPublisher("x", lambda: Refusing([], [0]))
+    publisher = BufferedPublisher("x", lambda first: Refusing([], [0]))
     world = _world(10)
     tap = LogTap(world.log, [publisher])
     tap.drain()
@@ -106,12 +106,19 @@ def test_sending_the_same_entries_twice_adds_nothing():
     assert len(lines) == len(batch)
 
 
-def test_a_stream_holding_another_run_is_refused():
+def test_a_stream_holding_another_log_is_refused():
     connection = fakeredis.FakeRedis(decode_responses=True)
-    RedisTransport(ADDRESS, connection=connection).send([Outgoing(0, r.offset, r) for r in _world(3).log])
-    other = World(seed=99)
-    with pytest.raises(StreamError, match="already holds another run"):
-        RedisTransport(ADDRESS, connection=connection).send([Outgoing(0, 0, other.log[0])])
+    mine = list(_world(3).log)
+    RedisTransport(ADDRESS, connection=connection).send([Outgoing(0, r.offset, r) for r in mine])
+    RedisTransport(ADDRESS, connection=connection).refuse_another_log(mine)            # the same log again: fine
+    longer = list(_world(8).log)
+    RedisTransport(ADDRESS, connection=connection).refuse_another_log(longer)          # more of it: fine
+    with pytest.raises(StreamError, match="already holds another log"):
+        RedisTransport(ADDRESS, connection=connection).refuse_another_log(list(World(seed=99).log))
+    with pytest.raises(StreamError, match="already holds another log"):
+        RedisTransport(ADDRESS, connection=connection).refuse_another_log(mine[:2])   # ends before the stream's
+    with pytest.raises(StreamError, match="already holds 4 entries"):
+        RedisTransport(ADDRESS, connection=connection, new_stream=True)   # a live run wants a stream of its own
 
 
 def _published(ticks: int) -> fakeredis.FakeRedis:

@@ -70,6 +70,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     try:
         transport = RedisTransport(address, REPLY_TIMEOUT)
         try:
+            transport.refuse_another_log(records)
             for start in range(0, len(records), PUBLISH_CHUNK):
                 chunk = [Outgoing(0, r.offset, r) for r in records[start:start + PUBLISH_CHUNK]]
                 problems = [p for p in transport.send(chunk) if p is not None]

@@ -107,12 +107,13 @@ class PublishReport:
 class BufferedPublisher:
     """A :class:`~engine.sink.LogSink` sending records through a :class:`Transport` from a thread.
 
-    ``connect`` makes a transport (it is called again after the server went
-    away); ``capacity`` bounds the records buffered; ``close_timeout`` is how
-    long :meth:`close` keeps trying to deliver what is left.
+    ``connect(first)`` makes a transport (it is called again after the server
+    went away; ``first`` is True until one connection succeeded); ``capacity``
+    bounds the records buffered; ``close_timeout`` is how long :meth:`close`
+    keeps trying to deliver what is left.
     """
 
-    def __init__(self, target: str, connect: Callable[[], Transport], capacity: int = DEFAULT_CAPACITY,
+    def __init__(self, target: str, connect: Callable[[bool], Transport], capacity: int = DEFAULT_CAPACITY,
                  close_timeout: float = 5.0, retry: tuple[float, float] = (0.05, 1.0)) -> None:
         self.report = PublishReport(target)
         self._connect = connect
@@ -126,6 +127,7 @@ class BufferedPublisher:
         self._wake = threading.Event()
         self._deadline: float | None = None  # set by close(): when to give up
         self._failed = False  # a StreamError: nothing will ever be delivered
+        self._connected = False  # a transport was made once: the stream is this run's
         self._thread = threading.Thread(target=self._run, name=f"publish {target}", daemon=True)
         self._thread.start()
 
@@ -186,7 +188,8 @@ class BufferedPublisher:
                 break
             try:
                 if transport is None:
-                    transport = self._connect()
+                    transport = self._connect(not self._connected)
+                    self._connected = True
                 results = transport.send(batch)
             except TransportDown as error:
                 self.report.error = str(error)
