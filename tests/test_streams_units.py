@@ -158,6 +158,18 @@ def test_a_follower_acknowledges_only_what_it_handled():
     assert connection.xpending("run", "g")["pending"] == 0
 
 
+def test_a_follower_reports_the_lag_after_every_batch(monkeypatch):
+    import engine.streams.follow as follow
+
+    monkeypatch.setattr(follow, "BATCH", 4)
+    connection = _published(10)
+    lags: list[int | None] = []
+    reader = RedisGroupReader(ADDRESS, "g", "c", connection)
+    reader.join()
+    Follower(reader, print_line=lambda text: None, on_batch=lambda f: lags.append(f.lag())).run(idle=0.01)
+    assert lags == [7, 3, 0]   # 11 records, 4 a batch
+
+
 def test_another_consumer_claims_what_a_dead_one_left_pending():
     connection = _published(10)
     dead = RedisGroupReader(ADDRESS, "g", "dead", connection)

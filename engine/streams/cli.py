@@ -170,7 +170,13 @@ def cmd_follow(args: argparse.Namespace) -> int:
         reader = RedisGroupReader(address, args.group, consumer)
     except StreamError as error:
         raise UsageError(str(error)) from None
-    follower = Follower(reader, print_line=lambda text: print(text), flush=sys.stdout.flush)
+    live = sys.stderr.isatty() and sys.stdout.isatty()   # a status line only for a person watching
+
+    def show_lag(follower: Follower) -> None:
+        print(f"\r\x1b[2K  handled {follower.handled}, lag {follower.lag()}", end="\r", file=sys.stderr, flush=True)
+
+    follower = Follower(reader, print_line=lambda text: print(f"\x1b[2K{text}" if live else text),
+                        flush=sys.stdout.flush, on_batch=show_lag if live else None)
     try:
         created = reader.join(args.start)
         if not created and args.start != EARLIEST:

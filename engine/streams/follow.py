@@ -27,8 +27,11 @@ class Follower:
 
     def __init__(self, reader: GroupReader, print_line: Callable[[str], None],
                  flush: Callable[[], None] = lambda: None,
-                 handle: Callable[[StreamEntry], None] | None = None) -> None:
+                 handle: Callable[[StreamEntry], None] | None = None,
+                 on_batch: Callable[[Follower], None] | None = None) -> None:
         self.reader = reader
+        # Called after every acknowledged batch (the command shows the lag live with it).
+        self._on_batch = on_batch
         self._print = print_line
         self._flush = flush
         self._handle = handle
@@ -104,15 +107,21 @@ class Follower:
         self.handled += len(batch)
         if self._remaining is not None:
             self._remaining -= len(batch)
+        if self._on_batch is not None:
+            self._on_batch(self)
         return len(batch)
+
+    def lag(self) -> int | None:
+        """The group's lag now (None if the server cannot tell, or cannot be asked)."""
+        try:
+            return self.reader.lag()
+        except Exception:  # a status line must not hide why the follow ended
+            return None
 
     def summary(self) -> str:
         """One line: what this consumer handled, and the group's lag."""
         reader = self.reader
-        try:
-            lag = reader.lag()
-        except Exception:  # the summary must not hide why the follow ended
-            lag = None
+        lag = self.lag()
         parts = [f"{self.claimed} claimed from other consumers", f"{self.redelivered} pending from before"]
         if self.missed:
             parts.append(f"{self.missed} missed (trimmed)")
