@@ -4,15 +4,12 @@ and a stream that does not match shows its first divergence."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import redis
 
-from engine import Event, World, cli, codec, event
+from engine import Event, World, cli, event
 from engine.sink import LogTap
 from engine.streams import parse_address
 from engine.streams.redis_sink import redis_sink
@@ -28,21 +25,42 @@ class Pinged(Event):
     n: int
 
 
-def test_a_live_run_is_rebuilt_identically_while_it_is_published(redis_db, tmp_path, capsys):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    game = subprocess.Popen([sys.executable, "-m", "game", "--headless", "--seconds", "40", "--run-id", "live",
-                             "--events-out", str(tmp_path / "run.jsonl"), "--publish", redis_db.url],
-                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    connection = redis.Redis(port=redis_db.port)
-    for _ in range(500):   # the stream appears with the run's first records
-        if connection.exists("wanted:seed0:live") or game.poll() is not None:
+def test_a_live_run_is_rebuilt_identically_while_it_is_published(redis_db):
+    """The game and the spectator take turns in one process: no timing, yet the spectator only
+    ever sees what the publisher's thread has delivered so far."""
+    from game.build import build_game
+    from game.headless import run_headless
+    from game.spectate import open_tail
+
+    game = build_game(seed=0)
+    address = parse_address(f"{redis_db.url}?stream=live")
+    sink = redis_sink(address)
+    tap = LogTap(game.world.log, [sink])
+    tap.drain()   # SimulationStarted and the city's first records: the stream exists
+    for _ in range(100):
+        if redis.Redis(port=redis_db.port).exists("live"):
             break
         time.sleep(0.01)
-    status = game_cli.main(["--headless", "--spectate", f"{redis_db.url}?stream=wanted:seed0:live"])
-    assert game.wait(timeout=120) == 0, game.stderr.read()
-    out = capsys.readouterr().out
-    records = len(codec.load(tmp_path / "run.jsonl"))
-    assert status == 0 and f"spectated {records} records" in out and "rebuilt identically" in out
+    tail = open_tail(address)
+    seen = []
+
+    def between_ticks():
+        tap.drain()
+        if game.world.tick % 60 == 0:
+            tail.poll(None)
+            tail.spectator.advance()
+            seen.append(tail.spectator.tick)
+
+    run_headless(game, 40.0, between_ticks=between_ticks)
+    tap.close()
+    tail.poll(None)
+    tail.spectator.advance(final=True)
+    assert sink.report.undelivered == 0
+    assert tail.spectator.divergence is None and tail.spectator.checked == len(game.world.log)
+    assert len(set(seen)) > 10   # it advanced while the run went on, not only at the end
+    tail.spectator.close()
+    tail.source.close()
+    game.world.close()
 
 
 def test_a_stream_that_differs_from_the_simulation_shows_the_first_divergence(redis_db, tmp_path, capsys):
