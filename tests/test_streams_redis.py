@@ -210,3 +210,20 @@ def test_a_run_never_mixes_its_records_into_another_runs_stream(redis_db, tmp_pa
     status, _, err = _engine(capsys, "publish", str(other), url)
     assert status == 2 and "already holds another log" in err
     assert redis_db.client().xlen("taken") == length
+
+
+def test_an_existing_group_continues_where_it_left_off_whatever_from_says(redis_db, tmp_path, capsys):
+    world = World(seed=8)
+    world.add_system(lambda w: w.emit(Pinged(w.tick)))
+    world.run(20)
+    log = tmp_path / "run.jsonl"
+    codec.save(world.log, log)
+    url = f"{redis_db.url}?stream=resume"
+    assert _engine(capsys, "publish", str(log), url)[0] == 0
+    status, out, _ = _engine(capsys, "follow", url, "--group", "g", "--from", "5", "--count", "3")
+    assert status == 0 and [line.split()[0] for line in out.splitlines()] == ["#5", "#6", "#7"]
+    status, out, err = _engine(capsys, "follow", url, "--group", "g", "--from", "earliest", "--count", "2")
+    assert status == 0 and [line.split()[0] for line in out.splitlines()] == ["#8", "#9"]
+    status, out, err = _engine(capsys, "follow", url, "--group", "g", "--from", "latest", "--count", "1")
+    assert "note: group 'g' exists; it continues where it left off" in err and out.startswith("#10 ")
+    assert _engine(capsys, "follow", url, "--group", "g", "--from", "later")[0] == 2

@@ -14,7 +14,8 @@ protocols keep the server swappable:
 A Kafka or NATS JetStream adapter implements the same three and reuses
 everything else: the entry format (:mod:`engine.streams.entries`), the
 timeline rebuild (:mod:`engine.streams.timeline`) and the commands
-(:mod:`engine.streams.cli`).  See ``docs/streams.md``.
+(:mod:`engine.streams.cli`), and the spectator that rebuilds a run live
+from its stream (:mod:`engine.streams.spectate`).  See ``docs/streams.md``.
 """
 
 from engine.streams.address import StreamAddress, StreamAddressError, parse_address
