@@ -264,10 +264,10 @@ def _silence_stdout() -> None:
 
 
 def _load_plugins() -> None:
-    """Import the engine modules that add commands (check, replay, plot)."""
+    """Import the engine modules that add commands (check, replay, plot, publish, fetch, follow)."""
     import importlib
 
-    for module in ("engine.scripting.cli", "engine.replay", "engine.plot"):
+    for module in ("engine.scripting.cli", "engine.replay", "engine.plot", "engine.streams.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
+    from engine.sink import LogTap
+    from engine.streams.publisher import PublishReport
     from engine.world import World
     from game.output import EventsOut
 
@@ -78,7 +80,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
+    p.add_argument("--publish", type=_stream_url, metavar="redis://HOST:PORT[/DB][?stream=NAME]",
+                   help="publish every record live to a Redis stream (default name wanted:seedN:RUN_ID)")
+    p.add_argument("--run-id", type=_run_id, metavar="ID", help="names this run's stream (default: a random id)")
+    p.add_argument("--spectate", type=_stream_url, metavar="redis://HOST:PORT[/DB]?stream=NAME",
+                   help="rebuild a published run live from its stream and check every record")
     return p
+
+
+def _stream_url(text: str) -> object:
+    from engine.streams.cli import stream_url
+
+    return stream_url(text)
+
+
+def _run_id(text: str) -> str:
+    if not text.replace("-", "").replace("_", "").isalnum() or len(text) > 64:
+        raise argparse.ArgumentTypeError(f"expected letters, digits, - and _ (at most 64), got {text!r}")
+    return text
+
+
+def start_publishing(args: argparse.Namespace, world: World) -> Publishing | None:
+    """The ``--publish`` sink and the tap that feeds it between ticks, or None without ``--publish``.
+
+    The stream is named on the command line, or ``wanted:seedN:RUN_ID``: the
+    run id is ``--run-id`` or drawn here, before the first tick (never read
+    from the clock inside one)."""
+    if args.publish is None:
+        return None
+    import uuid
+
+    from engine.sink import LogTap
+    from engine.streams.redis_sink import redis_sink
+
+    address = args.publish
+    if address.stream is None:
+        address = address.with_stream(f"wanted:seed{args.seed}:{args.run_id or uuid.uuid4().hex[:8]}")
+    sink = redis_sink(address)
+    print(f"publishing to {address}")
+    return Publishing(LogTap(world.log, [sink]), sink.report)
+
+
+class Publishing:
+    """A running ``--publish``: :meth:`drain` between ticks or frames, :meth:`finish` at the end."""
+
+    def __init__(self, tap: LogTap, report: PublishReport) -> None:
+        self.tap = tap
+        self.report = report
+        self.drain = tap.drain
+
+    def finish(self) -> int:
+        """Deliver what is left, print what was (and was not) delivered; 1 if records were lost."""
+        self.tap.close()
+        print(("error: " if self.report.undelivered else "") + self.report.describe(),
+              file=sys.stderr if self.report.undelivered else sys.stdout)
+        return 1 if self.report.undelivered else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
     try:
+        if args.spectate is not None:
+            from game.spectate import run_spectate_cli
+
+            return run_spectate_cli(args, headless)
         return run_headless_cli(args) if headless else run_window_cli(args)
     except TriggerFileError as error:
         # At start there is no last good set to fall back on (hot reload has one).
@@ -133,12 +193,16 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
     out = _open_events_out(game.world, args.events_out)
     drain = out.every(flush_ticks(game.world.tick_rate)) if out else None
+    publishing = start_publishing(args, game.world)
     interrupted = False
+    published = 0
     try:
         with DeferredInterrupt() as interrupt:
             def between_ticks() -> None:
                 if drain is not None:
                     drain()
+                if publishing is not None:
+                    publishing.drain()
                 interrupt.check()
             report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
     except KeyboardInterrupt:
@@ -146,11 +210,13 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     finally:
         # Whatever ends the run (a crash, Ctrl-C, a closed stdout), the log is written.
         status = _close_events_out(out)
+        published = publishing.finish() if publishing else 0
     if interrupted:
         return _interrupted(game.world, out, status)
     print(summary(report))
     if out is not None and status == 0:
         print(out.report())
+    status = status or published
     if args.screenshot:
         from game.pg.play import ScreenshotError, render_frame
 
@@ -180,6 +246,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
     pilot = Autopilot(game) if args.autopilot else None
+    publishing = start_publishing(args, world)
 
     def autopilot_inputs() -> None:
         for event in pilot.inputs():  # type: ignore[union-attr]
@@ -193,6 +260,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
             world.resources["reload_errors"] = list(reloader.errors)
         if out is not None:
             out.drain()  # once a frame: what the last frame's ticks recorded
+        if publishing is not None:
+            publishing.drain()
         interrupt.check()
 
     status = 0
@@ -212,6 +281,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
         audio.close()
         if out is not None:
             status = out.close() or status
+        if publishing is not None:
+            status = publishing.finish() or status
     for line in world.bus.cuts.summary():  # a runaway trigger, reported once per loop
         print(line)
     if out is not None and out.error is None:

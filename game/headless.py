@@ -69,7 +69,8 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     Frame time is synthetic (see :func:`synthetic_frame_ms`) unless
     ``frame_ms`` fixes it, so the log stays deterministic.
     ``between_ticks`` runs after every tick, outside it: feeding the
-    ``--events-out`` file, or stopping the run on Ctrl-C.
+    ``--events-out`` file and a published stream (a :class:`~engine.sink.LogTap`'s
+    drain), or stopping the run on Ctrl-C.
     """
     world = game.world
     pilot = autopilot if autopilot is not None else Autopilot(game)
