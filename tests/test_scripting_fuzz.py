@@ -39,7 +39,8 @@ SECONDS = 2.0
 HOSTILE = ["nan", "inf", "-inf", "1" + "0" * 400, '"' + "x" * 10_001 + '"', '"event.damage * 1e308"',
            "\"float('nan')\"", "{ expr = \"'x' * 10000 + 'y'\" }", "[" * 40 + "]" * 40, '"BehaviourRan"',
            "true", "false", "-1", "0", "1e308", "0.0001", '"player.id"', '"event.target"', '"tick % 2 == 0"',
-           '"wanted.level >= 0"', '"HealthChanged"', '"SoundStarted"', '"siren"', "{}", "[]", '""']
+           '"wanted.level >= 0"', '"HealthChanged"', '"SoundStarted"', '"siren"', "{}", "[]", '""',
+           "9" * 5_000, "[" * 2_000 + "]" * 2_000, "{ a = " * 1_500 + "1" + " }" * 1_500]
 FRAGMENTS = ["[[trigger]]\n", "[[alarm]]\n", 'on = "BehaviourRan"\n', "cooldown = inf\n", "once = true\n",
              'when = "', "{", "}", "[", "]", '"', "=", "\n", ",", "\x00", "é", "\ufeff", "#"]
 
