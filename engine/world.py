@@ -10,7 +10,7 @@ from typing import Any
 
 import esper
 
-from engine.bus import DEFAULT_CASCADE_LIMIT, DEFAULT_REACTION_LIMIT, EventBus, Handler, Subscription
+from engine.bus import DEFAULT_CASCADE_LIMIT, DEFAULT_REACTION_BUDGET, EventBus, Handler, Subscription, handler_name
 from engine.events import Despawned, Event, SimulationStarted
 from engine.log import DEFAULT_CAPACITY, EventLog
 from engine.record import Record
@@ -49,7 +49,7 @@ class World:
 
     def __init__(self, seed: int = 0, tick_rate: int = 60, options: dict[str, Any] | None = None,
                  log_capacity: int = DEFAULT_CAPACITY, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
-                 reaction_limit: int = DEFAULT_REACTION_LIMIT) -> None:
+                 reaction_budget: int = DEFAULT_REACTION_BUDGET) -> None:
         self.seed = seed
         self.tick_rate = tick_rate
         self.dt = 1.0 / tick_rate
@@ -57,7 +57,7 @@ class World:
         self.rng = random.Random(seed)
         self.tick = 0
         self.log = EventLog(log_capacity)
-        self.bus = EventBus(self.log, cascade_limit, reaction_limit)
+        self.bus = EventBus(self.log, cascade_limit, reaction_budget)
         self.context = f"wanted-world-{next(_context_names)}"
         #: Singletons the game shares with systems and behaviours (audio, map...).
         self.resources: dict[str, Any] = {}
@@ -156,7 +156,12 @@ class World:
         return list(self._system_objects)
 
     def step(self) -> None:
-        """Run one tick: deliver pending input, run each system, pumping after each."""
+        """Run one tick: deliver pending input, run each system, pumping after each.
+
+        A system that raises becomes a dead letter (a :class:`HandlerFailed`
+        naming ``system <name>``) and the tick goes on with the next system.
+        Each tick has its own reaction budget (see :class:`EventBus`).
+        """
         bus = self.bus
         bus.tick = self.tick
         with _in_context(self.context):  # stepped from inside another world's tick, that world stays current
@@ -169,7 +174,12 @@ class World:
                     break  # a system closed its own world: switching back would re-create its context
                 if esper.current_world != context:
                     esper.switch_world(context)
-                system(self)
+                try:
+                    system(self)
+                except Exception as error:  # Ctrl-C and SystemExit still end the run
+                    # A failing system must not stop the game: a dead letter
+                    # names it, and the tick's other systems still run.
+                    bus.record_failure(f"system {handler_name(system)}", None, error)
                 if self._closed:
                     break
                 # Again: the system may have acted on another world.
