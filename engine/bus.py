@@ -246,8 +246,12 @@ class EventBus:
         delivered = 0
         previous = self._current
         try:
-            while queue:
-                record = popleft()
+            while True:
+                # popleft until it raises: one test of the queue per record instead of two.
+                try:
+                    record = popleft()
+                except IndexError:
+                    break
                 delivered += 1
                 event = record.event
                 subs, target = routes.get(event.__class__) or self._route(event.__class__)
