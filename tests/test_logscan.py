@@ -175,3 +175,17 @@ def test_a_line_cut_inside_a_character_is_a_cut_off_line(tmp_path, capsys):
     assert main(["trace", path]) == 0
     captured = capsys.readouterr()
     assert captured.out == "#0 t=0 A\n" and f"{path}:2: the last line is cut off" in captured.err
+
+
+def test_the_benchmark_log_is_valid_and_the_same_every_time(tmp_path):
+    import subprocess
+    import sys
+
+    paths = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    for path in paths:
+        subprocess.run([sys.executable, "benchmarks/make_big_log.py", str(path), "--records", "3000"], check=True,
+                       capture_output=True, timeout=60)
+    records = codec.load(paths[0])
+    assert [r.offset for r in records] == list(range(3000))
+    assert any(r.cause is not None for r in records)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
