@@ -4,6 +4,7 @@ and the limits (line length, nesting, tick span) hold."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -183,7 +184,8 @@ def test_the_benchmark_log_is_valid_and_the_same_every_time(tmp_path):
 
     paths = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     for path in paths:
-        subprocess.run([sys.executable, "benchmarks/make_big_log.py", str(path), "--records", "3000"], check=True,
+        script = Path(__file__).resolve().parent.parent / "benchmarks" / "make_big_log.py"
+        subprocess.run([sys.executable, str(script), str(path), "--records", "3000"], check=True,
                        capture_output=True, timeout=60)
     records = codec.load(paths[0])
     assert [r.offset for r in records] == list(range(3000))
