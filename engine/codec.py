@@ -261,7 +261,10 @@ def lines_of(file: IO[bytes], source: str, end: int | None = None,
     (read no further than that) or one that is not UTF-8.
     """
     readline = file.readline
-    position = file.tell()
+    try:
+        position = file.tell()
+    except OSError:  # a pipe: read from where it is, counting from 0
+        position = 0
     number = 0
     while end is None or position < end:
         limit = MAX_LINE_BYTES + 1 if end is None else min(MAX_LINE_BYTES + 1, end - position)

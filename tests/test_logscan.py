@@ -191,3 +191,17 @@ def test_the_benchmark_log_is_valid_and_the_same_every_time(tmp_path):
     assert [r.offset for r in records] == list(range(3000))
     assert any(r.cause is not None for r in records)
     assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+def test_trace_and_stats_read_a_pipe(log_file):
+    import subprocess
+    import sys
+
+    path, records = log_file
+    root = Path(__file__).resolve().parent.parent
+    for command, first in (("trace", records[0].describe()), ("stats", f"{len(records)} records, offsets 0..")):
+        with open(path, "rb") as log:
+            done = subprocess.run([sys.executable, "-m", "engine", command, "/dev/stdin"], stdin=log, cwd=root,
+                                  capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stderr == ""
+        assert done.stdout.startswith(first)
