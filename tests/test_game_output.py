@@ -193,3 +193,34 @@ def test_the_window_writes_the_log_every_frame(tmp_path, monkeypatch, capsys):
                                                      "--events-out", str(out)])) == 0
     assert len(sizes) > 2 and sizes[-1] > sizes[0] > 0
     assert codec.load(out)
+
+
+def test_ctrl_c_in_the_window_closes_it_with_the_log_written(tmp_path, monkeypatch, capsys):
+    import game.pg.play
+    from game.cli import build_parser, run_window_cli
+
+    out = tmp_path / "window.jsonl"
+    frames = [0]
+    real_run_window = game.pg.play.run_window
+
+    def pressing_ctrl_c(world, **kwargs):
+        between = kwargs["between_frames"]
+
+        def between_frames():
+            frames[0] += 1
+            if frames[0] == 3:
+                os.kill(os.getpid(), signal.SIGINT)   # held until the next frame's check
+            between()
+        kwargs["between_frames"] = between_frames
+        return real_run_window(world, **kwargs)
+
+    monkeypatch.setattr(game.pg.play, "run_window", pressing_ctrl_c)
+    status = run_window_cli(build_parser().parse_args(["--autopilot", "--seconds", "30", "--no-hot-reload",
+                                                       "--events-out", str(out)]))
+    assert status == 130
+    assert frames[0] == 3          # stopped at the check right after Ctrl-C, between frames, not 30 s later
+    err = capsys.readouterr().err
+    records = codec.load(out)
+    assert records and [r.offset for r in records] == list(range(len(records)))
+    assert err.count("\n") == 1 and err.startswith("interrupted at tick ")
+    assert err.strip().endswith(f"wrote {len(records)} records to {out}")
