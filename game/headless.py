@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import esper
@@ -63,11 +63,14 @@ class RunReport:
 
 
 def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
-                 frame_ms: float | None = None) -> RunReport:
+                 frame_ms: float | None = None, between_ticks: Callable[[], None] | None = None) -> RunReport:
     """Step ``game`` for ``seconds`` of game time with the autopilot at the controls.
 
     Frame time is synthetic (see :func:`synthetic_frame_ms`) unless
     ``frame_ms`` fixes it, so the log stays deterministic.
+    ``between_ticks`` runs after every tick, outside it: feeding the
+    ``--events-out`` file and a published stream (a :class:`~engine.sink.LogTap`'s
+    drain), or stopping the run on Ctrl-C.
     """
     world = game.world
     pilot = autopilot if autopilot is not None else Autopilot(game)
@@ -80,6 +83,8 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
             measured = frame_ms if frame_ms is not None else synthetic_frame_ms(len(list(esper.get_entities())))
             world.emit(FrameTimeMeasured(measured))
         world.step()
+        if between_ticks is not None:
+            between_ticks()
     world.activate()
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
