@@ -91,3 +91,12 @@ def test_a_runaway_run_is_deterministic(runaway):
         assert jsonl(again) == jsonl(game)  # the cuts, their records and their causes, byte for byte
     finally:
         again.world.close()
+
+
+def test_the_inspector_and_ticker_line_names_the_trigger(runaway):
+    from engine.logview import failure_line
+
+    game, *_ = runaway
+    lines = {failure_line(r).split(" ", 2)[2] for r in game.world.log.select("CascadeCut")}
+    assert lines == {"cascade cut at depth 65: echo-forever -> echo-forever",
+                     "cascade cut over the tick's reaction budget: echo-forever -> echo-forever"}
