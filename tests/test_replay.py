@@ -297,3 +297,26 @@ def test_a_deleted_line_is_a_log_format_error_not_two_equal_records(small_log: P
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"error: {path}:3: offset 3 does not follow offset 1: expected offset 2; 1 record missing before it\n"
+
+
+# -- the trigger files of a build are installed the same way live and in replay ---------------------
+
+def test_a_trigger_on_an_event_of_the_build_replays_identically(tmp_path: Path) -> None:
+    # PopulationChanged and NPCSpawned are recorded while the game is built, before its
+    # TriggersLoaded: the live run used to deliver that input at once, the replay queued it.
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "build.toml").write_text(
+        '[[trigger]]\nname = "people"\non = "NPCSpawned"\ndo = [{ behaviour = "play_sound", sound = "heal" }]\n'
+        '[[trigger]]\nname = "crowd"\non = "PopulationChanged"\n'
+        'do = [{ behaviour = "play_sound", sound = "siren" }]\n', encoding="utf-8")
+    game = build_game(seed=3, npcs=4, triggers=folder)
+    try:
+        game.world.run(200)  # the chase respawns people later: those the triggers do see
+        records = list(game.world.log)
+    finally:
+        game.world.close()
+    loaded = next(r.offset for r in records if r.type == "TriggersLoaded")
+    assert [r.type for r in records[1:loaded]].count("NPCSpawned") == 4
+    result = replay(records)
+    assert result.identical, result.first_difference
