@@ -119,11 +119,13 @@ def _save_log(records: Iterable[Record], path: Path) -> int:
 
 def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, optional log and screenshot."""
+    from engine.ending import end_run
     from game.build import TRIGGERS, build_game
     from game.headless import run_headless, summary
 
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
     report = run_headless(game, args.seconds or 120.0)
+    end_run(game.world)   # the log's last record: the run ended here (a replay tells a cut-off file from it)
     print(summary(report))
     status = _save_log(game.world.log, args.events_out) if args.events_out else 0
     if args.screenshot:
@@ -140,6 +142,7 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 
 def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers."""
+    from engine.ending import end_run
     from engine.scripting import HotReloader
     from game.autopilot import Autopilot
     from game.build import ROOT, TRIGGERS, build_game
@@ -173,6 +176,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
         status = 1
     finally:
         audio.close()
+    end_run(world)
     if args.events_out:
         status = _save_log(world.log, args.events_out) or status
     return status
