@@ -29,7 +29,7 @@ from engine.world import World
 #: The most game time, in seconds, a replay simulates between two records of a log.
 DEFAULT_MAX_GAP = 3600.0
 #: How much game time, in seconds, a replay that differs goes on for, to show what it writes instead.
-LOOK_AHEAD = 60.0
+LOOK_AHEAD = 2.0
 
 
 @dataclass(frozen=True)
