@@ -174,11 +174,17 @@ class ReplayRun:
         if tick <= limit:
             return None
         replayed = self._next_written()
-        when = f"by tick {tick - 1}" + ("" if latest is None else ", the latest tick the log's lines from there allow")
+        logged = self.parsed[index]
+        if latest is None or not isinstance(logged, Record):
+            reason = f"the replay writes no record like line {line.number} by tick {tick - 1}"
+        elif logged.tick == latest:
+            reason = f"the log has a record at tick {latest} that the replay does not write"
+        else:
+            reason = (f"line {line.number} is at tick {logged.tick}, after tick {latest} of a later line, and the "
+                      f"replay writes no record by then")
         if replayed is not None:
-            when += f"; it writes its next record at tick {codec.decode(replayed.decode('utf-8')).tick}"
-        return Difference(line.number, line.start, line.raw, replayed,
-                          f"the replay writes no record like line {line.number} {when}")
+            reason += f" (its next one is at tick {codec.decode(replayed.decode('utf-8')).tick})"
+        return Difference(line.number, line.start, line.raw, replayed, reason)
 
     def _next_written(self) -> bytes | None:
         """The line the replay writes next, looking at most :data:`LOOK_AHEAD` seconds of game time on."""
