@@ -93,9 +93,9 @@ def encoding_problem(raw: bytes, canonical: bytes) -> str | None:
     duplicates: list[str] = []
     try:
         value = json.loads(text, object_pairs_hook=_pairs_noting(duplicates))
-    except (ValueError, RecursionError):
-        return None
-    if duplicates or _plain(value) != _plain(json.loads(canonical)):
+        if duplicates or _plain(value) != _plain(json.loads(canonical)):
+            return None
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to compare: not the same record
         return None
     return _describe(text, canonical.decode("utf-8"))
 
