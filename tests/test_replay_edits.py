@@ -107,6 +107,9 @@ CASES: dict[str, tuple[Edit, bool, str]] = {
     "escaped-characters": (escape_e_acute, True, "escapes characters"),
     "float-for-int": (on_line(0, lambda line: line.replace(b'"tick_rate": 60', b'"tick_rate": 60.0e0')), True,
                       "written differently"),
+    "partial-last-line": (on_line(-1, lambda line: line[:25]), False, "is not a valid record: not valid JSON"),
+    "not-utf8": (on_line(4, lambda line: line.replace(b'"type"', b'"typ\xff"')), False,
+                 "is not a valid record: not UTF-8"),
     "absurd-tick": (on_line(5, lambda line: re.sub(rb'"tick": \d+', b'"tick": 1000000000000000000', line)),
                     False, "tick"),
 }
