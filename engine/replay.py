@@ -23,7 +23,7 @@ from typing import Any
 
 from engine import codec
 from engine.cli import UsageError, add_command
-from engine.logbytes import LogLine, canonical_line, excerpt, first_differing_byte, parse_record, read_lines
+from engine.logbytes import EXCERPT, LogLine, canonical_line, excerpt, first_differing_byte, parse_record, read_lines
 from engine.record import Record
 from engine.replay_inputs import EventTypes, ReplayError, feed, inputs_by_tick
 from engine.replay_run import DEFAULT_MAX_GAP, Difference, ReplayRun
@@ -222,7 +222,14 @@ def _version(raw: bytes | None, at: int, missing: str) -> str:
     """One side's line as shown: printable, cut around byte ``at``."""
     if raw is None:
         return f"({missing})"
-    return excerpt(raw.decode("utf-8", "backslashreplace"), at, byte=True)
+    # Decode only a window around the difference: a line can be many megabytes long.
+    low, high = max(0, at - 2 * EXCERPT), at + 2 * EXCERPT
+    shown = excerpt(raw[low:high].decode("utf-8", "backslashreplace"), at - low, byte=True)
+    if low and not shown.startswith("..."):
+        shown = "..." + shown
+    if high < len(raw) and not shown.endswith("..."):
+        shown += "..."
+    return shown
 
 
 add_command("replay", "re-run a log from its SimulationStarted and inputs; check it writes the same bytes",
