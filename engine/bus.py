@@ -17,19 +17,24 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from engine.events import CascadeCut, Event, HandlerFailed, target_field
+from engine.cascade import CutRecorder, CutTally
+from engine.events import Event, HandlerFailed, target_field
 from engine.log import EventLog
-from engine.record import BlankRecord, Record
+from engine.record import Record
 
 Handler = Callable[[Any], Any]
 log = logging.getLogger("engine.bus")
 
 #: Default longest chain of reactions allowed within one tick.
 DEFAULT_CASCADE_LIMIT = 64
-#: Default most reactions (events emitted by handlers) one cascade may make,
-#: counted per root record.  The demo game's biggest is about a hundred (a
-#: chase emptying the streets of 40 people); 1000 people make about a thousand.
-DEFAULT_REACTION_LIMIT = 100_000
+#: Default most reactions (events emitted while handling another) one tick
+#: may make.  The demo's biggest legitimate tick, the chase that empties the
+#: streets, makes about 100 with 40 pedestrians and 1,020 with 1,000 (about
+#: one a pedestrian): 10,000 leaves a wide margin, and a game with a bigger
+#: crowd passes a budget sized from it.
+DEFAULT_REACTION_BUDGET = 10_000
+#: Longest text of an error kept in a dead letter (a 50 MB message is cut).
+ERROR_TEXT_LIMIT = 2_000
 
 
 class EventTypeError(TypeError):
@@ -79,20 +84,28 @@ def handler_name(handler: Callable[..., Any]) -> str:
 
 
 class EventBus:
-    """Delivers events to subscribers and records every one in the log."""
+    """Delivers events to subscribers and records every one in the log.
+
+    Work is bounded: a chain of reactions deeper than ``cascade_limit``, and
+    the reactions of a tick beyond ``reaction_budget`` (setting :attr:`tick`
+    starts a tick; a :class:`~engine.world.World` does it every step), are
+    dropped and recorded as :class:`~engine.events.CascadeCut`, once per tick
+    for each loop (see :mod:`engine.cascade`).
+    """
 
     def __init__(self, log: EventLog | None = None, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
-                 reaction_limit: int = DEFAULT_REACTION_LIMIT) -> None:
+                 reaction_budget: int = DEFAULT_REACTION_BUDGET) -> None:
+        if reaction_budget < 1 or cascade_limit < 1:
+            raise ValueError("cascade_limit and reaction_budget must be at least 1")
         self.log = log if log is not None else EventLog()
+        self._add = self.log.add  # bound once: emit is the engine's hottest path
         self.cascade_limit = cascade_limit
-        self.reaction_limit = reaction_limit
-        # The reaction budget: reactions counted per root offset (each cascade
-        # its own count), forgotten at each outermost pump.
-        self._reactions: dict[int, int] = {}
-        #: The tick stamped on new records; the world keeps it current.
-        self.tick = 0
+        #: Most reactions (records emitted while handling another) one tick may make.
+        self.reaction_budget = reaction_budget
+        self._tick = 0
+        self._spent = 0  # reactions made in this tick
+        self._guard = CutRecorder()
         self.failures = 0
-        self.cascades_cut = 0
         self._subs: list[Subscription] = []
         self._seq = 0
         self._queue: deque[Record] = deque()
@@ -101,6 +114,35 @@ class EventBus:
         self._routes: dict[type, tuple[tuple[tuple[Subscription, Handler, int | None], ...], str | None]] = {}
         self._types: dict[str, type] = {}
         self._current: Record | None = None
+
+    @property
+    def tick(self) -> int:
+        """The tick stamped on new records; the world keeps it current.
+
+        Setting it starts a new tick: a fresh reaction budget.
+        """
+        return self._tick
+
+    @tick.setter
+    def tick(self, tick: int) -> None:
+        self._tick = tick
+        self._spent = 0
+        self._guard.new_tick()
+
+    @property
+    def reactions(self) -> int:
+        """Reactions made so far in this tick (the budget spent)."""
+        return self._spent
+
+    @property
+    def cascades_cut(self) -> int:
+        """Reactions dropped by cuts so far (each one, not each record of a cut)."""
+        return self._guard.dropped
+
+    @property
+    def cuts(self) -> CutTally:
+        """Every loop cut so far, with the ticks it was cut in (for the end-of-run report)."""
+        return self._guard.tally
 
     # -- subscribing ---------------------------------------------------
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
@@ -162,51 +204,37 @@ class EventBus:
         return self._current
 
     def _append(self, event: Event) -> Record | None:
+        """Record ``event`` (unless a cut drops it), caused by the record being handled."""
         if event.__class__ not in self._routes:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            return self.log._add(self.tick, None, event, 0)
+            return self._add(self._tick, None, event, 0)
         depth = current.depth + 1
-        root = _root_of(current)
-        if depth > self.cascade_limit or self._over_budget(root):
-            self._cut(event, current, root)
+        self._spent += 1
+        if depth > self.cascade_limit or self._spent > self.reaction_budget:
+            self._cut(event, current)
             return None
-        record = self.log._add(self.tick, current.offset, event, depth)
-        record._root = root
-        return record
+        return self._add(self._tick, current.offset, event, depth)
 
     def emit(self, event: Event) -> Record | None:
-        """Record ``event`` and queue it for the next pump.  Returns its record."""
-        # _append inlined (one Python call less): this is the engine's hottest path.
+        """Record ``event`` and queue it for the next pump.  Returns its record,
+        or None when a cut dropped it (too deep, or the tick's budget spent)."""
+        # _append inlined (a Python call costs as much as the rest): this is
+        # the engine's hottest path; the plain version is
+        # ``record = self._append(event); self._queue.append(record)``.
         if event.__class__ not in self._routes:
             self._route(event.__class__)  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            cause = None
-            depth = 0
+            record = self._add(self._tick, None, event, 0)
         else:
-            cause = current.offset
             depth = current.depth + 1
-            root = _root_of(current)
-            if depth > self.cascade_limit or self._over_budget(root):
-                self._cut(event, current, root)
+            self._spent += 1
+            if depth > self.cascade_limit or self._spent > self.reaction_budget:
+                self._cut(event, current)
                 return None
-        # EventLog._add inlined too (a Python call costs as much as the rest): keep the two in step.
-        log = self.log
-        offset = log._next
-        log._next = offset + 1
-        record = BlankRecord()
-        record.offset = offset
-        record.tick = self.tick
-        record.cause = cause
-        record.event = event
-        record.depth = depth
-        if depth:
-            record._root = root
-        log._records.append(record)
-        if offset >= log._trim_at:
-            log._trim()
+            record = self._add(self._tick, current.offset, event, depth)
         self._queue.append(record)
         return record
 
@@ -221,9 +249,6 @@ class EventBus:
         """Deliver queued records, FIFO, including those emitted meanwhile."""
         # deliver() inlined, with its lookups hoisted out of the loop.
         queue = self._queue
-        if self._reactions and self._current is None:
-            # Not inside a handler: every cascade counted so far has ended.
-            self._reactions.clear()
         if not queue:
             return 0  # the common case: the world pumps after every system
         popleft = queue.popleft
@@ -231,8 +256,12 @@ class EventBus:
         delivered = 0
         previous = self._current
         try:
-            while queue:
-                record = popleft()
+            while True:
+                # popleft until it raises: one test of the queue per record instead of two.
+                try:
+                    record = popleft()
+                except IndexError:
+                    break
                 delivered += 1
                 event = record.event
                 subs, target = routes.get(event.__class__) or self._route(event.__class__)
@@ -284,66 +313,60 @@ class EventBus:
     def _dead_letter(self, sub: Subscription, record: Record, error: Exception) -> None:
         self.record_failure(sub.name, record, error)
 
-    def record_failure(self, handler: str, record: Record | None, error: Exception | str) -> None:
+    def record_failure(self, handler: str, record: Record | None, error: BaseException | str) -> None:
         """Record a dead letter: ``handler`` failed while handling ``record``
-        (``None`` when it failed in its own tick code; offset is then -1)."""
+        (``None`` when it failed in its own tick code; offset is then -1).
+
+        Never raises on a strange error: a message that cannot be turned into
+        text, or a huge one, becomes a bounded text that says so.
+        """
         self.failures += 1
-        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        text = error_text(error)
+        handler = _bounded(handler)
         offset, kind = (record.offset, record.type) if record is not None else (-1, "")
         log.warning("handler %s failed on #%d %s: %s", handler, offset, kind, text)
         letter = HandlerFailed(handler, offset, kind, text)
-        depth = record.depth + 1 if record is not None else 0
-        self.log.append(Record(self.log.next_offset, self.tick, record.offset if record else None, letter, depth))
-
-    def _over_budget(self, root: int) -> bool:
-        """Count one more reaction of the cascade started by ``root``; True
-        once it has made too many.
-
-        The depth limit alone cannot stop a *branching* cascade (a handler
-        that emits two events of its own type makes 2**depth of them): this
-        budget bounds the total work one cascade can make, and leaves the
-        other cascades of the tick alone.
-        """
-        count = self._reactions.get(root, 0) + 1
-        self._reactions[root] = count
-        return count > self.reaction_limit
-
-    def _cut(self, event: Event, parent: Record, root: int) -> None:
-        self.cascades_cut += 1
-        reason = "depth" if parent.depth + 1 > self.cascade_limit else "reactions"
-        if reason == "reactions" and self._reactions[root] > self.reaction_limit + 1:
-            return  # the first overflow is recorded; the cascade's later reactions are only counted
-        types: list[str] = [event.__class__.__name__]
-        record: Record | None = parent
-        while record is not None and len(types) <= self.cascade_limit + 1:
-            types.append(record.type)
-            record = self.log.get(record.cause) if record.cause is not None else None
-        types.reverse()
-        loop = _repeating(types)
-        if reason == "depth":
-            log.warning("cascade cut at depth %d in tick %d: %s", parent.depth + 1, self.tick, " -> ".join(loop))
+        if record is None:
+            self._add(self._tick, None, letter, 0)
         else:
-            log.warning("cascade cut in tick %d: more than %d reactions from root #%d, this chain: %s",
-                        self.tick, self.reaction_limit, root, " -> ".join(loop))
-        cut = CascadeCut(parent.depth + 1, tuple(loop), reason)
-        self.log.append(Record(self.log.next_offset, self.tick, parent.offset, cut, parent.depth + 1))
+            self._add(self._tick, record.offset, letter, record.depth + 1)
+
+    def _cut(self, event: Event, parent: Record) -> None:
+        """Drop ``event`` (emitted while handling ``parent``) and record why,
+        once per tick for each loop.
+
+        The depth limit stops a chain that goes round for ever; the budget
+        stops a *branching* one (a handler that emits two events of its own
+        type makes 2**depth of them) and bounds the work of the tick as a
+        whole, however many roots feed the runaway.
+        """
+        depth = parent.depth + 1
+        reason = "depth" if depth > self.cascade_limit else "reactions"
+        cut = self._guard.cut(event, parent, reason, self.log.get, self.cascade_limit + 1, self._tick)
+        if cut is not None:
+            self._add(self._tick, parent.offset, cut, depth)
 
 
-def _root_of(record: Record) -> int:
-    """The offset of the root record of ``record``'s cascade."""
-    if not record.depth:
-        return record.offset
-    # Records made by the bus carry their root; one from elsewhere (a file, a
-    # hand-made Record given to handling()) counts as a cascade of its own.
-    return getattr(record, "_root", record.offset)
+def error_text(error: BaseException | str, limit: int = ERROR_TEXT_LIMIT) -> str:
+    """``Type: message`` for a dead letter, at most about ``limit`` characters.
+
+    A message whose ``str()`` raises is replaced by a note saying so; a
+    longer one is cut, and the text says how long it was.
+    """
+    if isinstance(error, str):
+        return _bounded(error, limit)
+    name = type(error).__name__
+    try:
+        message = str(error)
+    except Exception as inner:  # the engine's error handling must not fail itself
+        message = f"<str() of the error raised {type(inner).__name__}>"
+    return _bounded(f"{name}: {message}", limit)
 
 
-def _repeating(types: list[str]) -> list[str]:
-    """The shortest cycle at the end of a long chain of types, for the report."""
-    for size in range(1, len(types) // 2 + 1):
-        if types[-size:] == types[-2 * size:-size]:
-            return [*types[-size:], types[-size]]
-    return types
+def _bounded(text: str, limit: int = ERROR_TEXT_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [cut: {len(text):,} characters in all]"
 
 
 class _Handling:

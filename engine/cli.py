@@ -1,20 +1,28 @@
 """``python -m engine``: look into event logs from the command line.
 
 Commands: ``trace`` (print records), ``why`` (causal chain of a record) and
-``stats`` (counts per type and tick range).  Other modules add theirs through
+``stats`` (counts per type and tick range).  They stream the file (see
+:mod:`engine.logscan`): memory stays bounded and big files use every core.  Other modules add theirs through
 :data:`COMMANDS`.  User mistakes get one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import stat
 import sys
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, NoReturn
 
-from engine import codec
-from engine.query import causal_chain, select
+from engine import codec, logscan
+from engine.logscan import ChunkTool
+from engine.logtools import MAX_TYPES, StatsTool, TraceTool, WhyTool
+from engine.query import causal_chain
 from engine.record import Record
 
 USAGE_ERROR = 2
@@ -29,20 +37,38 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def load_log(path: str) -> list[Record]:
-    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`."""
+@contextlib.contextmanager
+def log_problems(path: str) -> Iterator[None]:
+    """Turn any problem reading the log at ``path`` into a one-line :class:`UsageError`."""
     try:
-        return codec.load(path)
+        yield
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory, expected a .jsonl log file") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{path}: not a text file ({error.reason})") from None
     except codec.LogFormatError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def load_log(path: str) -> list[Record]:
+    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`."""
+    with log_problems(path):
+        return codec.load(path)
+
+
+def scan_log(path: str, make_tool: Callable[[], ChunkTool], state: logscan.Scan) -> Iterator[Any]:
+    """Stream the log at ``path`` through a tool (see :func:`engine.logscan.scan`).
+
+    A problem is a one-line :class:`UsageError`; a last line cut off is a
+    one-line warning on stderr, and the values of every whole line before it
+    are still handed out (the exit status stays 0)."""
+    with log_problems(path):
+        try:
+            yield from logscan.scan(path, make_tool, state=state)
+        except codec.CutOffLine as cut:
+            print(f"warning: {cut}", file=sys.stderr)
 
 
 def parse_ticks(text: str) -> tuple[int | None, int | None]:
@@ -60,54 +86,87 @@ def parse_ticks(text: str) -> tuple[int | None, int | None]:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    """``trace``: print the records that match the filters, one a line."""
-    records = load_log(args.log)
-    known = {r.type for r in records}
-    if args.type and args.type not in known:
-        raise UsageError(f"{args.log}: no records of type {args.type!r} (types present: {', '.join(sorted(known))})")
-    for record in select(records, args.type, args.entity, args.ticks):
-        print(record.describe())
+    """``trace``: print the records that match the filters, one a line, as the file is read."""
+    state = logscan.Scan()
+    types: set[str] = set()
+    type_seen = False
+    write = sys.stdout.write
+    for text, seen, found in scan_log(args.log, partial(TraceTool, args.type, args.entity, args.ticks), state):
+        write(text)
+        type_seen = type_seen or found
+        if len(types) < MAX_TYPES:
+            types |= seen
+    if args.type and not type_seen:
+        listed = sorted(types)
+        more = f" and {len(listed) - 30} more" if len(listed) > 30 else ""
+        raise UsageError(f"{args.log}: no records of type {args.type!r} "
+                         f"(types present: {', '.join(listed[:30]) or 'none'}{more})")
     return 0
 
 
+#: ``why`` indents each record under its cause, up to this depth (a chain can be as long as the log).
+MAX_INDENT = 32
+
+
 def cmd_why(args: argparse.Namespace) -> int:
-    """``why``: print a record's causal chain, root first."""
-    records = load_log(args.log)
-    by_offset = {r.offset: r for r in records}
-    if args.offset not in by_offset:
-        span = f"{records[0].offset}..{records[-1].offset}" if records else "none"
+    """``why``: print a record's causal chain, root first.
+
+    One pass over the file keeps where each line starts; the chain's lines are then read back."""
+    with log_problems(args.log):
+        if not stat.S_ISREG(os.stat(args.log).st_mode):
+            raise UsageError(f"{args.log}: not a regular file; why reads the chain's lines back, so it needs a file")
+    state = logscan.Scan()
+    positions: array[int] = array("q")
+    for chunk in scan_log(args.log, WhyTool, state):
+        positions.extend(chunk)
+    first = state.first[0] if state.first else 0
+    if not 0 <= args.offset - first < len(positions):
+        span = f"{first}..{first + len(positions) - 1}" if positions else "none"
         raise UsageError(f"{args.log}: no record at offset {args.offset} (offsets in file: {span})")
-    chain = causal_chain(args.offset, by_offset.get)
+    with log_problems(args.log), open(args.log, "rb") as file:
+        def lookup(offset: int) -> Record | None:
+            index = offset - first
+            if not 0 <= index < len(positions):
+                return None
+            file.seek(positions[index])
+            number, text, _ = next(codec.lines_of(file, args.log))
+            return codec.decode_line(text, args.log, number)
+        chain = causal_chain(args.offset, lookup)
     for depth, record in enumerate(chain):
-        print(("  " * depth + ("└ " if depth else "")) + record.describe())
+        print(("  " * min(depth, MAX_INDENT) + ("└ " if depth else "")) + record.describe())
     if chain[0].cause is not None:
         print(f"(chain continues before offset {chain[0].offset}, which the file no longer holds)")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    """``stats``: counts per event type and per tick range."""
-    records = load_log(args.log)
-    if not records:
+    """``stats``: counts per event type and per tick range, in a bounded number of rows."""
+    state = logscan.Scan()
+    total = StatsTool(args.bucket)
+    for chunk in scan_log(args.log, partial(StatsTool, args.bucket), state):
+        total.merge(chunk)
+    if not state.records:
         print(f"{args.log}: empty log")
         return 0
-    counts = Counter(r.type for r in records)
+    counts, other, ticks = total.result()
+    if other:
+        counts = Counter({**counts, f"(types past the first {MAX_TYPES})": other})
     width = max(len(t) for t in counts)
-    last_tick = records[-1].tick
-    print(f"{len(records)} records, offsets {records[0].offset}..{records[-1].offset}, "
-          f"ticks {records[0].tick}..{last_tick}")
+    (first_offset, first_tick), (last_offset, last_tick) = state.first, state.last  # type: ignore[misc]
+    print(f"{state.records} records, offsets {first_offset}..{last_offset}, ticks {first_tick}..{last_tick}")
     print()
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"{name:<{width}}  {count:>8}")
-    bucket = args.bucket
     print()
-    print(f"records per {bucket} ticks:")
-    per_bucket = Counter(r.tick // bucket for r in records)
-    biggest = max(per_bucket.values())
-    for index in range(records[0].tick // bucket, last_tick // bucket + 1):
-        n = per_bucket.get(index, 0)
+    if ticks.width == args.bucket:
+        print(f"records per {args.bucket} ticks:")
+    else:
+        print(f"records per {ticks.width} ticks ({args.bucket} asked; widened to show at most {ticks.max_rows} rows):")
+    rows = ticks.rows()
+    biggest = max(n for _, _, n in rows)
+    for start, end, n in rows:
         bar = "#" * max(0, round(40 * n / biggest))
-        print(f"{index * bucket:>8}..{(index + 1) * bucket - 1:<8} {n:>7} {bar}")
+        print(f"{start:>8}..{end:<8} {n:>7} {bar}")
     return 0
 
 
@@ -205,10 +264,10 @@ def _silence_stdout() -> None:
 
 
 def _load_plugins() -> None:
-    """Import the engine modules that add commands (check, replay, plot)."""
+    """Import the engine modules that add commands (check, replay, plot, publish, fetch, follow)."""
     import importlib
 
-    for module in ("engine.scripting.cli", "engine.replay", "engine.plot"):
+    for module in ("engine.scripting.cli", "engine.replay", "engine.plot", "engine.streams.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 E = TypeVar("E", bound=type)
 
@@ -41,6 +41,10 @@ _DEFINED: dict[tuple[str, str], type] = {}
 @dataclass(frozen=True, slots=True)
 class Event:
     """Root of every event type.  Subscribing to ``Event`` sees everything."""
+
+    #: The field that names who reacted (a trigger or an alarm), for event
+    #: types that record a reaction; cascade reports name the loop by it.
+    reactor_field: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super(Event, cls).__init_subclass__(**kwargs)
@@ -93,14 +97,17 @@ class HandlerFailed(Event):
 @event
 class CascadeCut(Event):
     """A chain of reactions was cut here: it went deeper than the cascade
-    limit (``reason="depth"``), or its cascade made more reactions than the
-    reaction limit (``reason="reactions"``: recorded once, and the cascade's
-    later reactions are dropped too).  ``types`` is the chain that was
-    cut, root first (its repeating part, for a loop)."""
+    limit (``reason="depth"``), or the tick made more reactions than its
+    reaction budget (``reason="reactions"``: the tick's later reactions are
+    dropped too).  Recorded once per tick for each loop.  ``types`` is the
+    chain that was cut, root first (its repeating part, for a loop), and
+    ``triggers`` the names of the triggers and alarms in that loop (see
+    :func:`reactor_of`), empty when plain handlers formed it."""
 
     depth: int
     types: tuple[str, ...]
     reason: str = "depth"
+    triggers: tuple[str, ...] = ()
 
 
 @event
@@ -108,6 +115,13 @@ class Despawned(Event):
     """An entity was removed from the world (its handlers are removed too)."""
 
     entity: int
+
+
+def reactor_of(event: Event | None) -> str | None:
+    """Who reacted, for an event that records a reaction (its class names the
+    field in ``reactor_field``); None for any other event."""
+    name = getattr(event.__class__, "reactor_field", None) if event is not None else None
+    return str(getattr(event, name)) if name else None
 
 
 def target_field(event_type: type) -> str | None:

@@ -17,9 +17,7 @@ class Record:
     read back from a file carry only its ``type`` name and ``data``.
     """
 
-    # _root (set by the bus on caused live records) is the offset of the
-    # record that started the cascade; the bus's reaction budget counts by it.
-    __slots__ = ("offset", "tick", "cause", "event", "depth", "_type", "_data", "_root")
+    __slots__ = ("offset", "tick", "cause", "event", "depth", "_type", "_data")
 
     def __init__(
         self,
@@ -31,7 +29,7 @@ class Record:
         type: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        # EventLog._add builds live records without calling this (it is the
+        # EventLog.add builds live records without calling this (it is the
         # bus's hot path); keep the two in step when adding a slot.
         self.offset = offset
         self.tick = tick
@@ -89,7 +87,7 @@ class Record:
 
 
 class BlankRecord(Record):
-    """A :class:`Record` made without ``__init__``: the bus's hot path fills its
+    """A :class:`Record` made without ``__init__``: :meth:`EventLog.add` fills its
     slots itself (``_type`` and ``_data`` stay unset until first read)."""
 
     __slots__ = ()

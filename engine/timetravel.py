@@ -8,10 +8,21 @@ ticks and forward *k* ticks returns exactly the same state.
 A snapshot is a deep copy of the world's state: its esper entities and
 components, its resources, systems, trigger runtime, RNG and tick.  The log
 is not copied: records are immutable, so a restored world keeps the records
-up to the snapshot's offset and drops the rest.  A resource that talks to
-the outside world can define ``__deepcopy__`` (to share its device) and
-``after_restore()`` (to resync with the restored state), as the game's
-audio does.
+up to the snapshot's offset and cuts the rest with
+:meth:`~engine.log.EventLog.truncate`.  That starts a new **epoch** of the
+log, and every :class:`~engine.log.Reader` that had read past the cut is told
+so at its next poll (``Batch.truncated``, the offset it was moved back to)
+and reads the new timeline from there: the inspector, the HUD ticker, the
+audio and the ``--events-out`` file all follow the log's present, and none
+skips a record.  Nothing of the outside world is touched here: a reader with
+side effects (sound) resyncs itself when it is told of the cut.
+
+Travelling leaves no record of its own in the log.  The log always holds
+one timeline, the present one, exactly as a straight run with the same
+inputs would have written it; so a saved log replays, and going back *k*
+ticks and forward *k* ticks gives the same log, byte for byte.  The travel
+itself is told out of band, by the epoch, as Kafka tells consumers of a
+truncated partition (leader epochs) without writing into the partition.
 
 esper keeps each world context in module-level state with no public copy
 function, so :func:`_export_context` and :func:`_import_context` reach into
@@ -93,12 +104,8 @@ def restore(world: World, snapshot: Snapshot) -> None:
     context = copy.deepcopy(snapshot.context, memo)
     vars(world).update(state)
     _import_context(world, context)
+    # A new epoch if this drops records: readers past the cut are told at their next poll.
     world.log.truncate(snapshot.next_offset)
-    for resource in world.resources.values():
-        # A resource tied to the outside world (audio) resyncs with its restored state.
-        hook = getattr(resource, "after_restore", None)
-        if callable(hook):
-            hook()
 
 
 class TimeMachine:
@@ -141,6 +148,8 @@ class TimeMachine:
         """Go back ``ticks`` ticks (not before :attr:`earliest`); returns the tick reached."""
         world = self.world
         target = max(self.earliest, world.tick - ticks)
+        if target >= world.tick:
+            return world.tick  # already as far back as we can go: nothing to undo
         snapshot = max((s for s in self.snapshots if s.tick <= target), key=lambda s: s.tick)
         # Every input since the snapshot, recorded now or in a future we already left.
         inputs = [r for r in world.log.since(snapshot.next_offset) if isinstance(r.event, Input)] + self.future

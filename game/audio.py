@@ -1,9 +1,12 @@
 """The audio layer's simulation side: what plays, recorded as events.
 
-:class:`SilentAudio` is the headless stand-in: it records ``SoundStarted``
-and ``SoundStopped`` exactly as the real player does, and plays nothing.
-``game.pg.audio.PygameAudio`` adds real playback through ``pygame.mixer``.
-Both record the same events, so a log does not depend on the machine.
+The simulation never touches a sound device.  :class:`SilentAudio` is the
+``audio`` resource behaviours talk to (``play_sound``, ``stop_sound``): it
+records ``SoundStarted`` and ``SoundStopped`` and remembers which looping
+sounds play now.  That set is part of the world's state, so a time-travel
+snapshot holds it and a replay rebuilds it.  What is *heard* is decided
+outside the tick by a log reader (:class:`game.audio_reader.AudioReader`),
+which plays what the log says started, when the frame showing it is drawn.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ SOUNDS: tuple[str, ...] = get_args(Sound)
 
 
 class SilentAudio:
-    """Records what would play; subclasses make it heard."""
+    """Records what plays, and which loops play now; plays nothing itself."""
 
     def __init__(self) -> None:
-        #: Looping sounds playing now.
+        #: Looping sounds playing now (in the simulation's story of the world).
         self.looping: set[str] = set()
 
     def play(self, world: World, sound: str, loop: bool = False) -> None:
@@ -35,7 +38,6 @@ class SilentAudio:
                 return
             self.looping.add(sound)
         world.emit(SoundStarted(sound, loop))
-        self._start(sound, loop)
 
     def stop(self, world: World, sound: str) -> None:
         """Stop a looping sound; does nothing if it is not playing."""
@@ -43,13 +45,3 @@ class SilentAudio:
             return
         self.looping.discard(sound)
         world.emit(SoundStopped(sound))
-        self._stop(sound)
-
-    def _start(self, sound: str, loop: bool) -> None:
-        """Backend hook: actually start playing."""
-
-    def _stop(self, sound: str) -> None:
-        """Backend hook: actually stop."""
-
-    def close(self) -> None:
-        """Release the audio device, if any."""

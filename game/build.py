@@ -33,6 +33,22 @@ TRIGGERS = ASSETS / "triggers"
 START_BLOCK = (1, 1)
 
 
+#: Reactions per pedestrian allowed in one tick.  The biggest legitimate tick,
+#: the chase that empties the streets, makes about one per pedestrian plus a
+#: few (99 with 40, 1,019 with 1,000, measured): 20 is a wide margin.
+REACTIONS_PER_NPC = 20
+#: The least budget, for a small crowd: 20 times the 40-pedestrian chase.
+MIN_REACTION_BUDGET = 2_000
+
+
+def reaction_budget_for(npcs: int) -> int:
+    """The per-tick reaction budget of a city with ``npcs`` pedestrians: wide
+    enough for its biggest legitimate tick, small enough that a runaway
+    trigger costs a bounded amount of work per tick (a few hundred ms at
+    most with the default crowd, instead of minutes)."""
+    return max(MIN_REACTION_BUDGET, REACTIONS_PER_NPC * npcs)
+
+
 @dataclass
 class Game:
     """A running game: its world, its trigger runtime and its shared state."""
@@ -57,7 +73,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     """
     # "game" names the entry point that `python -m engine replay` rebuilds this world with.
     run_options = {"game": "wanted", "npcs": npcs, **(options or {})}
-    world = World(seed=seed, options=run_options)
+    world = World(seed=seed, options=run_options, reaction_budget=reaction_budget_for(npcs))
     city = City(seed=seed)
     state = GameState(city=city, population_normal=npcs)
     world.resources["game"] = state

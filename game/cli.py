@@ -7,16 +7,20 @@ so the README's first command does something useful on any machine.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
-    from engine.record import Record
+    from engine.sink import LogTap
+    from engine.streams.publisher import PublishReport
+    from engine.world import World
+    from game.output import EventsOut
 
 USAGE_ERROR = 2
+#: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,17 +58,13 @@ def _seed(text: str) -> int:
 
 def _writable(suffix: str) -> type:
     def check(text: str) -> Path:
-        path = Path(text)
-        if path.suffix.lower() != suffix:
-            raise argparse.ArgumentTypeError(f"expected a {suffix} file name, got {text!r}")
-        if not path.parent.exists():
-            raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
         # Checked now, not after a whole run whose output would then be lost.
-        if path.is_dir():
-            raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
-        if not os.access(path if path.exists() else path.parent, os.W_OK):
-            raise argparse.ArgumentTypeError(f"cannot write {text!r}: permission denied")
-        return path
+        from game.output import OutputPathError, check_output_path
+
+        try:
+            return check_output_path(text, suffix)
+        except OutputPathError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
     return check  # type: ignore[return-value]
 
 
@@ -80,7 +80,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
+    p.add_argument("--publish", type=_stream_url, metavar="redis://HOST:PORT[/DB][?stream=NAME]",
+                   help="publish every record live to a Redis stream (default name wanted:seedN:RUN_ID)")
+    p.add_argument("--run-id", type=_run_id, metavar="ID", help="names this run's stream (default: a random id)")
+    p.add_argument("--spectate", type=_stream_url, metavar="redis://HOST:PORT[/DB]?stream=NAME",
+                   help="rebuild a published run live from its stream and check every record")
     return p
+
+
+def _stream_url(text: str) -> object:
+    from engine.streams.cli import stream_url
+
+    return stream_url(text)
+
+
+def _run_id(text: str) -> str:
+    if not text.replace("-", "").replace("_", "").isalnum() or len(text) > 64:
+        raise argparse.ArgumentTypeError(f"expected letters, digits, - and _ (at most 64), got {text!r}")
+    return text
+
+
+def start_publishing(args: argparse.Namespace, world: World) -> Publishing | None:
+    """The ``--publish`` sink and the tap that feeds it between ticks, or None without ``--publish``.
+
+    The stream is named on the command line, or ``wanted:seedN:RUN_ID``: the
+    run id is ``--run-id`` or drawn here, before the first tick (never read
+    from the clock inside one)."""
+    if args.publish is None:
+        return None
+    import uuid
+
+    from engine.sink import LogTap
+    from engine.streams.redis_sink import redis_sink
+
+    address = args.publish
+    if address.stream is None:
+        address = address.with_stream(f"wanted:seed{args.seed}:{args.run_id or uuid.uuid4().hex[:8]}")
+    sink = redis_sink(address)
+    print(f"publishing to {address}")
+    return Publishing(LogTap(world.log, [sink]), sink.report)
+
+
+class Publishing:
+    """A running ``--publish``: :meth:`drain` between ticks or frames, :meth:`finish` at the end."""
+
+    def __init__(self, tap: LogTap, report: PublishReport) -> None:
+        self.tap = tap
+        self.report = report
+        self.drain = tap.drain
+
+    def finish(self) -> int:
+        """Deliver what is left, print what was (and was not) delivered; 1 if records were lost."""
+        self.tap.close()
+        print(("error: " if self.report.undelivered else "") + self.report.describe(),
+              file=sys.stderr if self.report.undelivered else sys.stdout)
+        return 1 if self.report.undelivered else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
     try:
+        if args.spectate is not None:
+            from game.spectate import run_spectate_cli
+
+            return run_spectate_cli(args, headless)
         return run_headless_cli(args) if headless else run_window_cli(args)
     except TriggerFileError as error:
         # At start there is no last good set to fall back on (hot reload has one).
@@ -104,30 +162,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _save_log(records: Iterable[Record], path: Path) -> int:
-    """Write the run's log; a failure is one line and exit status 1."""
-    from engine import codec
+def _open_events_out(world: World, path: Path | None) -> EventsOut | None:
+    """The ``--events-out`` file, created before the run (None without the option)."""
+    from game.output import EventsOut
 
-    try:
-        count = codec.save(records, path)
-    except OSError as error:
-        print(f"error: cannot write {str(path)!r}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    print(f"wrote {count} records to {path}")
-    return 0
+    return EventsOut(world.log, path) if path is not None else None
+
+
+def _close_events_out(out: EventsOut | None) -> int:
+    """Write the rest of the log and close the file; the exit status of that."""
+    return out.close() if out is not None else 0
+
+
+def _interrupted(world: World, out: EventsOut | None, status: int) -> int:
+    """Say where Ctrl-C stopped the run (and what the log file holds): exit 130."""
+    saved = f"; {out.report()}" if out is not None and status == 0 else ""
+    print(f"interrupted at tick {world.tick}{saved}", file=sys.stderr)
+    return INTERRUPTED
 
 
 def run_headless_cli(args: argparse.Namespace) -> int:
-    """The headless run: autopilot, summary, optional log and screenshot."""
+    """The headless run: autopilot, summary, the log written as it goes, optional screenshot.
+
+    Ctrl-C stops the run between two ticks, with the log written: exit 130."""
     from engine.ending import end_run
+    from engine.interrupt import DeferredInterrupt
     from game.build import TRIGGERS, build_game
     from game.headless import run_headless, summary
+    from game.output import flush_ticks
 
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
-    report = run_headless(game, args.seconds or 120.0)
-    end_run(game.world)   # the log's last record: the run ended here (a replay tells a cut-off file from it)
+    out = _open_events_out(game.world, args.events_out)
+    drain = out.every(flush_ticks(game.world.tick_rate)) if out else None
+    publishing = start_publishing(args, game.world)
+    interrupted = False
+    published = 0
+    try:
+        with DeferredInterrupt() as interrupt:
+            def between_ticks() -> None:
+                if drain is not None:
+                    drain()
+                if publishing is not None:
+                    publishing.drain()
+                interrupt.check()
+            report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
+            # The log's last record: the run ended here (replay tells a cut-off file from it).
+            # A run stopped by Ctrl-C, a crash or a kill has none: it did not end, it was stopped.
+            end_run(game.world)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        # Whatever ends the run (a crash, Ctrl-C, a closed stdout), the log is written.
+        status = _close_events_out(out)
+        published = publishing.finish() if publishing else 0
+    if interrupted:
+        return _interrupted(game.world, out, status)
     print(summary(report))
-    status = _save_log(game.world.log, args.events_out) if args.events_out else 0
+    if out is not None and status == 0:
+        print(out.report())
+    status = status or published
     if args.screenshot:
         from game.pg.play import ScreenshotError, render_frame
 
@@ -141,8 +234,11 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 
 
 def run_window_cli(args: argparse.Namespace) -> int:
-    """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers."""
+    """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers.
+
+    The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
     from engine.ending import end_run
+    from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
     from game.autopilot import Autopilot
     from game.build import ROOT, TRIGGERS, build_game
@@ -151,32 +247,51 @@ def run_window_cli(args: argparse.Namespace) -> int:
     from game.pg.play import ScreenshotError, run_window
 
     audio = PygameAudio()
-    game = build_game(seed=args.seed, npcs=args.npcs, audio=audio, triggers=TRIGGERS)
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, [TRIGGERS], relative_to=ROOT)
     pilot = Autopilot(game) if args.autopilot else None
+    publishing = start_publishing(args, world)
 
     def autopilot_inputs() -> None:
         for event in pilot.inputs():  # type: ignore[union-attr]
             world.emit(event)
 
+    out = _open_events_out(world, args.events_out)
+    interrupt = DeferredInterrupt()
+
     def between_frames() -> None:
         if reloader is not None and reloader.poll():
             world.resources["reload_errors"] = list(reloader.errors)
+        if out is not None:
+            out.drain()  # once a frame: what the last frame's ticks recorded
+        if publishing is not None:
+            publishing.drain()
+        interrupt.check()
 
     status = 0
     try:
-        run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
-                   between_frames=between_frames,
-                   report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
-                   translate=(lambda event: []) if pilot else None,
-                   before_tick=autopilot_inputs if pilot else None)
+        with interrupt:
+            run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
+                       between_frames=between_frames,
+                       report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
+                       translate=(lambda event: []) if pilot else None,
+                       before_tick=autopilot_inputs if pilot else None, mixer=audio)
+        end_run(world)   # the log's last record: the run ended here (not on Ctrl-C: it was stopped)
     except ScreenshotError as error:
+        end_run(world)   # the run ended; only its last frame could not be saved
         print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
         status = 1
+    except KeyboardInterrupt:
+        return _interrupted(world, out, _close_events_out(out))
     finally:
         audio.close()
-    end_run(world)
-    if args.events_out:
-        status = _save_log(world.log, args.events_out) or status
+        if out is not None:
+            status = out.close() or status
+        if publishing is not None:
+            status = publishing.finish() or status
+    for line in world.bus.cuts.summary():  # a runaway trigger, reported once per loop
+        print(line)
+    if out is not None and out.error is None:
+        print(out.report())
     return status

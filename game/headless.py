@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import esper
@@ -58,14 +58,19 @@ class RunReport:
     phase: str
     #: Each step of the scenario: reached or not.
     milestones: dict[str, bool] = field(default_factory=dict)
+    #: One line per loop of reactions the bus cut, with the ticks it was cut in.
+    cascades: list[str] = field(default_factory=list)
 
 
 def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
-                 frame_ms: float | None = None) -> RunReport:
+                 frame_ms: float | None = None, between_ticks: Callable[[], None] | None = None) -> RunReport:
     """Step ``game`` for ``seconds`` of game time with the autopilot at the controls.
 
     Frame time is synthetic (see :func:`synthetic_frame_ms`) unless
     ``frame_ms`` fixes it, so the log stays deterministic.
+    ``between_ticks`` runs after every tick, outside it: feeding the
+    ``--events-out`` file and a published stream (a :class:`~engine.sink.LogTap`'s
+    drain), or stopping the run on Ctrl-C.
     """
     world = game.world
     pilot = autopilot if autopilot is not None else Autopilot(game)
@@ -78,11 +83,13 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
             measured = frame_ms if frame_ms is not None else synthetic_frame_ms(len(list(esper.get_entities())))
             world.emit(FrameTimeMeasured(measured))
         world.step()
+        if between_ticks is not None:
+            between_ticks()
     world.activate()
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
     return RunReport(world.tick, counts, health.current, health.maximum, game.state.wanted, pilot.phase,
-                     milestones(world.log))
+                     milestones(world.log), world.bus.cuts.summary())
 
 
 def summary(report: RunReport) -> str:
@@ -91,6 +98,7 @@ def summary(report: RunReport) -> str:
     lines.append(f"final health {report.health}/{report.max_health}, wanted level {report.wanted}")
     ticks = "  ".join(f"{'✓' if report.milestones.get(name) else '✗'} {name}" for name in MILESTONES)
     lines.append("scenario: " + ticks)
+    lines.extend(report.cascades)  # a runaway trigger: once per loop, with its count of ticks
     lines.append("events:")
     width = max(len(t) for t in report.counts)
     for name, count in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import esper
 
-from engine import World
+from engine import Despawned, World
 from engine.scripting import Entity, Registry
 from game.audio import Sound
 from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle, Velocity
@@ -23,12 +23,22 @@ from game.events import (
     PlayerRespawned,
     PlayerWasted,
     PoliceLeft,
+    PopulationChanged,
+    SoundStarted,
+    SoundStopped,
     WantedLevelChanged,
 )
 from game.population import clear_all, reconcile
 from game.state import frame_view, game_state, player_view, population_view, wanted_view
 
 MAX_WANTED = 5
+
+# What each behaviour may emit (``check`` follows these to find trigger loops;
+# tests/test_registry_emits.py holds every behaviour to its declaration).
+#: A change of health: the target may die, and a dead police unit leaves.
+HEALTH_EVENTS = (HealthChanged, Died, PoliceLeft, Despawned)
+#: The pedestrians are brought to their target number (game.population.reconcile).
+POPULATION_EVENTS = (PopulationChanged, NPCSpawned, NPCDespawned, Despawned)
 
 registry = Registry()
 registry.events(*GAME_EVENTS)
@@ -63,7 +73,7 @@ def _set_health(world: World, target: int, value: int) -> None:
                 velocity.x = velocity.y = 0.0
 
 
-@registry.behaviour
+@registry.behaviour(emits=HEALTH_EVENTS)
 def damage(world: World, target: Entity, amount: int) -> None:
     """Lower the target's health by ``amount`` (never below 0)."""
     world.activate()
@@ -72,7 +82,7 @@ def damage(world: World, target: Entity, amount: int) -> None:
         _set_health(world, target, health.current - max(0, amount))
 
 
-@registry.behaviour
+@registry.behaviour(emits=HEALTH_EVENTS)
 def heal(world: World, target: Entity, amount: int) -> None:
     """Raise the target's health by ``amount`` (never above its maximum)."""
     world.activate()
@@ -81,13 +91,13 @@ def heal(world: World, target: Entity, amount: int) -> None:
         _set_health(world, target, health.current + max(0, amount))
 
 
-@registry.behaviour
+@registry.behaviour(emits=[SoundStarted])
 def play_sound(world: World, sound: Sound, loop: bool = False) -> None:
     """Play a sound from assets/sounds (``loop`` keeps it going until ``stop_sound``)."""
     world.resources["audio"].play(world, sound, loop)
 
 
-@registry.behaviour
+@registry.behaviour(emits=[SoundStopped])
 def stop_sound(world: World, sound: Sound) -> None:
     """Stop a looping sound."""
     world.resources["audio"].stop(world, sound)
@@ -108,19 +118,19 @@ def _set_wanted(world: World, level: int) -> None:
     state.wanted_record = world.emit(WantedLevelChanged(before, level))
 
 
-@registry.behaviour
+@registry.behaviour(emits=[WantedLevelChanged])
 def raise_wanted(world: World, amount: int = 1) -> None:
     """Add stars to the wanted level (at most 5)."""
     _set_wanted(world, game_state(world).wanted + amount)
 
 
-@registry.behaviour
+@registry.behaviour(emits=[WantedLevelChanged])
 def clear_wanted(world: World) -> None:
     """Set the wanted level back to 0."""
     _set_wanted(world, 0)
 
 
-@registry.behaviour
+@registry.behaviour(emits=[CrimeCommitted])
 def report_crime(world: World, kind: str, severity: int = 1) -> None:
     """Record a crime at the player's position (the wanted triggers react to it)."""
     world.activate()
@@ -128,7 +138,7 @@ def report_crime(world: World, kind: str, severity: int = 1) -> None:
     world.emit(CrimeCommitted(kind, severity, (round(position.x, 1), round(position.y, 1))))
 
 
-@registry.behaviour
+@registry.behaviour(emits=POPULATION_EVENTS)
 def despawn_npcs(world: World) -> None:
     """Empty the streets: every pedestrian leaves, and none come back until ``respawn_npcs``."""
     game_state(world).streets_cleared = True
@@ -136,28 +146,28 @@ def despawn_npcs(world: World) -> None:
     clear_all(world)  # the fallen too
 
 
-@registry.behaviour
+@registry.behaviour(emits=POPULATION_EVENTS)
 def respawn_npcs(world: World) -> None:
     """Let the people come back to the streets."""
     game_state(world).streets_cleared = False
     reconcile(world, "streets are safe again")
 
 
-@registry.behaviour
+@registry.behaviour(emits=POPULATION_EVENTS)
 def thin_population(world: World, fraction: float) -> None:
     """Keep only ``fraction`` of the normal pedestrians (to save frame time)."""
     game_state(world).thinning = max(0.0, min(1.0, fraction))
     reconcile(world, "frame budget exceeded")
 
 
-@registry.behaviour
+@registry.behaviour(emits=POPULATION_EVENTS)
 def restore_population(world: World) -> None:
     """Bring the pedestrian population back to normal."""
     game_state(world).thinning = 1.0
     reconcile(world, "frame budget has headroom")
 
 
-@registry.behaviour
+@registry.behaviour(emits=[PoliceLeft, Despawned])
 def police_stand_down(world: World) -> None:
     """Every police unit leaves."""
     world.activate()
@@ -166,7 +176,7 @@ def police_stand_down(world: World) -> None:
         world.despawn(entity)
 
 
-@registry.behaviour
+@registry.behaviour(emits=[PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged])
 def wasted(world: World, target: Entity) -> None:
     """The player is wasted: he wakes at the hospital, healed, with no stars."""
     state = game_state(world)

@@ -226,7 +226,7 @@ def test_to_data_and_back():
     data = to_data(start)
     assert data == {"seed": 5, "tick_rate": 30, "options": {"map": "city", "size": [3, 4]}}
     cut = CascadeCut(65, ("A", "B", "A"))
-    assert to_data(cut) == {"depth": 65, "types": ["A", "B", "A"], "reason": "depth"}
+    assert to_data(cut) == {"depth": 65, "types": ["A", "B", "A"], "reason": "depth", "triggers": []}
     assert from_data(CascadeCut, to_data(cut)) == cut
 
 

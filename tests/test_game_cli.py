@@ -59,15 +59,18 @@ def test_an_output_path_that_is_a_folder_is_refused_before_the_run(tmp_path: Pat
 
 
 def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(tmp_path: Path, capsys, monkeypatch) -> None:
-    from engine import codec
+    # The file is written as the run goes: a full disk is reported once and the run goes on.
+    from engine.logfile import LogFile
 
-    def refuse(records, path):
+    def refuse(self, records):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(codec, "save", refuse)
+    monkeypatch.setattr(LogFile, "write", refuse)
     assert main(["--headless", "--seconds", "1", "--events-out", str(tmp_path / "run.jsonl")]) == 1
-    err = capsys.readouterr().err
-    assert err.strip() == f"error: cannot write {str(tmp_path / 'run.jsonl')!r}: No space left on device"
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (f"error: cannot write {str(tmp_path / 'run.jsonl')!r}: No space left on device; "
+                                    "the game goes on without it")
+    assert "final health" in captured.out
 
 
 def test_a_broken_trigger_file_stops_the_game_with_its_problems_not_a_traceback(tmp_path: Path, capsys,

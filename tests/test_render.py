@@ -270,6 +270,26 @@ def test_p_pauses_and_n_steps_one_tick(app):
     assert not app.paused and app.world.tick > paused_at + 1
 
 
+def test_b_steps_back_a_tick_shift_b_a_second_and_on_pause_hears_of_p(app):
+    heard: list[bool] = []
+    app.on_pause = heard.append
+    app.run(max_frames=120)
+    pygame.event.post(key(pygame.K_p))
+    app.run(max_frames=1)
+    start = app.world.tick
+    pygame.event.post(key(pygame.K_b))
+    app.run(max_frames=1)
+    assert app.world.tick == start - 1
+    # Shift as the key event carried it: by the time it is handled the key may be up again.
+    shift_b = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_b, mod=pygame.KMOD_LSHIFT, unicode="B", scancode=0)
+    pygame.event.post(shift_b)
+    app.run(max_frames=1)
+    assert app.world.tick == start - 1 - app.world.tick_rate
+    pygame.event.post(key(pygame.K_p))
+    app.run(max_frames=1)
+    assert heard == [True, False]
+
+
 def test_escape_quits_and_input_is_emitted_as_a_root(app):
     pygame.event.post(key(pygame.K_d))
     pygame.event.post(key(pygame.K_ESCAPE))
@@ -331,8 +351,7 @@ def test_mouse_aims_from_the_player_through_the_letterbox():
 # -- audio ---------------------------------------------------------------------------------------------
 
 
-def test_audio_records_like_silent_audio_and_never_raises(monkeypatch, capsys):
-    from game.events import SoundStarted, SoundStopped
+def test_audio_without_a_device_says_so_once_and_never_raises(monkeypatch, capsys):
     from game.pg.audio import PygameAudio
 
     def no_device(*args, **kwargs):
@@ -340,30 +359,35 @@ def test_audio_records_like_silent_audio_and_never_raises(monkeypatch, capsys):
 
     monkeypatch.setattr(pygame.mixer, "get_init", lambda: None)
     monkeypatch.setattr(pygame.mixer, "init", no_device)
-    world = World()
     audio = PygameAudio()
     assert not audio.enabled
     assert capsys.readouterr().out.strip() == "audio: no sound device (no device), playing silently"
-    audio.play(world, "siren", loop=True)
-    audio.play(world, "gunshot")
-    audio.stop(world, "siren")
-    assert [r.event for r in world.log.select(SoundStarted)] == [SoundStarted("siren", True),
-                                                               SoundStarted("gunshot", False)]
-    assert [r.event for r in world.log.select(SoundStopped)] == [SoundStopped("siren")]
+    audio.loop("siren")
+    audio.play("gunshot")
+    audio.pause()
+    audio.resume()
+    audio.stop("siren")
+    audio.close()
+    assert audio.looping == set() and capsys.readouterr().out == ""
 
 
-def test_audio_plays_on_the_dummy_device():
+def test_audio_plays_on_the_dummy_device_and_holds_loops_while_paused():
     from game.pg.audio import PygameAudio
 
-    world = World()
     audio = PygameAudio()
     try:
-        audio.play(world, "siren", loop=True)
-        audio.play(world, "radio_chatter", loop=True)
-        audio.play(world, "gunshot")
+        assert audio.enabled
+        audio.loop("siren")
+        audio.loop("radio_chatter")
+        audio.loop("siren")  # already looping: keeps its channel
+        audio.play("gunshot")
         assert audio.looping == {"siren", "radio_chatter"}
-        audio.stop(world, "siren")
-        assert audio.looping == {"radio_chatter"}
+        audio.pause()
+        audio.loop("engine")  # begun while paused: waits for resume
+        assert audio.paused and audio.looping == {"siren", "radio_chatter", "engine"}
+        audio.resume()
+        audio.stop("siren")
+        assert not audio.paused and audio.looping == {"radio_chatter", "engine"}
     finally:
         audio.close()
 

@@ -46,7 +46,9 @@ class PygameApp:
     draws over each logical frame after ``render``.
 
     ``between_frames`` runs once a frame (hot-reload polling); ``before_tick``
-    runs before every tick (a scripted player emitting its inputs, say).
+    runs before every tick (a scripted player emitting its inputs, say);
+    ``on_pause`` is told ``True`` when the game pauses and ``False`` when it
+    goes on (log readers with side effects, like audio, hold them meanwhile).
 
     ``report_frame_time`` is called every :data:`REPORT_INTERVAL` seconds of
     real time (not while paused) with the average frame time in ms; a game
@@ -66,6 +68,7 @@ class PygameApp:
         title: str = "engine",
         overlay: Callable[[pygame.Surface], None] | None = None,
         handle_key: Callable[[int], bool] | None = None,
+        on_pause: Callable[[bool], None] | None = None,
         window_size: tuple[int, int] | None = None,
         max_fps: float | None = None,
         clock: Clock = time.perf_counter,
@@ -83,6 +86,7 @@ class PygameApp:
         self.title = title
         self.overlay = overlay
         self.handle_key = handle_key
+        self.on_pause = on_pause
         self.window_size = window_size
         self.max_fps = max_fps
         #: The fixed-step loop; its ``steps``, ``dropped_steps`` and ``alpha`` are public.
@@ -178,6 +182,14 @@ class PygameApp:
         if self.max_fps:
             self._limiter.tick(self.max_fps)
 
+    def set_paused(self, paused: bool) -> None:
+        """Pause or go on (what P does); ``on_pause`` hears of every change."""
+        if paused == self.paused:
+            return
+        self.paused = paused
+        if self.on_pause is not None:
+            self.on_pause(paused)
+
     def step_once(self) -> None:
         """Run exactly one tick (what N does while paused)."""
         # The accumulator is below dt, so adding dt makes exactly one step due.
@@ -214,21 +226,22 @@ class PygameApp:
             if pg_event.type == pygame.KEYDOWN:
                 if self.handle_key is not None and self.handle_key(pg_event.key):
                     continue
-                if self._own_key(pg_event.key):
+                if self._own_key(pg_event.key, getattr(pg_event, "mod", 0)):
                     continue
             for game_event in self.translate(pg_event):
                 # Outside any handler, so the record's cause is None: a root input.
                 self.world.emit(game_event)
 
-    def _own_key(self, key: int) -> bool:
+    def _own_key(self, key: int, mod: int = 0) -> bool:
         if key == pygame.K_ESCAPE:
             self.quit()
         elif key == pygame.K_p:
-            self.paused = not self.paused
+            self.set_paused(not self.paused)
         elif key in (pygame.K_n, pygame.K_RIGHT) and self.paused:
             self.step_forward()
         elif key in (pygame.K_b, pygame.K_LEFT) and self.paused:
-            shift = pygame.key.get_mods() & pygame.KMOD_SHIFT
+            # The event's own modifiers: by the time a queued key is handled, Shift may be up again.
+            shift = mod & pygame.KMOD_SHIFT
             self.step_back(self.world.tick_rate if shift else 1)
         else:
             return False

@@ -12,6 +12,10 @@ A translucent panel over the right part of the frame shows
   (:class:`~engine.scripting.events.TriggersReloadFailed`), in red;
 * the tick, whether the app is paused, and how far time travel reaches.
 
+What it shows (the records read, the selection, the chain, the problems,
+and how they resync after time travel) is :class:`~engine.inspection.Inspection`,
+which needs no pygame; this module draws it and maps the keys.
+
 It knows nothing of any game.  Hidden, it costs nothing: :meth:`Inspector.draw`
 returns at once and the reader is not polled; it catches up when shown.
 Shown, the panel is rebuilt only when what it shows changes, and rendered
@@ -27,17 +31,17 @@ Pausing and stepping (P, N, B) are the app's own keys.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import deque
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pygame
 
 from engine.events import CascadeCut, HandlerFailed, Input
+from engine.inspection import FAILURES, HISTORY, Inspection, is_noisy_input
 from engine.pg.text import displayable
 from engine.record import Record
-from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
+from engine.scripting.events import TriggersReloadFailed
 from engine.world import World
 
 if TYPE_CHECKING:
@@ -45,15 +49,9 @@ if TYPE_CHECKING:
 
 Colour = tuple[int, int, int]
 
-#: Records kept for the stream view.
-HISTORY = 500
-#: Dead letters and cut cascades kept for the problems section.
-FAILURES = 6
 #: Lines of the problems section at most, and how many of them a refused reload's errors may take.
 PROBLEM_ROWS = 10
 RELOAD_ROWS = 5
-#: Inputs shown even when noisy inputs are hidden: rare and worth seeing.
-NOT_NOISY = frozenset({TriggersLoaded, TriggersReloadFailed})
 #: The help line (ASCII arrows: pygame's default font has no arrow glyphs).
 HELP = "F1 hide · P pause · N step · B back · Up/Dn select · Enter why · F filter · Tab pane"
 
@@ -86,20 +84,7 @@ class Row(NamedTuple):
     bold: bool = False
 
 
-class Problem(NamedTuple):
-    """A record for the problems section and the lines that describe it."""
-
-    record: Record
-    lines: tuple[str, ...]
-
-
-def is_noisy_input(record: Record) -> bool:
-    """The default filter: inputs (keys, frame times) other than trigger (re)loads."""
-    event = record.event
-    return isinstance(event, Input) and type(event) not in NOT_NOISY
-
-
-class Inspector:
+class Inspector(Inspection):
     """An overlay over a :class:`~engine.World`'s frames that shows its log.
 
     Pass :meth:`draw` as a :class:`~engine.pg.PygameApp`'s ``overlay`` and
@@ -113,44 +98,12 @@ class Inspector:
     def __init__(self, world: World, app: PygameApp | None = None, *, history: int = HISTORY, failures: int = FAILURES,
                  width: float = 0.45, top: int = 0, font_size: int = 20,
                  noisy: Callable[[Record], bool] = is_noisy_input) -> None:
-        self.world = world
+        super().__init__(world, history=history, failures=failures, noisy=noisy)
         #: The app (a PygameApp, or anything with ``paused`` and ``time_machine``); may be set later.
         self.app = app
         self.visible = False
-        #: True while the F filter hides noisy records from the stream.
-        self.filtered = False
-        #: "stream" (a long stream, a short chain) or "why" (a short stream, the chain with every field).
-        self.pane = "stream"
         self.width = width
         self.top = top
-        self.noisy = noisy
-        self.history = history
-        log = world.log
-        # Start a little in the past, so the first look already shows what led up to now.
-        self.reader = log.reader(max(log.oldest, log.next_offset - history))
-        #: Every record read, the last ``history`` of them, oldest first.
-        self.records: deque[Record] = deque(maxlen=history)
-        #: Records retention dropped before the reader got to them (``Batch.missed``, summed).
-        self.dropped = 0
-        #: The latest dead letters and cut cascades, oldest first.
-        self.failures: deque[Problem] = deque(maxlen=failures)
-        #: The latest refused trigger reload: kept apart, so a flood of dead letters cannot push it out.
-        self.refused_reload: Problem | None = None
-        #: Dead letters and cut cascades read so far, and refused reloads (counts).
-        self.dead_letters = 0
-        self.reload_failures = 0
-        #: Offset of the selected record; None follows the newest.
-        self.selected: int | None = None
-        #: The causal chain shown in the why section, root first (empty: none asked for).
-        self.chain: list[Record] = []
-        #: Offset of the record whose chain is shown.
-        self.chain_offset: int | None = None
-        self._chain_note = ""
-        self._reloaded_at: int | None = None  # offset of the latest good (re)load of triggers
-        self._visible_records: list[Record] = []
-        self._visible_offsets: list[int] = []
-        self._visible_stale = True
-        self._top_offset: int | None = None  # first stream row while the selection is held
         self._page = 20
         if not pygame.font.get_init():
             pygame.font.init()
@@ -160,12 +113,10 @@ class Inspector:
         self.bold.set_bold(True)
         self._line_h = self.font.get_linesize()
         self._text: dict[tuple[str, Colour, bool, int, bool], pygame.Surface] = {}
-        self._described: dict[int, str] = {}
         self._panel: pygame.Surface | None = None
         self._panel_key: tuple[Any, ...] | None = None
         self._body: list[Row] = []
         self._text_width = 400
-        self._dirty = True
         #: What the panel showed at the last rebuild (for tests and tools).
         self.rows: list[Row] = []
 
@@ -207,176 +158,6 @@ class Inspector:
         """Show or hide the inspector (F1)."""
         self.visible = not self.visible
         self._dirty = True
-
-    def toggle_filter(self) -> None:
-        """Hide or show noisy records in the stream (F); a held selection stays put."""
-        self.filtered = not self.filtered
-        self._visible_stale = True
-        self._dirty = True
-
-    def select(self, offset: int | None) -> None:
-        """Hold the selection on the record at ``offset`` (None: follow the newest)."""
-        self.selected = offset
-        if offset is None:
-            self._top_offset = None
-        self._dirty = True
-
-    def move(self, delta: int) -> None:
-        """Move the selection ``delta`` records (negative: older); past the newest it follows again."""
-        visible = self.visible_records
-        if not visible:
-            return
-        last = len(visible) - 1
-        index = last if self.selected is None else self._index_at_or_before(self.selected)
-        target = min(max(index + delta, 0), last)
-        self.select(None if target == last and delta > 0 else visible[target].offset)
-
-    def explain(self) -> None:
-        """Show the selected record's causal chain (Enter): root first, via the log's ``why``."""
-        record = self.selected_record
-        if record is None:
-            return
-        self.selected = record.offset  # asking why holds the selection, even while following
-        self._show_chain(record.offset)
-        self.pane = "why"
-        self._dirty = True
-
-    def _show_chain(self, offset: int) -> None:
-        try:
-            self.chain = self.world.log.why(offset)
-        except KeyError:
-            self.chain, self.chain_offset = [], None
-            self._chain_note = f"#{offset} is no longer in the log"
-            return
-        self.chain_offset = offset
-        root = self.chain[0]
-        if root.cause is not None:
-            self._chain_note = f"starts at #{root.offset}: its cause #{root.cause} was dropped by retention"
-        elif isinstance(root.event, Input):
-            self._chain_note = f"root #{root.offset} is an input ({root.type})"
-        else:
-            self._chain_note = f"root #{root.offset} came from a system's tick ({root.type})"
-
-    # -- data ----------------------------------------------------------
-    @property
-    def visible_records(self) -> list[Record]:
-        """The stream as shown: the records read, less noisy ones while filtered."""
-        if self._visible_stale:
-            records = [r for r in self.records if not self.noisy(r)] if self.filtered else list(self.records)
-            self._visible_records = records
-            self._visible_offsets = [r.offset for r in records]
-            self._visible_stale = False
-        return self._visible_records
-
-    @property
-    def selected_record(self) -> Record | None:
-        """The record under the selection (the newest shown while following)."""
-        visible = self.visible_records
-        if not visible:
-            return None
-        if self.selected is None:
-            return visible[-1]
-        return visible[self._index_at_or_before(self.selected)]
-
-    @property
-    def problem_lines(self) -> list[str]:
-        """The problems section's lines: the refused reload's first, then the failures, oldest first."""
-        return [line for problem in self.problems for line in problem.lines]
-
-    @property
-    def problems(self) -> list[Problem]:
-        """The latest refused reload (if any), then the latest dead letters and cut cascades."""
-        return [self.refused_reload, *self.failures] if self.refused_reload else list(self.failures)
-
-    def _index_at_or_before(self, offset: int) -> int:
-        # A held offset the filter hides (or that left the deque) selects its nearest older neighbour.
-        return max(0, bisect_right(self._visible_offsets, offset) - 1)
-
-    # -- reading the log -------------------------------------------------
-    def update(self) -> None:
-        """Pull the records written since the last update (done by :meth:`draw` while shown)."""
-        self._resync()
-        batch = self.reader.poll()
-        if batch.missed:
-            self.dropped += batch.missed
-            self._dirty = True
-        if not batch.records:
-            return
-        for record in batch.records:
-            # Classes, not names: a cheap test on what may be thousands of records after a long time hidden.
-            kind = type(record.event)
-            if kind is HandlerFailed or kind is CascadeCut or kind is TriggersReloadFailed:
-                self._add_problem(record)
-            elif kind is TriggersLoaded:
-                self._reloaded_at = record.offset
-        # The deque keeps only the newest anyway; slicing first skips pushing thousands through it.
-        self.records.extend(batch.records[-self.history:])
-        self._visible_stale = True
-        self._dirty = True
-
-    def _add_problem(self, record: Record) -> None:
-        d = record.data
-        head = f"#{record.offset} t={record.tick} "
-        if record.type == "HandlerFailed":
-            self.dead_letters += 1
-            lines = (f"{head}{d['handler']} failed on {d['event_type']} #{d['offset']}: {d['error']}",)
-        elif record.type == "CascadeCut":
-            self.dead_letters += 1
-            lines = (f"{head}cascade cut at depth {d['depth']}: {' -> '.join(d['types'])}",)
-        else:
-            self.reload_failures += 1
-            errors = [line for error in d["errors"] for line in str(error).splitlines()]
-            self.refused_reload = Problem(record, (f"{head}trigger reload failed, kept the last good set:", *errors))
-            return
-        self.failures.append(Problem(record, lines))
-
-    def _resync(self) -> None:
-        """Forget records time travel took out of the log (``truncate``), and re-read from there.
-
-        A record is stale when its offset is past the log's end, or when the
-        log holds a different record at its offset (re-simulated after
-        travelling back).  Retention dropping a record does not make it stale.
-        """
-        log = self.world.log
-        records = self.records
-        end = log.next_offset
-        changed = False
-        while records:
-            last = records[-1]
-            current = log.get(last.offset) if last.offset < end else None
-            if last.offset < end and (current is None or current is last):
-                break
-            records.pop()
-            changed = True
-        if not changed and self.reader.offset <= end:
-            return
-        start = records[-1].offset + 1 if records else max(log.oldest, end - self.history)
-        self.reader.seek(start)
-        # Offsets from there on may name different records now.
-        self._described = {k: v for k, v in self._described.items() if k < start}
-        # Problems from there on are read again (or are gone with the future they were in).
-        while self.failures and self.failures[-1].record.offset >= start:
-            self.failures.pop()
-        if self.refused_reload is not None and self.refused_reload.record.offset >= start:
-            self.refused_reload = None
-        if self._reloaded_at is not None and self._reloaded_at >= start:
-            self._reloaded_at = None
-        self._visible_stale = True
-        self._dirty = True
-        self._clamp_selection(end)
-        if self.chain_offset is not None and any(log.get(r.offset) is not r for r in self.chain):
-            if self.chain_offset < end:
-                self._show_chain(self.chain_offset)  # the same offset in the new timeline
-            else:
-                self.chain, self.chain_offset = [], None
-                self._chain_note = "that record is in a future time travel undid"
-
-    def _clamp_selection(self, end: int) -> None:
-        if self.selected is not None and self.selected >= end:
-            newest = self.records[-1].offset if self.records else None
-            self.select(newest)
-        if self._top_offset is not None and self._top_offset >= end:
-            self._top_offset = None
 
     # -- drawing -------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -455,7 +236,8 @@ class Inspector:
             future = machine.future
             ahead = (f"recorded future: {len(future)} inputs, to tick {future[-1].tick}" if future
                      else "no recorded future")
-            rows.append(Row(f"time travel: back to tick {machine.earliest} · {ahead}", DIM))
+            # The epoch counts how often travel cut the log back (and every reader was told).
+            rows.append(Row(f"time travel: back to tick {machine.earliest} · {ahead} · epoch {world.log.epoch}", DIM))
         rows.append(Row(HELP, DIM))
         return rows
 
@@ -549,13 +331,8 @@ class Inspector:
         return rows + (failures[-room:] if room > 0 else [])
 
     def _describe(self, record: Record) -> str:
-        """``record.describe()``, cached by offset: the stream redraws the same records frame after frame."""
-        text = self._described.get(record.offset)
-        if text is None:
-            if len(self._described) > 2 * self.history:
-                self._described.clear()
-            text = self._described[record.offset] = record.describe()
-        return text
+        """The record as one line (cached; never raises, whatever the record's event does)."""
+        return self.view.describe(record)
 
     def _render(self, text: str, colour: Colour, bold: bool, max_width: int,
                 premultiplied: bool = True) -> pygame.Surface:

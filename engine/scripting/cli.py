@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 
 from engine.cli import UsageError, add_command
-from engine.scripting.loader import check, trigger_files
+from engine.scripting.cycles import cycle_problems, find_cycles
+from engine.scripting.loader import Problem, TriggerFileError, load_sources, read_sources, trigger_files
 from engine.scripting.registry import Registry
 
 ENTRY_POINT_GROUP = "wanted.registries"
@@ -80,27 +82,50 @@ def _check_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="trigger files (.toml) or folders of them")
     p.add_argument("--registry", metavar="MODULE", help="module holding the registry (default: installed games)")
     p.add_argument("--list", action="store_true", help="also list the events, behaviours and state names known")
+    p.add_argument("--strict", action="store_true", help="treat warnings (loops that can be broken) as errors")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """``check``: validate trigger files; exit 0 if all are valid, 1 if not."""
+    """``check``: validate trigger files and look for loops; exit 0 if all are
+    valid (warnings allowed unless ``--strict``), 1 if not."""
     registry = find_registry(args.registry)
     for path in map(Path, args.paths):
-        # A mistyped path is a usage error, not a valid (empty) set of triggers.
-        if not path.exists():
+        # A mistyped path is a usage error, not a valid (empty) set of triggers;
+        # a dangling symlink or a loop is the file's problem, reported below.
+        if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or folder")
         if path.is_dir() and not trigger_files([path]):
             raise UsageError(f"{path}: no .toml trigger files in this folder")
     if args.list:
         print(registry.describe())
-    problems = check(args.paths, registry)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
+    found = problems_and_loops(args.paths, registry)
+    errors = [p for p in found if args.strict or not p.warning]
+    warnings = [p for p in found if p not in errors]
+    # Errors go to stderr; warnings, which pass, are part of the report on stdout.
+    for problem in found:
+        print(problem, file=sys.stderr if problem in errors else sys.stdout)
+    if errors:
+        print(f"{_count(len(errors), 'problem')} found", file=sys.stderr)
         return 1
     print("all trigger files are valid")
+    if warnings:
+        print(f"{_count(len(warnings), 'warning')} (--strict makes warnings errors)")
     return 0
+
+
+def problems_and_loops(paths: list[str], registry: Registry) -> list[Problem]:
+    """Every problem of the files, then their loops (errors, then warnings)."""
+    sources, problems = read_sources(paths)
+    try:
+        loaded = load_sources(sources, registry)
+    except TriggerFileError as error:
+        # Loops are looked for in a set that loads: a broken file's triggers are not built.
+        return problems + error.problems
+    return problems + cycle_problems(find_cycles(loaded, registry))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 add_command("check", "validate trigger files and folders", _check_args, cmd_check)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from engine.events import Event, Input, event
 
@@ -11,6 +11,7 @@ from engine.events import Event, Input, event
 class BehaviourRan(Event):
     """A trigger or alarm ran a behaviour; what the behaviour emits names this as cause."""
 
+    reactor_field: ClassVar[str] = "trigger"  # cascade reports name loops by trigger
     trigger: str
     behaviour: str
     params: dict[str, Any]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import sys
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,15 @@ from typing import Any
 from engine.expr import DEFAULT_FUNCTIONS, ExpressionError, compile_expression
 from engine.scripting.model import Alarm, Call, Evaluable, Literal, Trigger, TriggerSet
 from engine.scripting.registry import Entity, Param, Registry
+from engine.scripting.sources import (
+    UnreadableFile,
+    display_name,
+    name_problem,
+    printable_name,
+    read_trigger_file,
+    trigger_files,
+)
+from engine.scripting.values import MAX_ITEMS, brief, refusal, shown
 
 #: Names every trigger expression may read, besides the registry's state names.
 TRIGGER_NAMES = ("event", "target", "source", "tick", "time")
@@ -48,14 +59,16 @@ class Problem:
     kind: str = ""   # "trigger" or "alarm"
     name: str = ""
     field: str = ""
+    #: A warning (a loop that can be broken): ``check`` passes unless ``--strict``.
+    warning: bool = False
 
     def __str__(self) -> str:
         parts = [self.file]
         if self.kind:
-            parts.append(f"{self.kind} {self.name!r}" if self.name else self.kind)
+            parts.append(f"{self.kind} {shown(self.name)}" if self.name else self.kind)
         if self.field:
-            parts.append(self.field)
-        text = ": ".join(parts) + ": " + self.message
+            parts.append(self.field if len(self.field) <= 100 else self.field[:97] + "...")
+        text = ": ".join(parts) + (": warning: " if self.warning else ": ") + self.message
         # A quoted TOML key (or a file name) may hold a newline: escape it so a problem stays one line.
         return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
@@ -70,6 +83,8 @@ class TriggerFileError(ValueError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when a close match exists, else ``""``."""
+    if len(word) > 100:
+        return ""  # no name is that long, and comparing a huge word with each would be slow
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
@@ -83,8 +98,9 @@ def _type_name(value: Any) -> str:
 Declared = list[tuple[str, str, str]]
 
 
-class _Builder:
-    """Validates one document (a parsed file) and builds its triggers and alarms."""
+class _Checks:
+    """Checks expressions and behaviour calls against the registry, reporting
+    problems in one file (the part of validation that a value goes through)."""
 
     def __init__(self, registry: Registry, file: str, problems: list[Problem]) -> None:
         self.registry = registry
@@ -92,12 +108,125 @@ class _Builder:
         self.problems = problems
         self.kind = ""
         self.name = ""
-        #: Every entry with a usable name, built or not, so a duplicate name
-        #: is reported even when the entry has other problems.
-        self.declared: Declared = []
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.kind, self.name, field))
+
+    def expression(self, text: str, field: str, names: Iterable[str], event_type: type | None) -> Evaluable | None:
+        try:
+            expression = compile_expression(text, names=names, functions=DEFAULT_FUNCTIONS)
+        except ExpressionError as error:
+            self.problem(field, f"bad expression {shown(text)}: {error}")
+            return None
+        if event_type is not None and dataclasses.is_dataclass(event_type):
+            fields = [f.name for f in dataclasses.fields(event_type)]
+            for attr in _attributes(text, "event"):
+                if attr not in fields:
+                    self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
+                                        f"its fields are {', '.join(fields) or 'none'}")
+                    return None
+        for name in expression.names if hasattr(expression, "names") else ():
+            state = self.registry.states.get(name)
+            known = state.fields if state is not None else None
+            for attr in _attributes(text, name) if known is not None else ():
+                if attr not in known:
+                    self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
+                                        f"its fields are {', '.join(known)}")
+                    return None
+        return expression
+
+
+    def call(self, item: Any, where: str, names: Iterable[str], event_type: type | None) -> Call | None:
+        if not isinstance(item, dict):
+            self.problem(where, f"expected a table like {{ behaviour = \"...\" }}, "
+                                f"found {_type_name(item)} {shown(item)}")
+            return None
+        name = item.get("behaviour")
+        if not isinstance(name, str):
+            self.problem(f"{where}.behaviour", f"missing; expected the name of a behaviour "
+                                               f"(one of {', '.join(sorted(self.registry.behaviours))})")
+            return None
+        behaviour = self.registry.behaviours.get(name)
+        if behaviour is None:
+            hint = did_you_mean(name, self.registry.behaviours)
+            self.problem(f"{where}.behaviour", f"unknown behaviour {shown(name)}{hint}")
+            return None
+        ok = True
+        params: dict[str, Evaluable] = {}
+        for pname, value in item.items():
+            if pname == "behaviour":
+                continue
+            param = behaviour.params.get(pname)
+            if param is None:
+                expected = ", ".join(behaviour.params) or "none"
+                self.problem(f"{where}.{pname}", f"behaviour {name!r} has no parameter {shown(pname)}"
+                                                 f"{did_you_mean(pname, behaviour.params)}; its parameters: {expected}")
+                ok = False
+                continue
+            evaluable = self.param_value(param, value, f"{where}.{pname}", names, event_type)
+            if evaluable is None:
+                ok = False
+            else:
+                params[pname] = evaluable
+        for param in behaviour.params.values():
+            if param.required and param.name not in item:
+                self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
+                                                      f"(expected {param.type_name})")
+                ok = False
+        return Call(name, params, where) if ok else None
+
+    def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],
+                           event_type: type | None) -> Evaluable | None:
+        """An expression for ``param``, refused when its shape already shows the wrong type."""
+        expression = self.expression(text, field, names, event_type)
+        if expression is None:
+            return None
+        kind = _result_kind(text)
+        numeric = param.type in (int, float, Entity)
+        if (kind == "bool" and numeric) or (kind == "number" and param.type is bool) \
+                or (kind == "float" and param.type in (int, Entity)):
+            found = {"bool": "a condition (true or false)", "number": "a number",
+                     "float": "a fractional number"}[kind]
+            self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
+            return None
+        if not expression.names:
+            # It reads nothing, so its value is known now (constants are folded when compiled).
+            refused = refusal(expression.evaluate({}))
+            if refused is not None:
+                self.problem(field, f"{refused}: {text!r} is always {shown(expression.evaluate({}))}")
+                return None
+        return expression
+
+    def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
+                    event_type: type | None) -> Evaluable | None:
+        # A string is an expression unless the parameter is itself a string;
+        # {expr = "..."} makes anything an expression.
+        if isinstance(value, dict):
+            if set(value) != {"expr"} or not isinstance(value["expr"], str):
+                self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {shown(value)}")
+                return None
+            return self.checked_expression(param, value["expr"], field, names, event_type)
+        if isinstance(value, str) and param.type is not str:
+            return self.checked_expression(param, value, field, names, event_type)
+        if not param.accepts(value):
+            hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
+            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {shown(value)}{hint}")
+            return None
+        refused = refusal(value)
+        if refused is not None:
+            self.problem(field, f"{refused}: {shown(value)}")
+            return None
+        return Literal(value)
+
+
+class _Builder(_Checks):
+    """Validates one document (a parsed file) and builds its triggers and alarms."""
+
+    def __init__(self, registry: Registry, file: str, problems: list[Problem]) -> None:
+        super().__init__(registry, file, problems)
+        #: Every entry with a usable name, built or not, so a duplicate name
+        #: is reported even when the entry has other problems.
+        self.declared: Declared = []
 
     # -- documents -------------------------------------------------------
     def document(self, doc: Mapping[str, Any]) -> tuple[list[Trigger], list[Alarm]]:
@@ -106,11 +235,14 @@ class _Builder:
         for key in doc:
             if key not in ("trigger", "alarm"):
                 hint = did_you_mean(key, ["trigger", "alarm"])
-                self.problem(key, f"unknown table {key!r}; expected [[trigger]] or [[alarm]]{hint}")
+                self.problem(key, f"unknown table {shown(key)}; expected [[trigger]] or [[alarm]]{hint}")
         for kind, build, into in (("trigger", self.trigger, triggers), ("alarm", self.alarm, alarms)):
             entries = doc.get(kind, [])
             if not isinstance(entries, list):
                 self.problem(kind, f"expected an array of tables [[{kind}]], found {_type_name(entries)}")
+                continue
+            if len(entries) > MAX_ITEMS:
+                self.problem(kind, f"too many entries ({len(entries):,} [[{kind}]] tables, max {MAX_ITEMS:,})")
                 continue
             for index, entry in enumerate(entries):
                 self.kind, self.name = kind, ""
@@ -128,8 +260,13 @@ class _Builder:
         if not isinstance(name, str) or not name.strip():
             self.name = ""
             self.kind = f"{self.kind} #{index + 1}"
-            found = "nothing" if name is None else f"{_type_name(name)} {name!r}"
+            found = "nothing" if name is None else f"{_type_name(name)} {shown(name)}"
             self.problem("name", f"expected a non-empty string, found {found}")
+            name = None
+        elif refusal(name) is not None:
+            self.name = ""
+            self.kind = f"{self.kind} #{index + 1}"
+            self.problem("name", f"{refusal(name)}: {shown(name)}")
             name = None
         else:
             self.name = name
@@ -150,7 +287,7 @@ class _Builder:
         elif not isinstance(on, str):
             self.problem("on", f"expected an event type name, found {'nothing' if on is None else _type_name(on)}")
         elif on not in self.registry.event_types:
-            self.problem("on", f"unknown event type {on!r}{did_you_mean(on, self.registry.event_types)}")
+            self.problem("on", f"unknown event type {shown(on)}{did_you_mean(on, self.registry.event_types)}")
         else:
             event_type = self.registry.event_types[on]
         names = (*TRIGGER_NAMES, *self.registry.states)
@@ -186,7 +323,11 @@ class _Builder:
     def option(self, entry: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
         value = entry.get(key, default)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.problem(key, f"expected {_type_name(kind())}, found {_type_name(value)} {value!r}")
+            self.problem(key, f"expected {_type_name(kind())}, found {_type_name(value)} {shown(value)}")
+            return default
+        refused = refusal(value)
+        if refused is not None:
+            self.problem(key, f"{refused}: {shown(value)}")
             return default
         return value
 
@@ -195,7 +336,7 @@ class _Builder:
         # Bounded: inf (valid TOML) or an astronomic number would overflow when turned into ticks.
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SECONDS:
             self.problem(key, f"expected a number of seconds from 0 to {MAX_SECONDS}, "
-                              f"found {_type_name(value)} {value!r}")
+                              f"found {_type_name(value)} {shown(value)}")
             return 0.0
         return float(value)
 
@@ -212,32 +353,9 @@ class _Builder:
         if isinstance(value, bool):
             return Literal(value)
         if not isinstance(value, str):
-            self.problem(key, f"expected a condition (string expression), found {_type_name(value)} {value!r}")
+            self.problem(key, f"expected a condition (string expression), found {_type_name(value)} {shown(value)}")
             return None
         return self.expression(value, key, names, event_type)
-
-    def expression(self, text: str, field: str, names: Iterable[str], event_type: type | None) -> Evaluable | None:
-        try:
-            expression = compile_expression(text, names=names, functions=DEFAULT_FUNCTIONS)
-        except ExpressionError as error:
-            self.problem(field, f"bad expression {text!r}: {error}")
-            return None
-        if event_type is not None and dataclasses.is_dataclass(event_type):
-            fields = [f.name for f in dataclasses.fields(event_type)]
-            for attr in _attributes(text, "event"):
-                if attr not in fields:
-                    self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
-                                        f"its fields are {', '.join(fields) or 'none'}")
-                    return None
-        for name in expression.names if hasattr(expression, "names") else ():
-            state = self.registry.states.get(name)
-            known = state.fields if state is not None else None
-            for attr in _attributes(text, name) if known is not None else ():
-                if attr not in known:
-                    self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
-                                        f"its fields are {', '.join(known)}")
-                    return None
-        return expression
 
     def calls(self, entry: Mapping[str, Any], key: str, names: Iterable[str], event_type: type | None,
               required: bool) -> list[Call]:
@@ -253,6 +371,9 @@ class _Builder:
             return []
         if required and not raw:
             self.problem(key, "empty; expected at least one behaviour call")
+        if len(raw) > MAX_ITEMS:
+            self.problem(key, f"too many behaviour calls ({len(raw):,}, max {MAX_ITEMS:,})")
+            return []
         calls = []
         for index, item in enumerate(raw):
             call = self.call(item, f"{key}[{index}]", names, event_type)
@@ -260,76 +381,13 @@ class _Builder:
                 calls.append(call)
         return calls
 
-    def call(self, item: Any, where: str, names: Iterable[str], event_type: type | None) -> Call | None:
-        if not isinstance(item, dict):
-            self.problem(where, f"expected a table like {{ behaviour = \"...\" }}, found {_type_name(item)} {item!r}")
-            return None
-        name = item.get("behaviour")
-        if not isinstance(name, str):
-            self.problem(f"{where}.behaviour", f"missing; expected the name of a behaviour "
-                                               f"(one of {', '.join(sorted(self.registry.behaviours))})")
-            return None
-        behaviour = self.registry.behaviours.get(name)
-        if behaviour is None:
-            hint = did_you_mean(name, self.registry.behaviours)
-            self.problem(f"{where}.behaviour", f"unknown behaviour {name!r}{hint}")
-            return None
-        ok = True
-        params: dict[str, Evaluable] = {}
-        for pname, value in item.items():
-            if pname == "behaviour":
-                continue
-            param = behaviour.params.get(pname)
-            if param is None:
-                expected = ", ".join(behaviour.params) or "none"
-                self.problem(f"{where}.{pname}", f"behaviour {name!r} has no parameter {pname!r}"
-                                                 f"{did_you_mean(pname, behaviour.params)}; its parameters: {expected}")
-                ok = False
-                continue
-            evaluable = self.param_value(param, value, f"{where}.{pname}", names, event_type)
-            if evaluable is None:
-                ok = False
-            else:
-                params[pname] = evaluable
-        for param in behaviour.params.values():
-            if param.required and param.name not in item:
-                self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
-                                                      f"(expected {param.type_name})")
-                ok = False
-        return Call(name, params, where) if ok else None
 
-    def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],
-                           event_type: type | None) -> Evaluable | None:
-        """An expression for ``param``, refused when its shape already shows the wrong type."""
-        expression = self.expression(text, field, names, event_type)
-        if expression is None:
-            return None
-        kind = _result_kind(text)
-        numeric = param.type in (int, float, Entity)
-        if (kind == "bool" and numeric) or (kind == "number" and param.type is bool) \
-                or (kind == "float" and param.type in (int, Entity)):
-            found = {"bool": "a condition (true or false)", "number": "a number",
-                     "float": "a fractional number"}[kind]
-            self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
-            return None
-        return expression
-
-    def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
-                    event_type: type | None) -> Evaluable | None:
-        # A string is an expression unless the parameter is itself a string;
-        # {expr = "..."} makes anything an expression.
-        if isinstance(value, dict):
-            if set(value) != {"expr"} or not isinstance(value["expr"], str):
-                self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {value!r}")
-                return None
-            return self.checked_expression(param, value["expr"], field, names, event_type)
-        if isinstance(value, str) and param.type is not str:
-            return self.checked_expression(param, value, field, names, event_type)
-        if not param.accepts(value):
-            hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
-            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {value!r}{hint}")
-            return None
-        return Literal(value)
+def _tree(text: str) -> ast.expr:
+    """The syntax tree of an (already validated) expression, without the warnings
+    Python prints for odd literals such as ``1and x`` (the compiler made them its own problem)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text.strip(), mode="eval").body
 
 
 def _result_kind(text: str) -> str | None:
@@ -338,7 +396,7 @@ def _result_kind(text: str) -> str | None:
     so it is left alone), "float" for arithmetic with a
     fractional literal or true division, "number" for other arithmetic; None
     when only running it can tell (a field, a function call...)."""
-    node = ast.parse(text.strip(), mode="eval").body
+    node = _tree(text)
     if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
         return "bool"
     if isinstance(node, ast.BinOp):
@@ -362,7 +420,7 @@ def _fractional(node: ast.expr) -> bool:
 def _attributes(text: str, root: str) -> set[str]:
     """Fields read as ``root.X`` in an (already validated) expression."""
     found = set()
-    for node in ast.walk(ast.parse(text.strip(), mode="eval")):
+    for node in ast.walk(_tree(text)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == root:
             found.add(node.attr)
     return found
@@ -405,22 +463,24 @@ def loads(text: str, registry: Registry, file: str = "<string>") -> TriggerSet:
 def _parse(text: str, registry: Registry, file: str, problems: list[Problem]) -> tuple[TriggerSet, Declared]:
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(file, f"TOML syntax error: {error}"))
+    except Exception as error:  # the parser's own limits raise more than TOMLDecodeError
+        problems.append(Problem(file, _parse_problem(error)))
         return TriggerSet(sources={file: text}), []
     result, declared = _build(doc, registry, file, problems)
     return dataclasses.replace(result, sources={file: text}), declared
 
 
-def trigger_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The ``.toml`` files named or found (recursively, sorted) in folders."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.toml") if p.is_file()))
-        else:
-            files.append(path)
-    return files
+def _parse_problem(error: Exception) -> str:
+    """One line for a file the TOML parser refused."""
+    if isinstance(error, tomllib.TOMLDecodeError):
+        return f"TOML syntax error: {error}"
+    if isinstance(error, RecursionError):
+        return "TOML nested too deeply to read (arrays or tables inside each other hundreds of levels deep)"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return f"a whole number has more than {sys.get_int_max_str_digits():,} digits"
+    if isinstance(error, MemoryError):
+        return "too large to read"
+    return f"TOML value cannot be read: {type(error).__name__}: {brief(str(error))}"
 
 
 def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = None
@@ -431,20 +491,15 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     for path in trigger_files(paths):
-        name = str(path)
-        if relative_to is not None:
-            try:
-                name = path.resolve().relative_to(Path(relative_to).resolve()).as_posix()
-            except ValueError:
-                pass
+        name = display_name(path, relative_to)
+        bad_name = name_problem(name)
+        if bad_name is not None:
+            problems.append(Problem(printable_name(name), bad_name))
+            continue
         try:
-            sources[name] = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            problems.append(Problem(name, "no such file or folder"))
-        except UnicodeDecodeError:
-            problems.append(Problem(name, "not a UTF-8 text file"))
-        except OSError as error:
-            problems.append(Problem(name, error.strerror or str(error)))
+            sources[name] = read_trigger_file(path)
+        except UnreadableFile as error:
+            problems.append(Problem(name, str(error)))
     return sources, problems
 
 

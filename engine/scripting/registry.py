@@ -7,7 +7,7 @@ validates trigger files against a registry without running anything.
     registry = Registry()
     registry.events(Shot, HealthChanged)
 
-    @registry.behaviour
+    @registry.behaviour(emits=[HealthChanged])
     def damage(world: World, target: Entity, amount: int) -> None:
         \"\"\"Lower the target's health by amount.\"\"\"
 
@@ -66,12 +66,19 @@ class Param:
 
 @dataclass(frozen=True)
 class Behaviour:
-    """A named reaction: ``function(world, **params)``."""
+    """A named reaction: ``function(world, **params)``.
+
+    ``emits`` are the event types it may emit (besides the ``BehaviourRan``
+    that records each call), as declared when it was registered; ``check``
+    follows them to find loops of triggers.  None: not declared (taken as
+    emitting nothing).
+    """
 
     name: str
     function: Callable[..., Any]
     params: dict[str, Param]
     doc: str = ""
+    emits: tuple[type, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,21 +127,29 @@ class Registry:
             if known is not event_type:
                 raise ValueError(f"two event types are named {event_type.__name__!r}")
 
-    def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+    def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None,
+                  emits: Iterable[type] | None = None) -> Any:
         """Decorator: register ``function(world, **params)`` as a behaviour.
 
         Parameters after ``world`` must be annotated with ``int``, ``float``,
         ``bool``, ``str``, :data:`Entity`, or a ``Literal[...]`` of allowed
-        values; those with defaults are optional.
+        values; those with defaults are optional.  ``emits`` lists the event
+        types it may emit (``@registry.behaviour(emits=[HealthChanged])``), so
+        that ``check`` can find triggers that keep firing each other.
         """
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
-            self.add_behaviour(func, name)
+            self.add_behaviour(func, name, emits)
             return func
         return register(function) if function is not None else register
 
-    def add_behaviour(self, function: Callable[..., Any], name: str | None = None) -> Behaviour:
+    def add_behaviour(self, function: Callable[..., Any], name: str | None = None,
+                      emits: Iterable[type] | None = None) -> Behaviour:
         """Register a behaviour (the non-decorator form); returns it."""
         behaviour_name = name or function.__name__
+        declared = None if emits is None else tuple(emits)
+        for event_type in declared or ():
+            if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+                raise TypeError(f"behaviour {behaviour_name!r}: emits {event_type!r}, which is not an Event subclass")
         hints = get_type_hints(function)
         signature = inspect.signature(function)
         params: dict[str, Param] = {}
@@ -152,7 +167,7 @@ class Registry:
                                 f"among {', '.join(PARAM_TYPES.values())}, found {ptype!r}")
             required = p.default is inspect.Parameter.empty
             params[pname] = Param(pname, ptype, required, None if required else p.default, choices)
-        behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "")
+        behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "", declared)
         self.behaviours[behaviour_name] = behaviour
         return behaviour
 
@@ -167,7 +182,8 @@ class Registry:
         for b in sorted(self.behaviours.values(), key=lambda b: b.name):
             params = ", ".join(f"{p.name}: {p.type_name}" + ("" if p.required else f" = {p.default!r}")
                                for p in b.params.values())
-            lines.append(f"  {b.name}({params}) — {b.doc.splitlines()[0] if b.doc else ''}")
+            emits = f" -> {', '.join(sorted(t.__name__ for t in b.emits))}" if b.emits else ""
+            lines.append(f"  {b.name}({params}){emits} — {b.doc.splitlines()[0] if b.doc else ''}")
         lines.append("state:" if self.states else "state: none")
         for state in sorted(self.states.values(), key=lambda s: s.name):
             fields = state.fields

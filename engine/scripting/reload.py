@@ -8,10 +8,16 @@ must not get its half-written (or empty) state installed.
 edit is emitted as a :class:`TriggersLoaded` input, installed whole at the
 start of the next tick, and a broken edit is emitted as
 :class:`TriggersReloadFailed` while the last good set keeps running.
+
+Neither :meth:`HotReloader.poll` nor :meth:`HotReloader.reload` ever raises:
+whatever goes wrong while reading or validating the files (an odd file,
+a parser limit, a bug in a registry's code) becomes one line in the
+``TriggersReloadFailed`` record, and the game goes on.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +25,10 @@ from pathlib import Path
 from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
 from engine.scripting.loader import TriggerFileError, load_sources, read_sources, trigger_files
 from engine.scripting.runtime import TriggerRuntime
+from engine.scripting.values import brief
+
+#: Most problems one TriggersReloadFailed record carries.
+MAX_ERRORS = 50
 
 
 class HotReloader:
@@ -42,12 +52,18 @@ class HotReloader:
 
     def _scan(self) -> dict[str, tuple[int, int]]:
         stamps = {}
-        for path in trigger_files(self.paths):
+        try:
+            files = trigger_files(self.paths)
+        except Exception:  # a folder that vanished or cannot be listed: reloading will say which
+            return {"": (-1, -1)}
+        for path in files:
             try:
                 info = path.stat()
             except OSError:
-                continue
-            stamps[str(path)] = (info.st_mtime_ns, info.st_size)
+                # A dangling symlink or a loop still counts: its coming and going is an edit,
+                # so that reloading reports it instead of skipping it in silence.
+                info = _link_stat(path)
+            stamps[str(path)] = (info.st_mtime_ns, info.st_size) if info is not None else (-1, -1)
         return stamps
 
     def poll(self) -> bool:
@@ -72,17 +88,44 @@ class HotReloader:
         return True
 
     def reload(self) -> bool:
-        """Validate every file now and emit the outcome; True if the new set was accepted."""
-        sources, problems = read_sources(self.paths, self.relative_to)
+        """Validate every file now and emit the outcome; True if the new set was accepted.
+
+        Never raises: any failure is recorded as :class:`TriggersReloadFailed`."""
         try:
+            sources, problems = read_sources(self.paths, self.relative_to)
             if problems:
                 raise TriggerFileError(problems)
             loaded = load_sources(sources, self.runtime.registry)
         except TriggerFileError as error:
-            self.errors = [str(p) for p in error.problems]
-            self.runtime.world.emit(TriggersReloadFailed(tuple(self.errors)))
-            return False
+            return self._refuse([str(p) for p in error.problems])
+        except Exception as error:  # not a problem the loader knows: still one line, and the game goes on
+            return self._refuse([f"reloading failed: {type(error).__name__}: {_message(error)}"])
         self.errors = []
         self.reloads += 1
         self.runtime.world.emit(TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms)))
         return True
+
+    def _refuse(self, errors: list[str]) -> bool:
+        if len(errors) > MAX_ERRORS:
+            # A record (and the screen) shows the first ones; check lists them all.
+            errors = [*errors[:MAX_ERRORS], f"... and {len(errors) - MAX_ERRORS} more problems "
+                                            "(python -m engine check lists them all)"]
+        self.errors = errors
+        self.runtime.world.emit(TriggersReloadFailed(tuple(errors)))
+        return False
+
+
+def _link_stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
+def _message(error: BaseException) -> str:
+    """An exception's message, bounded and safe (its ``str()`` may itself raise)."""
+    try:
+        text = str(error)
+    except Exception:
+        return "(its message cannot be shown)"
+    return brief(text)

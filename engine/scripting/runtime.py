@@ -34,6 +34,7 @@ from engine.scripting.loader import TriggerFileError, build, load_sources
 from engine.scripting.model import Alarm, Call, Trigger, TriggerSet
 from engine.scripting.namespace import EntityView, Namespace
 from engine.scripting.registry import Entity, Registry
+from engine.scripting.values import ValueRefused, checked, shown
 from engine.world import World
 
 
@@ -191,8 +192,12 @@ class TriggerRuntime:
     def _trigger_handler(self, item: Trigger) -> _TriggerHandler:
         return _TriggerHandler(self, item, self._triggers[item.name])
 
-    def run_calls(self, owner: str, calls: Iterable[Call], namespace: Namespace) -> None:
-        """Run behaviour calls, each recorded as a :class:`BehaviourRan` that its effects name as cause."""
+    def run_calls(self, owner: str, calls: Iterable[Call], namespace: Namespace, file: str = "") -> None:
+        """Run behaviour calls, each recorded as a :class:`BehaviourRan` that its effects name as cause.
+
+        A parameter whose value a record could not hold (NaN, infinity, huge
+        text; see :mod:`engine.scripting.values`) is a dead letter naming the
+        trigger, the call, the behaviour's parameter and ``file``; the call is skipped."""
         bus = self.world.bus
         for call_ in calls:
             behaviour = self.registry.behaviours[call_.behaviour]
@@ -201,6 +206,10 @@ class TriggerRuntime:
                 params = self._params(behaviour, call_, namespace)
             except (ExpressionError, TypeError) as error:
                 bus.record_failure(label, bus.current, error)
+                continue
+            except _Refused as refused:
+                where = f" in {file}" if file and file != "<python>" else ""
+                bus.record_failure(f"{label} {behaviour.name}.{refused.param}{where}", bus.current, refused.error)
                 continue
             record = bus.trigger(BehaviourRan(owner, behaviour.name, params))
             if record is None:
@@ -224,7 +233,12 @@ class TriggerRuntime:
             if param.type in (int, Entity) and isinstance(value, float) and value.is_integer():
                 value = int(value)
             if given is not None and not param.accepts(value):
-                raise TypeError(f"{param.name} = {given.source!r} gave {value!r}, expected {param.type_name}")
+                raise TypeError(f"{param.name} = {given.source!r} gave {shown(value)}, expected {param.type_name}")
+            if given is not None:
+                try:
+                    checked(value)
+                except ValueRefused as error:
+                    raise _Refused(param.name, error) from None
             params[param.name] = value
         return params
 
@@ -272,13 +286,22 @@ class TriggerRuntime:
         if value:
             self._triggers.setdefault(item.name, _TriggerState()).fired += 1
         with bus.handling(record):
-            self.run_calls(item.name, item.enter if value else item.exit, namespace)
+            self.run_calls(item.name, item.enter if value else item.exit, namespace, item.source)
 
     def _latest_change(self, item: Alarm, since: int) -> Record | None:
         names = getattr(item.when, "names", None)
         candidates = (self._changes.get(n) for n in (names if names is not None else self._changes))
         found = [r for r in candidates if r is not None and r.offset >= since]
         return max(found, key=lambda r: r.offset) if found else None
+
+
+class _Refused(Exception):
+    """A parameter's value refused by :func:`engine.scripting.values.checked`."""
+
+    def __init__(self, param: str, error: ValueRefused) -> None:
+        super().__init__(param, error)
+        self.param = param
+        self.error = error
 
 
 # Handlers are small callable objects rather than closures so that a world,
@@ -313,7 +336,7 @@ class _TriggerHandler:
                 return
         state.fired += 1
         state.ready_at = world.tick + self.cooldown
-        runtime.run_calls(item.name, item.do, namespace)
+        runtime.run_calls(item.name, item.do, namespace, item.source)
 
 
 class _ChangeWatcher:

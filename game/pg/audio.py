@@ -1,23 +1,20 @@
-"""Real sound through ``pygame.mixer``, on top of the silent recorder.
+"""Real sound through ``pygame.mixer``: the :class:`~game.audio_reader.Mixer` the game plays on.
 
-:class:`PygameAudio` records exactly the same events as
-:class:`~game.audio.SilentAudio` (the base class does that); it only adds
-playback.  Without a sound device it says so once and stays silent: sound is
-never a reason for the game to stop.
+:class:`PygameAudio` is driven by a :class:`~game.audio_reader.AudioReader`,
+outside the tick: the simulation only records ``SoundStarted`` and
+``SoundStopped``.  Without a sound device it says so once and stays silent:
+sound is never a reason for the game to stop.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
-
-from game.audio import SilentAudio
 
 SOUNDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "sounds"
 CHANNELS = 16
@@ -48,16 +45,17 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-class PygameAudio(SilentAudio):
+class PygameAudio:
     """Plays ``assets/sounds/<name>.wav``: loops on a channel of their own,
     one-shots on any free channel (stealing the oldest when all are busy)."""
 
     def __init__(self, directory: Path = SOUNDS_DIR, frequency: int = 22050, volume: float = 0.7) -> None:
-        super().__init__()
         self.directory = Path(directory)
         self.volume = volume
-        #: False when there is no sound device: everything is then recorded but silent.
+        #: False when there is no sound device: everything is then silent.
         self.enabled = False
+        #: True between :meth:`pause` and :meth:`resume`.
+        self.paused = False
         self._sounds: dict[str, pygame.mixer.Sound | None] = {}
         #: Looping sound -> the reserved channel index it plays on.
         self._loops: dict[str, int] = {}
@@ -74,19 +72,36 @@ class PygameAudio(SilentAudio):
         except (pygame.error, OSError) as error:
             print(f"audio: no sound device ({error}), playing silently")
 
-    def __deepcopy__(self, memo: dict[int, object]) -> PygameAudio:
-        # Time travel copies the simulation's side (which loops *should* play);
-        # the device, the loaded sounds and the channels in use stay shared.
-        clone = copy.copy(self)
-        clone.looping = set(self.looping)
-        return clone
+    @property
+    def looping(self) -> set[str]:
+        """The looping sounds that hold a channel now."""
+        return set(self._loops)
 
-    def after_restore(self) -> None:
-        """After time travel: make the playing loops match the restored state."""
-        for sound in [s for s in self._loops if s not in self.looping]:
-            self._stop(sound)
-        for sound in sorted(self.looping - set(self._loops)):
-            self._start(sound, True)
+    def play(self, sound: str) -> None:
+        """Play ``sound`` once, on any channel."""
+        self._start(sound, False)
+
+    def loop(self, sound: str) -> None:
+        """Loop ``sound`` on a reserved channel until :meth:`stop` (held at once while paused)."""
+        self._start(sound, True)
+
+    def stop(self, sound: str) -> None:
+        """Stop the looping ``sound``."""
+        self._stop(sound)
+
+    def pause(self) -> None:
+        """Hold every channel where it is."""
+        self.paused = True
+        if self.enabled:
+            with contextlib.suppress(pygame.error):
+                pygame.mixer.pause()
+
+    def resume(self) -> None:
+        """Go on with what :meth:`pause` held."""
+        self.paused = False
+        if self.enabled:
+            with contextlib.suppress(pygame.error):
+                pygame.mixer.unpause()
 
     def _sound(self, name: str) -> pygame.mixer.Sound | None:
         if name not in self._sounds:
@@ -113,7 +128,10 @@ class PygameAudio(SilentAudio):
                 if index is None:
                     return
                 self._loops[sound] = index
-                pygame.mixer.Channel(index).play(clip, loops=-1)
+                channel = pygame.mixer.Channel(index)
+                channel.play(clip, loops=-1)
+                if self.paused:
+                    channel.pause()  # a loop that began on a stepped tick waits for the game to go on
             else:
                 channel = pygame.mixer.find_channel(True)
                 if channel is not None:

@@ -10,6 +10,7 @@ import pygame
 from engine import Event, World
 from engine.pg import PygameApp
 from engine.pg.inspector import Inspector
+from game.audio_reader import AudioReader, Mixer
 from game.pg.hud import stars_rect
 from game.pg.input import InputMapper
 from game.pg.render import Renderer
@@ -28,7 +29,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
                translate: Callable[[pygame.event.Event], list[Event]] | None = None,
                before_tick: Callable[[], None] | None = None,
                overlay: Callable[[pygame.Surface], None] | None = None,
-               handle_key: Callable[[int], bool] | None = None) -> PygameApp:
+               handle_key: Callable[[int], bool] | None = None,
+               mixer: Mixer | None = None) -> PygameApp:
     """Play ``world`` in a window until the player quits (or for ``seconds`` of real time).
 
     ``translate`` replaces the keyboard and mouse (``lambda event: []`` when
@@ -38,12 +40,15 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     0.5 s; ``screenshot`` saves the last frame there on the way out.
     F1 shows the event inspector over the game; ``overlay`` draws under it
     and ``handle_key`` gets the keys it does not claim.
+    With a ``mixer``, an :class:`~game.audio_reader.AudioReader` plays the
+    log's sounds on it as frames are drawn, held while paused.
     Returns the app, closed, for its counters (``loop.steps``, ``fps``...).
     """
     renderer = Renderer(world)
     app: PygameApp | None = None
     # Below the wanted stars, so they stay in sight while inspecting.
     inspector = Inspector(world, top=stars_rect(LOGICAL_SIZE[0]).bottom + 8)
+    sound = AudioReader(world, mixer) if mixer is not None else None
 
     def to_logical(pos: tuple[float, float]) -> tuple[float, float]:
         return app.to_logical(pos) if app is not None else pos
@@ -51,6 +56,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     def render(surface: pygame.Surface, alpha: float) -> None:
         # The open inspector says "PAUSED" itself; the HUD's big banner would sit under its panel.
         paused = app.paused and not inspector.visible if app else False
+        if sound is not None:
+            sound.update()  # after this frame's ticks: heard as it is shown
         renderer.draw(surface, alpha, paused=paused, fps=app.fps if app else 0.0,
                       ticks_per_second=app.ticks_per_second if app else 0.0)
 
@@ -65,7 +72,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     mapper = InputMapper(to_logical, renderer.focus_on_screen, LOGICAL_SIZE)
     app = PygameApp(world, render, translate or mapper.translate, logical_size=LOGICAL_SIZE,
                     between_frames=between_frames, before_tick=before_tick, report_frame_time=report_frame_time,
-                    title=TITLE, overlay=draw_overlay, handle_key=keys)
+                    title=TITLE, overlay=draw_overlay, handle_key=keys,
+                    on_pause=None if sound is None else sound.set_paused)
     inspector.app = app  # for its paused state and time machine
     try:
         app.run(seconds=seconds)

@@ -1,8 +1,11 @@
 """The news ticker: the log's notable records as short readable lines.
 
-The ticker *pulls* from the log with a :class:`~engine.Reader` once a frame,
-at its own pace, instead of subscribing to events: the HUD is a consumer of
-the log, like any other tool, and never slows the simulation down.
+The ticker *pulls* from the log once a frame, through a
+:class:`~engine.logview.LogView` (a :class:`~engine.Reader` at its own pace),
+instead of subscribing to events: the HUD is a consumer of the log, like any
+other tool, and never slows the simulation down.  After time travel the view
+says where the log was cut, and the ticker rebuilds its lines from the
+records it kept: it shows the re-simulated records, never an undone future.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Callable
 import esper
 
 from engine import Record, World
+from engine.log import Reader
+from engine.logview import LogView, describe, failure_line, safe_str
 from game.components import Goon, Pedestrian, Police, Vehicle
 
 #: Record types too frequent or too internal to be news.
@@ -24,9 +29,11 @@ NOISY = frozenset({
 NOISY_SOUNDS = frozenset({"gunshot"})
 #: Record types that are failures: shown in the HUD's red box, not the ticker.
 FAILURES = frozenset({"HandlerFailed", "CascadeCut"})
-#: How far back a new ticker looks when it starts.
+#: How far back a new ticker looks when it starts (and how many records it keeps to rebuild from).
 HISTORY = 2000
 LINE_CHARS = 72
+#: Trigger reloads and wasted moments remembered, so time travel can undo the latest ones.
+MOMENTS = 64
 
 
 class Ticker:
@@ -35,39 +42,76 @@ class Ticker:
 
     def __init__(self, world: World, size: int = 5, failures: int = 5) -> None:
         self.world = world
-        log = world.log
-        self.reader = log.reader(max(log.oldest, log.next_offset - HISTORY))
+        #: The records read, and the failures among them (shared with the inspector's model).
+        self.view = LogView(world.log, history=HISTORY, failures=failures)
         #: The notable lines, oldest first, e.g. ``"12.3s Shot: goon #14 hit you (-12)"``.
         self.lines: deque[str] = deque(maxlen=size)
-        #: Recent dead letters and cut cascades, as readable lines.
-        self.failures: deque[str] = deque(maxlen=failures)
-        self.failure_count = 0
-        #: Tick of the latest PlayerWasted record, if any.
-        self.wasted_tick: int | None = None
-        #: The problems of the latest refused trigger reload, until a reload succeeds.
-        self.reload_errors: list[str] = []
+        # (offset, tick) of PlayerWasted records and (offset, errors) of reloads, latest last.
+        self._wasted: deque[tuple[int, int]] = deque(maxlen=MOMENTS)
+        self._reloads: deque[tuple[int, list[str]]] = deque(maxlen=MOMENTS)
+
+    @property
+    def reader(self) -> Reader:
+        """The cursor the ticker reads the log with."""
+        return self.view.reader
+
+    @property
+    def failures(self) -> list[str]:
+        """Recent dead letters and cut cascades, as readable lines, oldest first."""
+        return [failure_line(record) for record in self.view.failures]
+
+    @property
+    def failure_count(self) -> int:
+        """Dead letters and cut cascades in the current timeline."""
+        return self.view.failure_count
+
+    @property
+    def wasted_tick(self) -> int | None:
+        """Tick of the latest PlayerWasted record, if any."""
+        return self._wasted[-1][1] if self._wasted else None
+
+    @property
+    def reload_errors(self) -> list[str]:
+        """The problems of the latest refused trigger reload, until a reload succeeds."""
+        return list(self._reloads[-1][1]) if self._reloads else []
 
     def update(self) -> None:
-        """Pull the records written since the last update."""
-        batch = self.reader.poll()
-        if not batch.records:
+        """Pull the records written since the last update (rebuilding after time travel)."""
+        change = self.view.update()
+        cut = change.truncated
+        if cut is None:
+            records = change.records
+        else:
+            for moments in (self._wasted, self._reloads):
+                while moments and moments[-1][0] >= cut:
+                    moments.pop()
+            # The undone future may have pushed older lines out: rebuild them from the records kept.
+            self.lines.clear()
+            records = list(self.view.records)
+        if not records:
             return
         self.world.activate()
-        for record in batch.records:
-            kind = record.type
-            if kind in FAILURES:
-                self.failure_count += 1
-                self.failures.append(describe_failure(record))
-                continue
-            if kind == "PlayerWasted":
-                self.wasted_tick = record.tick
-            elif kind == "TriggersReloadFailed":
-                self.reload_errors = list(record.data["errors"])
-            elif kind == "TriggersLoaded":
-                self.reload_errors = []  # a good set is running again
+        for record in records:
+            self._read(record, lines_only=cut is not None and record.offset < cut)
+
+    def _read(self, record: Record, lines_only: bool = False) -> None:
+        kind = record.type
+        if kind in FAILURES:
+            return  # counted and kept by the view
+        if lines_only:
+            pass  # a record read before: its moments are remembered already
+        elif kind == "PlayerWasted":
+            self._wasted.append((record.offset, record.tick))
+        elif kind == "TriggersReloadFailed":
+            self._reloads.append((record.offset, [safe_str(error) for error in record.data.get("errors", ())]))
+        elif kind == "TriggersLoaded":
+            self._reloads.append((record.offset, []))  # a good set is running again
+        try:
             text = format_record(record, self._name, self.world.log.get)
-            if text is not None:
-                self.lines.append(f"{record.tick * self.world.dt:.1f}s {text}")
+        except Exception:  # a scripter's event that looks like one of ours but is not: its own words
+            text = describe(record).split(" ", 2)[-1]
+        if text is not None:
+            self.lines.append(f"{record.tick * self.world.dt:.1f}s {text}")
 
     def _name(self, entity: int) -> str:
         return entity_name(self.world, entity)
@@ -150,7 +194,7 @@ def format_record(record: Record, name: Callable[[int], str],
             return f"Simulation started (seed {d['seed']}, {d['tick_rate']} ticks/s)"
     # Anything else (a scripter's own events): the record's own description,
     # without the offset and tick the line already shows as time.
-    text = record.describe().split(" ", 2)[-1]
+    text = describe(record).split(" ", 2)[-1]
     return text if len(text) <= LINE_CHARS else text[:LINE_CHARS - 1] + "…"
 
 
@@ -170,13 +214,3 @@ def _caused_by(record: Record, types: tuple[str, ...], lookup: Callable[[int], R
             return True
         offset = cause.cause
     return False
-
-
-def describe_failure(record: Record) -> str:
-    """A dead letter or cut cascade as one line for the error box."""
-    d = record.data
-    if record.type == "HandlerFailed":
-        return f"#{record.offset} {d['handler']} failed on {d['event_type']} #{d['offset']}: {d['error']}"
-    if record.type == "CascadeCut":
-        return f"#{record.offset} cascade cut at depth {d['depth']}: {' -> '.join(d['types'])}"
-    return record.describe()

@@ -1,0 +1,104 @@
+"""The work of ``trace``, ``why`` and ``stats`` on one chunk of a log file (see :mod:`engine.logscan`).
+
+Each tool is made in a worker, fed the chunk's records, and returns a small
+result the command combines in file order: ``trace`` the chunk's printed
+lines, ``stats`` its counts.
+
+``why`` keeps only where each record's line starts (8 bytes a record in an
+array: 8 MB for a million records, where the records themselves would take
+well over 500 MB) and reads the chain's lines back from the file.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+
+from engine.query import matches_type, names_entity
+from engine.record import Record
+from engine.tickhist import TickHistogram
+
+#: At most this many type names are kept: to list when ``trace --type`` finds none, to count in ``stats``.
+MAX_TYPES = 1000
+
+
+class TraceTool:
+    """``trace``: the chunk's records that match the filters, as printed lines."""
+
+    def __init__(self, event_type: str | None = None, entity: int | None = None,
+                 ticks: tuple[int | None, int | None] | None = None) -> None:
+        self.event_type = event_type
+        self.entity = entity
+        self.lo, self.hi = ticks if ticks is not None else (None, None)
+        self.lines: list[str] = []
+        self.types: set[str] = set()
+        self.type_seen = False
+
+    def visit(self, record: Record, position: int) -> None:
+        """Keep the record's line if it matches."""
+        if self.event_type is not None:
+            if len(self.types) < MAX_TYPES:
+                self.types.add(record.type)
+            if not matches_type(record, self.event_type):
+                return
+            self.type_seen = True
+        if self.entity is not None and not names_entity(record, self.entity):
+            return
+        if (self.lo is not None and record.tick < self.lo) or (self.hi is not None and record.tick >= self.hi):
+            return
+        self.lines.append(record.describe())
+
+    def result(self) -> tuple[str, set[str], bool]:
+        """The text to print, the types seen and whether ``event_type`` was (when filtering by type)."""
+        text = "\n".join(self.lines)
+        return (text + "\n" if text else ""), self.types, self.type_seen
+
+
+class StatsTool:
+    """``stats``: counts per type and per tick range."""
+
+    def __init__(self, bucket: int) -> None:
+        self.counts: Counter[str] = Counter()
+        #: Records of types past the first :data:`MAX_TYPES` (a log made to exhaust memory, not a game's).
+        self.other = 0
+        self.ticks = TickHistogram(bucket)
+
+    def visit(self, record: Record, position: int) -> None:
+        """Count the record."""
+        counts = self.counts
+        kind = record.type
+        if kind in counts or len(counts) < MAX_TYPES:
+            counts[kind] += 1
+        else:
+            self.other += 1
+        self.ticks.add(record.tick)
+
+    def merge(self, other: tuple[Counter[str], int, TickHistogram]) -> None:
+        """Add a chunk's result to this one's."""
+        counts, other_count, ticks = other
+        for kind, count in counts.items():
+            if kind in self.counts or len(self.counts) < MAX_TYPES:
+                self.counts[kind] += count
+            else:
+                self.other += count
+        self.other += other_count
+        self.ticks.merge(ticks)
+
+    def result(self) -> tuple[Counter[str], int, TickHistogram]:
+        """The counts."""
+        return self.counts, self.other, self.ticks
+
+
+class WhyTool:
+    """``why``: where each record's line starts, so a chain's lines can be read back."""
+
+    def __init__(self) -> None:
+        self.positions = array("q")
+
+    def visit(self, record: Record, position: int) -> None:
+        """Keep where the record's line starts."""
+        self.positions.append(position)
+
+    def result(self) -> array[int]:
+        """One byte position a record."""
+        return self.positions

@@ -1,0 +1,80 @@
+"""A trigger file that `check` accepts but fans out for ever, run in the demo game."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import pytest
+
+from engine.scripting import check
+from game.build import MIN_REACTION_BUDGET, TRIGGERS, build_game, reaction_budget_for
+from game.headless import run_headless, summary
+from game.registry import registry
+
+FAN_OUT = """
+[[trigger]]
+name = "echo-forever"
+description = "Every behaviour that runs plays two more sounds: each of them a behaviour that runs."
+on = "BehaviourRan"
+do = [{ behaviour = "play_sound", sound = "siren" },
+      { behaviour = "play_sound", sound = "radio_pursuit" }]
+"""
+
+
+@pytest.fixture(scope="module")
+def runaway(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runaway")
+    (folder / "echo.toml").write_text(FAN_OUT)
+    game = build_game(seed=0)
+    game.runtime.load_files([TRIGGERS, folder])
+    logger = logging.getLogger("engine.bus")
+    warnings: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    try:
+        report = run_headless(game, 4)   # seed 0: the first shot is fired within 1 s
+    finally:
+        logger.removeHandler(handler)
+    yield game, report, warnings, folder
+    game.world.close()
+
+
+def test_the_file_is_valid(runaway):
+    *_, folder = runaway
+    assert not [p for p in check([TRIGGERS, folder], registry) if p.severity == "error"]
+
+
+def test_the_game_keeps_stepping_with_bounded_records_per_tick(runaway):
+    game, report, *_ = runaway
+    assert report.ticks == 240 and game.world.tick == 240
+    budget = game.world.bus.reaction_budget
+    assert budget == MIN_REACTION_BUDGET
+    per_tick = Counter(r.tick for r in game.world.log)
+    assert max(per_tick.values()) <= budget + 50   # the tick's own roots and the cut records
+    assert game.world.bus.cascades_cut > 0
+
+
+def test_each_cut_names_the_trigger_and_is_recorded_at_most_once_per_reason_a_tick(runaway):
+    game, *_ = runaway
+    cuts = game.world.log.select("CascadeCut")
+    assert cuts
+    assert {tuple(r.data["triggers"]) for r in cuts} == {("echo-forever", "echo-forever")}
+    assert max(Counter((r.tick, r.data["reason"]) for r in cuts).values()) == 1
+
+
+def test_the_user_is_told_once_with_a_count(runaway):
+    game, report, warnings, _ = runaway
+    cut_ticks = {r.tick for r in game.world.log.select("CascadeCut")}
+    assert len(warnings) == (2 if len(cut_ticks) >= 10 else 1)
+    lines = [line for line in summary(report).splitlines() if line.startswith("cascade cut")]
+    assert lines == [f"cascade cut in {len(cut_ticks)} tick{'s' if len(cut_ticks) > 1 else ''}: "
+                     f"echo-forever -> echo-forever (deeper than the cascade limit and over the tick's "
+                     f"reaction budget; ticks {min(cut_ticks)}..{max(cut_ticks)})"]
+
+
+def test_the_budget_grows_with_the_crowd():
+    assert reaction_budget_for(40) == MIN_REACTION_BUDGET
+    # About one reaction a pedestrian in the chase tick: a 20-fold margin.
+    assert reaction_budget_for(1000) == 20_000 and reaction_budget_for(5000) == 100_000
