@@ -4,7 +4,11 @@ A log holds everything needed: its first record, ``SimulationStarted``,
 carries the seed and the run's options, and every :class:`~engine.Input`
 record is something that came from outside.  Everything else is derived, so
 feeding the inputs back in at their ticks must give the same log, byte for
-byte.  ``python -m engine replay LOG.jsonl`` checks exactly that.
+byte.  ``python -m engine replay LOG.jsonl`` checks exactly that: it
+compares the file's own bytes with the lines the replay writes, as it
+goes (:mod:`engine.replay_run`), and a run that ended says so in its last
+record (:mod:`engine.ending`), so a file cut short is not taken for a
+shorter run.
 
 A game says how to rebuild its world through an entry point in the
 ``wanted.games`` group: a function ``factory(seed, options) -> World`` that
