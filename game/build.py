@@ -91,6 +91,8 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(fade_tracers)
     runtime = TriggerRuntime(world, registry)  # added last: alarms see the whole tick
     if triggers is not None:
+        # Queued as a TriggersLoaded input after the city's first events, as a
+        # replay feeds it: both install the files at the first tick's pump.
         runtime.load_files([triggers], relative_to=ROOT)
     return Game(world, runtime, state, run_options)
 

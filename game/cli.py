@@ -185,6 +185,7 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, the log written as it goes, optional screenshot.
 
     Ctrl-C stops the run between two ticks, with the log written: exit 130."""
+    from engine.ending import end_run
     from engine.interrupt import DeferredInterrupt
     from game.build import TRIGGERS, build_game
     from game.headless import run_headless, summary
@@ -205,6 +206,9 @@ def run_headless_cli(args: argparse.Namespace) -> int:
                     publishing.drain()
                 interrupt.check()
             report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
+            # The log's last record: the run ended here (replay tells a cut-off file from it).
+            # A run stopped by Ctrl-C, a crash or a kill has none: it did not end, it was stopped.
+            end_run(game.world)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -233,6 +237,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches assets/triggers.
 
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
+    from engine.ending import end_run
     from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
     from game.autopilot import Autopilot
@@ -272,7 +277,9 @@ def run_window_cli(args: argparse.Namespace) -> int:
                        report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                        translate=(lambda event: []) if pilot else None,
                        before_tick=autopilot_inputs if pilot else None, mixer=audio)
+        end_run(world)   # the log's last record: the run ended here (not on Ctrl-C: it was stopped)
     except ScreenshotError as error:
+        end_run(world)   # the run ended; only its last frame could not be saved
         print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
         status = 1
     except KeyboardInterrupt:

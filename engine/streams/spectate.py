@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine import codec
+from engine.ending import end_run, is_end
 from engine.record import Record
 from engine.replay import EventTypes, Factory, ReplayError, feed, find_factory, start_of
 from engine.streams.entries import StreamEntry
@@ -120,7 +121,11 @@ class Spectator:
                 inputs.append(record)
             self._scan += 1
         feed(self.world, inputs, self._types)
-        self.world.step()
+        last = self.records[self._scan - 1] if self._scan else None
+        if last is not None and is_end(last) and last.tick == tick:
+            end_run(self.world)   # the run ended before this tick: it is not stepped, the end is recorded
+        else:
+            self.world.step()
         self._next_tick += 1
         self._compare()
 
