@@ -207,10 +207,12 @@ def run_headless_cli(args: argparse.Namespace) -> int:
                 interrupt.check()
             report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
             # The log's last record: the run ended here (replay tells a cut-off file from it).
-            # A run stopped by Ctrl-C, a crash or a kill has none: it did not end, it was stopped.
+            # A crash, a kill or a second Ctrl-C (inside a tick) leaves none: the run was cut off.
             end_run(game.world)
     except KeyboardInterrupt:
         interrupted = True
+        if interrupt.stopped_between_ticks:
+            end_run(game.world)   # stopped between two ticks: the log is whole and ends here
     finally:
         # Whatever ends the run (a crash, Ctrl-C, a closed stdout), the log is written.
         status = _close_events_out(out)
@@ -277,12 +279,14 @@ def run_window_cli(args: argparse.Namespace) -> int:
                        report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                        translate=(lambda event: []) if pilot else None,
                        before_tick=autopilot_inputs if pilot else None, mixer=audio)
-        end_run(world)   # the log's last record: the run ended here (not on Ctrl-C: it was stopped)
+        end_run(world)   # the log's last record: the run ended here
     except ScreenshotError as error:
         end_run(world)   # the run ended; only its last frame could not be saved
         print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
         status = 1
     except KeyboardInterrupt:
+        if interrupt.stopped_between_ticks:
+            end_run(world)   # stopped between two frames: the log is whole and ends here
         return _interrupted(world, out, _close_events_out(out))
     finally:
         audio.close()
