@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays q
     from engine.record import Record
 
 USAGE_ERROR = 2
+#: The most pedestrians --npcs accepts (as build_game does; kept here so --help stays quick).
+MAX_NPCS = 5000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,8 +42,18 @@ def _count(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"expected 0 to 1000 pedestrians, got {text!r}")
+    if not 0 <= value <= MAX_NPCS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_NPCS} pedestrians, got {text!r}")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a frame time in milliseconds, got {text!r}") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected milliseconds between 0 and 1000, got {text!r}")
     return value
 
 
@@ -76,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=_positive, default=None,
                    help="game time to simulate headless (default 120), or real time to play in a window")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--npcs", type=_count, default=40, help="pedestrians in the city (default 40)")
+    p.add_argument("--npcs", type=_count, default=40, help=f"pedestrians in the city (default 40, at most {MAX_NPCS})")
+    p.add_argument("--frame-ms", type=_milliseconds, metavar="MS",
+                   help="headless: simulate this frame time for the frame-budget alarm (recorded as input); "
+                        "without it a headless run measures no frames and keeps the whole crowd")
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
@@ -123,7 +138,7 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     from game.headless import run_headless, summary
 
     game = build_game(seed=args.seed, npcs=args.npcs, triggers=TRIGGERS)
-    report = run_headless(game, args.seconds or 120.0)
+    report = run_headless(game, args.seconds or 120.0, frame_ms=args.frame_ms)
     print(summary(report))
     status = _save_log(game.world.log, args.events_out) if args.events_out else 0
     if args.screenshot:

@@ -80,6 +80,8 @@ class Pedestrian:
     goal: tuple[float, float] | None = None
     flee_ticks: int = 0
     flee_from: tuple[float, float] = (0.0, 0.0)
+    #: The tick the pedestrian system next looks at this one (see game.crowd).
+    due: int = -1
 
 
 @dataclass

@@ -23,9 +23,21 @@ def test_same_seed_gives_a_byte_identical_log(tmp_path: Path, capsys) -> None:
     assert "final health" in out and "wanted level" in out
 
 
+def test_the_log_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    logs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}.jsonl"
+        subprocess.run([sys.executable, "-m", "game", "--headless", "--seconds", "12", "--npcs", "300",
+                        "--events-out", str(out)], check=True, capture_output=True, cwd=ROOT, timeout=120,
+                       env={**os.environ, "SDL_VIDEODRIVER": "dummy", "PYTHONHASHSEED": hash_seed})
+        logs.append(out.read_bytes())
+    assert logs[0] == logs[1]
+
+
 def test_bad_options_give_one_line_and_exit_2() -> None:
     for args in (["--seconds", "soon"], ["--npcs", "-3"], ["--seed", "x"], ["--bogus"],
-                 ["--events-out", "log.txt"], ["--screenshot", "/no/such/dir/x.png"]):
+                 ["--events-out", "log.txt"], ["--screenshot", "/no/such/dir/x.png"], ["--npcs", "5001"],
+                 ["--frame-ms", "0"], ["--frame-ms", "fast"]):
         run = subprocess.run([sys.executable, "-m", "game", "--headless", *args], capture_output=True, text=True,
                              cwd=ROOT, env={**os.environ, "SDL_VIDEODRIVER": "dummy"}, timeout=60)
         assert run.returncode == 2, args

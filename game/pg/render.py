@@ -13,6 +13,7 @@ import esper
 import pygame
 
 from engine import World
+from game.camera import Camera
 from game.city import TILE
 from game.components import (
     Appearance,
@@ -25,7 +26,6 @@ from game.components import (
     Tracer,
     Vehicle,
 )
-from game.pg.camera import Camera
 from game.pg.hud import Hud
 from game.pg.sprites import Sprites
 from game.state import GameState
