@@ -43,6 +43,31 @@ class Body:
     radius: float
 
 
+@dataclass(eq=False)
+class Motion:
+    """What the movement system needs of a moving body, in one component.
+
+    The components are the entity's own (the same objects), gathered so that
+    the movement system's query is over one component type: esper forgets
+    its query results whenever any entity is created or deleted (each shot
+    makes a tracer), and rebuilds a one-type query about ten times faster
+    than a four-type one (0.7 ms against 7-10 ms at 5,000 bodies).  Make it
+    with :func:`motion_of`, from the components you give the entity.
+    """
+
+    position: Position
+    previous: PreviousPosition
+    velocity: Velocity
+    body: Body
+
+
+def motion_of(*components: object) -> Motion:
+    """The :class:`Motion` of an entity with these components (which must include
+    a Position, a PreviousPosition, a Velocity and a Body)."""
+    found = {type(c): c for c in components}
+    return Motion(found[Position], found[PreviousPosition], found[Velocity], found[Body])
+
+
 @dataclass
 class Health:
     """Hit points, 0..maximum."""

@@ -48,14 +48,16 @@ def test_move_slides_along_walls_like_the_plain_rule(bodies) -> None:
     import esper
 
     from game.build import build_game
-    from game.components import Body, Position, PreviousPosition, Velocity
+    from game.components import Body, Position, PreviousPosition, Velocity, motion_of
     from game.systems.movement import move
 
     game = build_game(seed=3, npcs=0, triggers=None)
     world, city = game.world, game.state.city
     world.activate()
-    made = [world.create_entity(Position(x, y), PreviousPosition(0, 0), Velocity(vx, vy), Body(r))
-            for x, y, vx, vy, r in bodies]
+    def body(x, y, vx, vy, r):
+        components = (Position(x, y), PreviousPosition(0, 0), Velocity(vx, vy), Body(r))
+        return world.create_entity(*components, motion_of(*components))
+    made = [body(*spec) for spec in bodies]
     move(world)
     for entity, (x, y, vx, vy, r) in zip(made, bodies, strict=True):
         ex = x + vx * world.dt if not city.blocked(x + vx * world.dt, y, r) else x

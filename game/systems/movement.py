@@ -7,7 +7,7 @@ import math
 import esper
 
 from engine import World
-from game.components import Body, Corpse, Position, PreviousPosition, Vehicle, Velocity
+from game.components import Corpse, Motion, Position, Vehicle, Velocity
 from game.events import PedestrianHit
 from game.passability import passability
 from game.spatial import CELL_SHIFT, spatial_index
@@ -29,8 +29,9 @@ def move(world: World) -> None:
     It runs for every body every tick (a thousand pedestrians make it the
     hottest loop of the game), so ``city.blocked`` is replaced by a lookup
     in the precomputed table for the body's radius (:mod:`game.passability`),
-    the bounds test and the lookup are inlined, and attributes are read
-    once into locals.  Order does not matter (no randomness, no events).
+    the bounds test and the lookup are inlined, attributes are read once
+    into locals, and the query is over :class:`Motion` alone (see there why).
+    Order does not matter (no randomness, no events).
     """
     city = game_state(world).city
     dt = world.dt
@@ -38,8 +39,8 @@ def move(world: World) -> None:
     tables: dict[float, tuple[bytes, ...]] = {}
     index = spatial_index(world)
     cell_of, place = index.cell_of, index.place
-    for entity, (position, previous, velocity, body) in esper.get_components(Position, PreviousPosition, Velocity,
-                                                                                Body):
+    for entity, motion in esper.get_component(Motion):
+        position, previous, velocity, body = motion.position, motion.previous, motion.velocity, motion.body
         x = previous.x = position.x
         y = previous.y = position.y
         vx, vy = velocity.x, velocity.y

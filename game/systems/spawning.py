@@ -18,6 +18,7 @@ from game.components import (
     PreviousPosition,
     Vehicle,
     Velocity,
+    motion_of,
 )
 from game.state import game_state
 
@@ -31,8 +32,8 @@ def _placed(x: float, y: float, angle: float = 0.0) -> tuple[Position, PreviousP
 
 
 def _create(world: World, x: float, y: float, *components: object) -> int:
-    """Create a body at (x, y), placed in the world's spatial index (if it has one)."""
-    entity = world.create_entity(*components)
+    """Create a body at (x, y) with its Motion, placed in the world's spatial index (if it has one)."""
+    entity = world.create_entity(*components, motion_of(*components))
     index = world.resources.get("spatial")
     if index is not None:
         index.place(entity, x, y)
