@@ -22,13 +22,14 @@ from game.camera import Camera
 from game.city import TILE
 from game.components import Position
 from game.events import NPCDespawned, NPCSpawned, PopulationChanged
+from game.spatial import spatial_index
 from game.state import GameState, game_state
 from game.systems.spawning import spawn_pedestrian
 
 #: People appear out of the player's sight, but not far from him.
 SPAWN_MIN, SPAWN_MAX = 320.0, 1400.0
 #: Around the screen, what counts as in sight: someone leaving later may walk this far meanwhile.
-SIGHT_MARGIN = 48
+SIGHT_MARGIN = 32
 
 
 def out_of_sight_per_tick(state: GameState) -> int:
@@ -61,7 +62,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     sight = _sight(state, here)
     if len(living) > target:
         going = living if changes == len(living) else _farthest(living, here, changes)
-        seen = {e for e in going if _seen(sight, esper.component_for_entity(e, Position))}
+        seen = _in_sight(world, going, sight)
         crowd.leaving = [e for e in going if e not in seen]
         for entity in going:
             if entity in seen:
@@ -161,6 +162,13 @@ def _sight(state: GameState, here: Position) -> tuple[float, float, float, float
     camera.follow(here.x, here.y, state.city.size_px, state.city.size_px)
     return (camera.x - SIGHT_MARGIN, camera.y - SIGHT_MARGIN,
             camera.x + camera.width + SIGHT_MARGIN, camera.y + camera.height + SIGHT_MARGIN)
+
+
+def _in_sight(world: World, people: list[int], sight: tuple[float, float, float, float]) -> set[int]:
+    """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly."""
+    chosen = set(people)
+    return {e for e in spatial_index(world).within(*sight)
+            if e in chosen and _seen(sight, esper.component_for_entity(e, Position))}
 
 
 def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:

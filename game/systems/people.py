@@ -18,8 +18,11 @@ RUN = 150.0
 HEARING = 380.0
 GOON_RANGE = 240.0
 GOON_INTERVAL = 60  # ticks between a goon's shots (plus up to 30 more, at random)
-#: How long a pedestrian runs from a shot.
+#: How long a pedestrian runs from a shot (3 s), plus up to half a second
+#: (by entity id), so that the hundreds who heard one shot do not all stop
+#: and pick a new goal in the same tick.
 FLEE_TICKS = 180
+FLEE_SPREAD = 30
 #: A walker this close to its goal is there.
 ARRIVED = 6.0
 #: A walker keeps its goal for another tick with these odds (1 in 500 it gets bored).
@@ -49,12 +52,12 @@ class Pedestrians:
         for entity in crowd.standing_near(spatial_index(world), event.origin, HEARING):
             position = esper.component_for_entity(entity, Position)
             ped = esper.component_for_entity(entity, Pedestrian)
-            ped.flee_ticks = FLEE_TICKS
+            ped.flee_ticks = FLEE_TICKS + entity % FLEE_SPREAD
             ped.flee_from = event.origin
             ped.goal = None
             away = math.atan2(position.y - oy, position.x - ox)
             _walk(entity, math.cos(away) * RUN, math.sin(away) * RUN, away)
-            crowd.look_at(entity, world.tick + FLEE_TICKS)
+            crowd.look_at(entity, world.tick + ped.flee_ticks)
 
     def update(self, world: World) -> None:
         state = game_state(world)
