@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from typing import Any
+
+
+class _Values:
+    """Mixin for components whose fields are all immutable values (numbers,
+    strings, tuples, None): a deep copy is a copy of the fields.
+
+    Time travel deep-copies every component of the world for each snapshot;
+    ``copy.deepcopy``'s general path (``__reduce_ex__`` and a copy of each
+    field) costs about a second for 5,000 pedestrians, this one a tenth.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        return twin
 
 
 @dataclass
-class Position:
+class Position(_Values):
     """Where an entity is, in world pixels."""
 
     x: float
@@ -14,7 +31,7 @@ class Position:
 
 
 @dataclass
-class PreviousPosition:
+class PreviousPosition(_Values):
     """Position at the previous tick, so rendering can interpolate with alpha."""
 
     x: float
@@ -22,7 +39,7 @@ class PreviousPosition:
 
 
 @dataclass
-class Velocity:
+class Velocity(_Values):
     """Pixels per second."""
 
     x: float = 0.0
@@ -30,14 +47,14 @@ class Velocity:
 
 
 @dataclass
-class Heading:
+class Heading(_Values):
     """Facing direction in radians (0 = +x, pi/2 = +y, screen down)."""
 
     angle: float = 0.0
 
 
 @dataclass
-class Body:
+class Body(_Values):
     """Collision circle radius in pixels."""
 
     radius: float
@@ -60,6 +77,11 @@ class Motion:
     velocity: Velocity
     body: Body
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Motion:
+        # Through the memo, so the copy points at the copies of the entity's own components.
+        return Motion(copy.deepcopy(self.position, memo), copy.deepcopy(self.previous, memo),
+                      copy.deepcopy(self.velocity, memo), copy.deepcopy(self.body, memo))
+
 
 def motion_of(*components: object) -> Motion:
     """The :class:`Motion` of an entity with these components (which must include
@@ -69,7 +91,7 @@ def motion_of(*components: object) -> Motion:
 
 
 @dataclass
-class Health:
+class Health(_Values):
     """Hit points, 0..maximum."""
 
     current: int
@@ -77,7 +99,7 @@ class Health:
 
 
 @dataclass
-class Appearance:
+class Appearance(_Values):
     """Which sprite draws the entity (a file name under assets/sprites, without .png)."""
 
     sprite: str
@@ -99,7 +121,7 @@ class Player:
 
 
 @dataclass
-class Pedestrian:
+class Pedestrian(_Values):
     """A civilian walking the sidewalks; flees from gunfire."""
 
     goal: tuple[float, float] | None = None
@@ -110,7 +132,7 @@ class Pedestrian:
 
 
 @dataclass
-class Goon:
+class Goon(_Values):
     """A hostile: shoots the player when near."""
 
     home: tuple[float, float] = (0.0, 0.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import esper
 
@@ -47,6 +48,12 @@ class Crowd:
     leaving: list[int] = field(default_factory=list)
     arriving: list[tuple[float, float]] = field(default_factory=list)
     cause: int | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Crowd:
+        # All ints and tuples of floats: copying the containers is a deep copy (and far
+        # quicker than copy.deepcopy element by element, for a time-travel snapshot).
+        return Crowd(set(self.members), {tick: list(who) for tick, who in self.booked.items()}, self.handed_out,
+                     list(self.leaving), list(self.arriving), self.cause)
 
     def join(self, entity: int, tick: int) -> None:
         """A new pedestrian, first looked at within :data:`FIRST_LOOK_SPREAD` ticks

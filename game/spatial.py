@@ -15,6 +15,7 @@ removes.  A body moved some other way is found again once it moves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine import World, on
 from engine.events import Despawned
@@ -37,6 +38,11 @@ class SpatialIndex:
     #: Despawned lately: esper lists them in queries until the next step, and they must
     #: not be placed again meanwhile.  The movement system empties it once it has run.
     gone: set[int] = field(default_factory=set)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SpatialIndex:
+        # All ints: copying the containers is a deep copy (quick, for time-travel snapshots).
+        return SpatialIndex({key: set(members) for key, members in self.cells.items()}, dict(self.cell_of),
+                            set(self.gone))
 
     def place(self, entity: int, x: float, y: float) -> None:
         """Record that ``entity`` is at (x, y) now (unless it was despawned)."""

@@ -67,3 +67,41 @@ def test_move_slides_along_walls_like_the_plain_rule(bodies) -> None:
         assert (position.x, position.y) == (ex, ey)
         assert (previous.x, previous.y) == (x, y)
     world.close()
+
+
+def test_the_renderer_looks_only_near_the_screen_and_misses_nothing_there() -> None:
+    import esper
+
+    from game.build import build_game
+    from game.components import Appearance, Position
+    from game.pg.render import Renderer
+
+    game = build_game(seed=1, npcs=1000, triggers=None)
+    world = game.world
+    world.run(90)
+    renderer = Renderer(world, hud=False)
+    import pygame
+    renderer.draw(pygame.Surface((1280, 720)), 1.0)
+    world.activate()
+    camera = renderer.camera
+    looked_at = set(renderer._on_screen(game.state))
+    everyone = [e for e, _ in esper.get_component(Appearance)]
+    on_screen = {e for e in everyone
+                 if camera.sees(esper.component_for_entity(e, Position).x, esper.component_for_entity(e, Position).y)}
+    assert on_screen and on_screen <= looked_at
+    assert len(looked_at) < len(everyone) / 3
+    world.close()
+
+
+def test_a_deep_copy_of_motion_points_at_the_copies_of_the_entitys_components() -> None:
+    import copy
+
+    from game.components import Body, Pedestrian, Position, PreviousPosition, Velocity, motion_of
+
+    parts = (Position(1.0, 2.0), PreviousPosition(0.5, 1.5), Velocity(3.0, 4.0), Body(8), Pedestrian(goal=(5.0, 6.0)))
+    entity = [*parts, motion_of(*parts)]
+    twin = copy.deepcopy(entity)
+    assert twin[:5] == list(parts) and all(a is not b for a, b in zip(twin, entity, strict=True))
+    assert twin[5].position is twin[0] and twin[5].velocity is twin[2] and twin[5].body is twin[3]
+    twin[0].x = 99.0
+    assert parts[0].x == 1.0
