@@ -108,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not headless and not display_available():
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
+    if args.frame_ms is not None and not headless:
+        # A window measures its real frame time; a simulated one would hide it from the alarm.
+        print("error: --frame-ms is for --headless runs (a window measures its frames) "
+              "(see 'python -m game --help')", file=sys.stderr)
+        return USAGE_ERROR
     try:
         return run_headless_cli(args) if headless else run_window_cli(args)
     except TriggerFileError as error:

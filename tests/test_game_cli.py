@@ -99,3 +99,12 @@ def test_a_broken_trigger_file_stops_the_game_with_its_problems_not_a_traceback(
     assert err[0].endswith("my_first.toml: trigger 'engine-starts': do[0].behaviour: "
                            "unknown behaviour 'play_sond' (did you mean 'play_sound'?)")
     assert err[1].startswith("error: the game's trigger files are not valid")
+
+
+def test_a_window_refuses_a_simulated_frame_time(monkeypatch, capsys) -> None:
+    import engine.pg.display
+
+    monkeypatch.setattr(engine.pg.display, "display_available", lambda: True)
+    assert main(["--frame-ms", "40"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--frame-ms is for --headless runs" in err[0]
