@@ -2,12 +2,13 @@
 
 A chase empties the streets (``streets_cleared``); the frame-rate alarm
 thins them (``thinning``).  :func:`reconcile` decides at once who leaves
-(the farthest first) or where newcomers appear, and records
-:class:`PopulationChanged`.  What the player can see happens at once; the
-rest, out of sight, is spread over the next ticks (:func:`arrive_and_leave`,
-at most :func:`out_of_sight_per_tick` people a tick), so a chase emptying a
-street of 5,000 people does not stall one tick for ten.  Newcomers appear
-out of the player's sight (off screen, in a ring around him).  Each of those later
+(the farthest first) or how many arrive, and records
+:class:`PopulationChanged`; the work is spread over the next ticks
+(:func:`arrive_and_leave`, at most :func:`changes_per_tick` people a tick),
+so a chase emptying a street of 5,000 people does not stall one tick for
+ten.  Those the player can see leave first, so the screen empties within
+three ticks (a twentieth of a second); newcomers appear out of his sight
+(off screen, in a ring around him).  Each of those later
 records still names the behaviour that asked for the change as its cause.
 """
 
@@ -32,10 +33,10 @@ SPAWN_MIN, SPAWN_MAX = 320.0, 1400.0
 SIGHT_MARGIN = 32
 
 
-def out_of_sight_per_tick(state: GameState) -> int:
-    """How many people may leave or arrive out of sight in one tick: a
-    twentieth of the normal crowd (a change of any size takes about 20 ticks)."""
-    return max(20, state.population_normal // 20)
+def changes_per_tick(state: GameState) -> int:
+    """How many people may leave or arrive in one tick: a sixteenth of the
+    normal crowd, so a change of any size is over in about 16 ticks."""
+    return max(20, state.population_normal // 16)
 
 
 def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True) -> None:
@@ -48,7 +49,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     state = game_state(world)
     crowd = state.crowd
     world.activate()
-    crowd.leaving, crowd.arriving = [], []
+    crowd.leaving, crowd.arriving = [], 0
     living = crowd.standing()
     target = state.population_target
     changes = abs(target - len(living)) if limit is None else min(limit, abs(target - len(living)))
@@ -58,24 +59,19 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
         return
     current = world.bus.current
     crowd.cause = current.offset if current is not None else None
-    here = esper.component_for_entity(state.player, Position)
-    sight = _sight(state, here)
     if len(living) > target:
+        here = esper.component_for_entity(state.player, Position)
         going = living if changes == len(living) else _farthest(living, here, changes)
-        seen = _in_sight(world, going, sight)
-        crowd.leaving = [e for e in going if e not in seen]
-        for entity in going:
-            if entity in seen:
-                despawn_pedestrian(world, entity)
-        done = len(seen)
+        # Those the player can see go first: they are gone within the first few ticks.
+        seen = _in_sight(world, going, _sight(state, here))
+        crowd.leaving = [e for e in going if e in seen] + [e for e in going if e not in seen]
+    elif spread:
+        crowd.arriving = changes
     else:
-        crowd.arriving = spawn_points(world, changes, avoid=sight if spread else None)
-        done = 0
-    if not spread:
-        arrive_and_leave(world, budget=changes)
+        for x, y in spawn_points(world, changes):
+            _arrive(world, x, y)
         return
-    # A first share now, so the change starts in the tick that asked for it.
-    arrive_and_leave(world, budget=out_of_sight_per_tick(state) - done)
+    arrive_and_leave(world)  # the first share now, in the tick that asked for the change
 
 
 def _farthest(living: list[int], here: Position, count: int) -> list[int]:
@@ -86,22 +82,27 @@ def _farthest(living: list[int], here: Position, count: int) -> list[int]:
     return sorted(living, key=lambda e: (-distance(e), e))[:count]
 
 
-def arrive_and_leave(world: World, budget: int | None = None) -> None:
-    """System: the out-of-sight part of the last :func:`reconcile`, ``budget``
-    people a tick (default :func:`out_of_sight_per_tick`), as it caused them."""
+def arrive_and_leave(world: World) -> None:
+    """System: the work of the last :func:`reconcile`, :func:`changes_per_tick`
+    people a tick, each record caused by the behaviour that asked for it.
+
+    Newcomers' places are drawn now, out of what the player sees now."""
     state = game_state(world)
     crowd = state.crowd
     if not crowd.leaving and not crowd.arriving:
         return
     world.activate()
-    budget = out_of_sight_per_tick(state) if budget is None else max(0, budget)
+    budget = changes_per_tick(state)
     leaving, crowd.leaving = crowd.leaving[:budget], crowd.leaving[budget:]
-    arriving, crowd.arriving = crowd.arriving[:budget - len(leaving)], crowd.arriving[budget - len(leaving):]
+    arriving = min(crowd.arriving, budget - len(leaving))
+    crowd.arriving -= arriving
     with world.bus.handling(world.log.get(crowd.cause) if crowd.cause is not None else None):
         for entity in leaving:
             despawn_pedestrian(world, entity)
-        for x, y in arriving:
-            _arrive(world, x, y)
+        if arriving:
+            here = esper.component_for_entity(state.player, Position)
+            for x, y in spawn_points(world, arriving, avoid=_sight(state, here)):
+                _arrive(world, x, y)
 
 
 def _arrive(world: World, x: float, y: float) -> None:
@@ -123,10 +124,10 @@ def clear_all(world: World) -> None:
     spreads it, the fallen at once."""
     state = game_state(world)
     world.activate()
-    leaving = set(state.crowd.leaving)
-    for entity in sorted(state.crowd.members):
-        if entity not in leaving:
-            despawn_pedestrian(world, entity)
+    crowd = state.crowd
+    # Set arithmetic, not a loop over everyone: usually only the fallen are left.
+    for entity in sorted(crowd.members - set(crowd.leaving)):
+        despawn_pedestrian(world, entity)
 
 
 def spawn_points(world: World, count: int, avoid: tuple[float, float, float, float] | None = None

@@ -10,7 +10,7 @@ from engine.replay import replay
 from game.build import MAX_NPCS, build_game
 from game.components import Body, Corpse, Pedestrian, Position
 from game.headless import run_headless
-from game.population import _seen, _sight, out_of_sight_per_tick
+from game.population import _seen, _sight, changes_per_tick
 from game.registry import despawn_npcs, respawn_npcs
 from game.spatial import cell, spatial_index
 
@@ -36,7 +36,7 @@ def test_a_chase_empties_the_streets_over_a_few_ticks_each_person_once_and_as_ca
     log = list(game.world.log)
     entered = next(r for r in log if r.type == "AlarmEntered" and r.data["alarm"] == "police-chase")
     exited = next(r for r in log if r.type == "AlarmExited" and r.data["alarm"] == "police-chase")
-    ticks = 1000 // out_of_sight_per_tick(game.state) + 1
+    ticks = 1000 // changes_per_tick(game.state) + 1
     gone = [r for r in log if r.type == "NPCDespawned" and entered.tick <= r.tick < exited.tick]
     assert len(gone) == len({r.data["entity"] for r in gone}) == 1000 - 0   # nobody fell before the chase here
     assert gone[0].tick == entered.tick and gone[-1].tick <= entered.tick + ticks
@@ -48,24 +48,26 @@ def test_a_chase_empties_the_streets_over_a_few_ticks_each_person_once_and_as_ca
         assert "EscapedRadar" in [r.type for r in game.world.why(record.offset)]
 
 
-def test_people_in_sight_leave_at_once_and_newcomers_arrive_out_of_sight() -> None:
+def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None:
     game = build_game(seed=2, npcs=600, triggers=None)
     world, state = game.world, game.state
     world.run(5)
     world.activate()
     here = esper.component_for_entity(state.player, Position)
     sight = _sight(state, here)
+    budget = changes_per_tick(state)
     in_sight = [e for e in state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))]
-    assert in_sight, "the scene must have people in sight to mean anything"
+    assert budget < len(in_sight) <= 3 * budget, "the scene must show the spreading to mean anything"
     despawn_npcs(world)
+    assert state.crowd.leaving[:len(in_sight) - budget] == in_sight[budget:]
+    world.run(2)   # the first share went in the tick of the chase; two more ticks
     assert not [e for e in in_sight if esper.entity_exists(e)]
-    assert state.crowd.leaving and not [e for e in state.crowd.leaving
-                                        if _seen(sight, esper.component_for_entity(e, Position))]
-    world.run(600 // out_of_sight_per_tick(state) + 1)
+    assert state.crowd.leaving, "the people out of sight are still leaving"
+    world.run(600 // budget + 1)
     assert state.crowd.standing() == [] and state.crowd.leaving == []
     start = world.log.next_offset
     respawn_npcs(world)
-    world.run(600 // out_of_sight_per_tick(state) + 1)
+    world.run(600 // budget + 1)
     arrived = [r for r in world.log.since(start) if r.type == "NPCSpawned"]
     assert len(arrived) == 600 == len(state.crowd.standing())
     assert not [r for r in arrived if _seen(sight, Position(*r.data["position"]))]
