@@ -66,7 +66,9 @@ def measure(npcs: int, seconds: float, seed: int) -> dict[str, object]:
     if thinned_at is not None:
         recovered = next((t - thinned_at for t, ms, _ in reports if t > thinned_at and ms <= SIXTY_FPS_MS), None)
     world.close()
-    return {"npcs": npcs, "frames": len(frames), "ticks": world.tick, "dropped_steps": app.loop.dropped_steps,
+    started = frame_starts[0] if frame_starts else 0.0
+    return {"reports": [(round(t - started, 1), round(ms, 1), thinning) for t, ms, thinning in reports],
+            "npcs": npcs, "frames": len(frames), "ticks": world.tick, "dropped_steps": app.loop.dropped_steps,
             "median_frame_ms": round(statistics.median(frames), 2),
             "p90_frame_ms": round(frames[int(0.9 * (len(frames) - 1))], 2),
             "frame_budget_alarm": bool(alarm), "recovered_s": None if recovered is None else round(recovered, 2)}
@@ -84,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
     else:
         for key, value in result.items():
-            print(f"{key:>20}: {value}")
+            if key != "reports":
+                print(f"{key:>20}: {value}")
+        print("frame time reported (s since the first frame, ms, thinning):",
+              " ".join(f"{t}:{ms}{'*' if thinning < 1 else ''}" for t, ms, thinning in result["reports"]))
     return 0
 
 
