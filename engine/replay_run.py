@@ -164,6 +164,12 @@ class ReplayRun:
         """
         tick, index = self.world.tick, self.next_line
         line = self.lines[index]
+        if isinstance(self.parsed[index], codec.LogFormatError):
+            # Nothing the replay writes can match a line that is no record (a killed game's cut-off
+            # last line, say): say so now instead of simulating up to max_gap ticks looking for it.
+            replayed = self._next_written()
+            return Difference(line.number, line.start, line.raw, replayed,
+                              f"line {line.number} is not a valid record: {self.parsed[index].problem}")
         latest = self.smallest_tick_from[index]
         if latest is not None and latest - self.last_tick > self.max_gap:
             where = next(i for i in range(index, len(self.parsed)) if _tick(self.parsed[i]) == latest)

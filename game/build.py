@@ -14,20 +14,25 @@ from engine import World
 from engine.scripting import TriggerRuntime
 from game.audio import SilentAudio
 from game.city import TILE, City
-from game.population import reconcile
+from game.passability import passability
+from game.population import arrive_and_leave, reconcile
 from game.registry import registry
+from game.spatial import SpatialIndex
 from game.state import GameState
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
 from game.systems.frame_time import FrameTime
-from game.systems.movement import face_motion, move, run_over
+from game.systems.movement import move, run_over
 from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
-from game.systems.spawning import spawn_car, spawn_goon, spawn_player
+from game.systems.spawning import BODY_RADII, spawn_car, spawn_goon, spawn_player
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 TRIGGERS = ASSETS / "triggers"
+
+#: The most pedestrians a city can have (``python -m game --npcs`` says the same).
+MAX_NPCS = 5000
 
 #: The player starts on the sidewalk of block (1, 1), facing the road east.
 START_BLOCK = (1, 1)
@@ -69,8 +74,11 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     """A new game world, ready to step.
 
     ``triggers`` is the folder of trigger files to install (None: none, for
-    a replay, which installs the ones its log recorded).
+    a replay, which installs the ones its log recorded).  ``npcs`` is 0 to
+    :data:`MAX_NPCS` (ValueError otherwise).
     """
+    if not 0 <= npcs <= MAX_NPCS:
+        raise ValueError(f"npcs must be 0 to {MAX_NPCS} pedestrians, got {npcs!r}")
     # "game" names the entry point that `python -m engine replay` rebuilds this world with.
     run_options = {"game": "wanted", "npcs": npcs, **(options or {})}
     world = World(seed=seed, options=run_options, reaction_budget=reaction_budget_for(npcs))
@@ -78,16 +86,20 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     state = GameState(city=city, population_normal=npcs)
     world.resources["game"] = state
     world.resources["audio"] = audio if audio is not None else SilentAudio()
+    world.add_system(state.crowd)  # first: it counts every pedestrian from the first one
+    world.resources["spatial"] = world.add_system(SpatialIndex())  # and indexes every body
+    for radius in BODY_RADII:
+        passability(city, radius)  # made now, not in the tick the first police car drives
     _populate(world, state)
 
     world.add_system(FrameTime(world))
+    world.add_system(arrive_and_leave)
     world.add_system(PlayerControl(world))
     world.add_system(goons)
-    world.add_system(Pedestrians())
+    world.add_system(Pedestrians(world))
     world.add_system(PoliceChase())
     world.add_system(move)
     world.add_system(run_over)
-    world.add_system(face_motion)
     world.add_system(fade_tracers)
     runtime = TriggerRuntime(world, registry)  # added last: alarms see the whole tick
     if triggers is not None:
@@ -114,4 +126,4 @@ def _populate(world: World, state: GameState) -> None:
     # the player chooses when to walk into trouble.
     for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2)):
         spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
-    reconcile(world, "the city wakes up")
+    reconcile(world, "the city wakes up", spread=False)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays q
 USAGE_ERROR = 2
 #: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
+#: The most pedestrians --npcs accepts (as build_game does; kept here so --help stays quick).
+MAX_NPCS = 5000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,8 +46,18 @@ def _count(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"expected 0 to 1000 pedestrians, got {text!r}")
+    if not 0 <= value <= MAX_NPCS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_NPCS} pedestrians, got {text!r}")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a frame time in milliseconds, got {text!r}") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected milliseconds between 0 and 1000, got {text!r}")
     return value
 
 
@@ -76,7 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=_positive, default=None,
                    help="game time to simulate headless (default 120), or real time to play in a window")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--npcs", type=_count, default=40, help="pedestrians in the city (default 40)")
+    p.add_argument("--npcs", type=_count, default=40, help=f"pedestrians in the city (default 40, at most {MAX_NPCS})")
+    p.add_argument("--frame-ms", type=_milliseconds, metavar="MS",
+                   help="headless: simulate this frame time for the frame-budget alarm (recorded as input); "
+                        "without it a headless run measures no frames and keeps the whole crowd")
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch assets/triggers for edits")
@@ -147,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not headless and not display_available():
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
+    if args.frame_ms is not None and not headless:
+        # A window measures its real frame time; a simulated one would hide it from the alarm.
+        print("error: --frame-ms is for --headless runs (a window measures its frames) "
+              "(see 'python -m game --help')", file=sys.stderr)
+        return USAGE_ERROR
     try:
         if args.spectate is not None:
             from game.spectate import run_spectate_cli
@@ -205,7 +225,8 @@ def run_headless_cli(args: argparse.Namespace) -> int:
                 if publishing is not None:
                     publishing.drain()
                 interrupt.check()
-            report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
+            report = run_headless(game, args.seconds or 120.0, frame_ms=args.frame_ms,
+                                      between_ticks=between_ticks)
             # The log's last record: the run ended here (replay tells a cut-off file from it).
             # A crash, a kill or a second Ctrl-C (inside a tick) leaves none: the run was cut off.
             end_run(game.world)

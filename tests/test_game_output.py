@@ -154,23 +154,25 @@ def test_a_closed_stdout_still_leaves_the_whole_log(tmp_path):
 
 
 def test_a_crash_mid_run_leaves_the_log_up_to_it(tmp_path, monkeypatch):
-    import game.headless
+    from game.autopilot import Autopilot
 
     calls = []
+    real_inputs = Autopilot.inputs
 
-    def crash(entities: int) -> float:
-        calls.append(entities)
-        if len(calls) == 4:
-            raise RuntimeError("a bug in a system")
-        return 16.0
+    def crash(self):
+        calls.append(1)
+        if len(calls) == 100:   # the autopilot is asked once a tick: a bug in tick 99
+            raise RuntimeError("a bug in the autopilot")
+        return real_inputs(self)
 
-    monkeypatch.setattr(game.headless, "synthetic_frame_ms", crash)
+    monkeypatch.setattr(Autopilot, "inputs", crash)
     out = tmp_path / "crashed.jsonl"
     with pytest.raises(RuntimeError):
         main(["--headless", "--seconds", "60", "--events-out", str(out)])
     records = codec.load(out)
-    assert records and records[-1].tick >= 3 * 30 - 1   # the third report, at tick 89
+    assert records and records[-1].tick > 60   # records up to the crash (in tick 99) were written, not only the first
     assert [r.offset for r in records] == list(range(len(records)))
+    assert records[-1].type != "SimulationEnded"   # a crash is no ending
 
 
 def test_the_window_writes_the_log_every_frame(tmp_path, monkeypatch, capsys):

@@ -212,7 +212,7 @@ def npcs(value: object) -> Callable[[dict[str, Any]], object]:
 
 
 NPCS_WORDS = "game 'wanted' cannot rebuild the world from SimulationStarted (offset 0): option 'npcs' must be a " \
-             "whole number from 0 to 1000, found "
+             "whole number from 0 to 5000, found "
 
 
 @pytest.mark.parametrize(("change", "words"), [
@@ -227,12 +227,12 @@ NPCS_WORDS = "game 'wanted' cannot rebuild the world from SimulationStarted (off
     (lambda data: data["options"].update(game=5), "option 'game' must be the name of a game, found 5"),
     (npcs("many"), NPCS_WORDS + "'many'"),
     (npcs(None), NPCS_WORDS + "None"),
-    (npcs(1001), NPCS_WORDS + "1001"),
+    (npcs(5001), NPCS_WORDS + "5001"),
     (npcs(-1), NPCS_WORDS + "-1"),
     (npcs(2.5), NPCS_WORDS + "2.5"),
     (npcs(True), NPCS_WORDS + "True"),
 ], ids=["no-seed", "seed-str", "seed-null", "seed-bool", "seed-float", "no-options", "options-list",
-        "options-null", "game-int", "npcs-str", "npcs-null", "npcs-1001", "npcs-negative", "npcs-float", "npcs-bool"])
+        "options-null", "game-int", "npcs-str", "npcs-null", "npcs-5001", "npcs-negative", "npcs-float", "npcs-bool"])
 def test_a_bad_start_record_is_one_line_and_exit_2(small_log: Path, tmp_path: Path, capsys, change, words) -> None:
     path = with_start(small_log, tmp_path, change)
     assert main(["replay", str(path)]) == 2
@@ -264,22 +264,22 @@ def test_a_factory_that_refuses_its_options_names_the_game() -> None:
 # nothing: should the check regress, a test must fail, not take the machine's memory.
 @pytest.mark.parametrize("value", [10**9, 10**100, -(10**9)])
 def test_a_huge_npcs_option_is_refused_before_anything_is_built(value: int) -> None:
-    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 1000, found "):
+    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 5000, found "):
         npcs_option({"npcs": value})
 
 
-@pytest.mark.parametrize("value", ["many", None, -1, 1001, 2.5, True, [40]])
+@pytest.mark.parametrize("value", ["many", None, -1, 5001, 2.5, True, [40]])
 def test_the_game_factory_refuses_a_bad_npcs_option(value: object) -> None:
-    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 1000") as info:
+    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 5000") as info:
         replay_game(0, {"game": "wanted", "npcs": value})
     assert isinstance(info.value, ValueError) and info.value.option == "npcs"
 
 
 def test_the_game_factory_accepts_what_the_game_command_line_accepts(capsys) -> None:
     parser = build_game_parser()
-    for text in ("0", "1000"):
+    for text in ("0", "5000"):
         assert npcs_option({"npcs": int(text)}) == parser.parse_args(["--npcs", text]).npcs
-    for text in ("-1", "1001"):
+    for text in ("-1", "5001"):
         with pytest.raises(ReplayOptionError):
             npcs_option({"npcs": int(text)})
         with pytest.raises(SystemExit):

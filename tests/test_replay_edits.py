@@ -34,7 +34,7 @@ def log_lines(tmp_path_factory) -> list[bytes]:
     (folder / "notes.toml").write_text("# Meet at the café corner.\n", encoding="utf-8")
     game = build_game(seed=2, npcs=5, triggers=folder)
     try:
-        run_headless(game, 6.0)
+        run_headless(game, 6.0, frame_ms=12.5)   # frame times: an input an edit can change without consequence
         end_run(game.world)
         return [canonical_line(record) for record in game.world.log]
     finally:
