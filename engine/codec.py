@@ -209,11 +209,15 @@ def read(lines: Iterable[str], source: str = "<log>") -> Iterator[Record]:
     records), but from there offsets go up by exactly 1 and ticks never go
     down, as in the log a world keeps; a record's cause is an earlier offset.
     """
+    numbered = ((number, decode(line, source, number)) for number, line in enumerate(lines, start=1)
+                if line.strip())
+    return in_log_order(numbered, source)
+
+
+def in_log_order(numbered: Iterable[tuple[int, Record]], source: str) -> Iterator[Record]:
+    """The records of ``(line number, record)`` pairs, checked to follow each other as in a log."""
     previous: Record | None = None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        record = decode(line, source, number)
+    for number, record in numbered:
         if previous is not None:
             check_follows(previous, record, source, number)
         if record.cause is not None and record.cause >= record.offset:
@@ -309,17 +313,8 @@ def decode_line(text: str | None, source: str, number: int) -> Record | None:
 
 def read_file(file: IO[bytes], source: str) -> Iterator[Record]:
     """The records of a binary log file, checked as :func:`read` checks them, a line at a time."""
-    previous: Record | None = None
-    for number, text, _ in lines_of(file, source):
-        record = decode_line(text, source, number)
-        if record is None:
-            continue
-        if previous is not None:
-            check_follows(previous, record, source, number)
-        if record.cause is not None and record.cause >= record.offset:
-            cause_not_earlier(record, source, number)
-        previous = record
-        yield record
+    decoded = ((number, decode_line(text, source, number)) for number, text, _ in lines_of(file, source))
+    return in_log_order(((number, record) for number, record in decoded if record is not None), source)
 
 
 def load(path: str | Path) -> list[Record]:
