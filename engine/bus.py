@@ -17,8 +17,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from engine.cascade import CutTally, Loop, find_loop
-from engine.events import CascadeCut, Event, HandlerFailed, target_field
+from engine.cascade import CutRecorder, CutTally
+from engine.events import Event, HandlerFailed, target_field
 from engine.log import EventLog
 from engine.record import Record
 
@@ -84,7 +84,14 @@ def handler_name(handler: Callable[..., Any]) -> str:
 
 
 class EventBus:
-    """Delivers events to subscribers and records every one in the log."""
+    """Delivers events to subscribers and records every one in the log.
+
+    Work is bounded: a chain of reactions deeper than ``cascade_limit``, and
+    the reactions of a tick beyond ``reaction_budget`` (setting :attr:`tick`
+    starts a tick; a :class:`~engine.world.World` does it every step), are
+    dropped and recorded as :class:`~engine.events.CascadeCut`, once per tick
+    for each loop (see :mod:`engine.cascade`).
+    """
 
     def __init__(self, log: EventLog | None = None, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
                  reaction_budget: int = DEFAULT_REACTION_BUDGET) -> None:
@@ -97,13 +104,8 @@ class EventBus:
         self.reaction_budget = reaction_budget
         self._tick = 0
         self._spent = 0  # reactions made in this tick
-        self._cut_loops: set[Loop] = set()  # loops already recorded as cut in this tick
-        self._budget_cut = False  # the tick's budget overflow is recorded (later ones are only counted)
+        self._guard = CutRecorder()
         self.failures = 0
-        #: Reactions dropped by cuts (each one, not each record of a cut).
-        self.cascades_cut = 0
-        #: Every loop cut so far, with the ticks it was cut in (for the end-of-run report).
-        self.cuts = CutTally()
         self._subs: list[Subscription] = []
         self._seq = 0
         self._queue: deque[Record] = deque()
@@ -125,14 +127,22 @@ class EventBus:
     def tick(self, tick: int) -> None:
         self._tick = tick
         self._spent = 0
-        self._budget_cut = False
-        if self._cut_loops:
-            self._cut_loops.clear()
+        self._guard.new_tick()
 
     @property
     def reactions(self) -> int:
         """Reactions made so far in this tick (the budget spent)."""
         return self._spent
+
+    @property
+    def cascades_cut(self) -> int:
+        """Reactions dropped by cuts so far (each one, not each record of a cut)."""
+        return self._guard.dropped
+
+    @property
+    def cuts(self) -> CutTally:
+        """Every loop cut so far, with the ticks it was cut in (for the end-of-run report)."""
+        return self._guard.tally
 
     # -- subscribing ---------------------------------------------------
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
@@ -246,8 +256,12 @@ class EventBus:
         delivered = 0
         previous = self._current
         try:
-            while queue:
-                record = popleft()
+            while True:
+                # popleft until it raises: one test of the queue per record instead of two.
+                try:
+                    record = popleft()
+                except IndexError:
+                    break
                 delivered += 1
                 event = record.event
                 subs, target = routes.get(event.__class__) or self._route(event.__class__)
@@ -326,20 +340,11 @@ class EventBus:
         type makes 2**depth of them) and bounds the work of the tick as a
         whole, however many roots feed the runaway.
         """
-        self.cascades_cut += 1
         depth = parent.depth + 1
         reason = "depth" if depth > self.cascade_limit else "reactions"
-        if reason == "reactions":
-            if self._budget_cut:
-                return  # the tick's overflow is recorded; its later reactions are only counted
-            self._budget_cut = True
-        loop = find_loop(event, parent, self.log.get, reason, self.cascade_limit + 1)
-        if loop in self._cut_loops:
-            return
-        self._cut_loops.add(loop)
-        self.cuts.count(loop, self._tick)
-        cut = CascadeCut(depth, loop.types, reason, loop.triggers)
-        self._add(self._tick, parent.offset, cut, depth)
+        cut = self._guard.cut(event, parent, reason, self.log.get, self.cascade_limit + 1, self._tick)
+        if cut is not None:
+            self._add(self._tick, parent.offset, cut, depth)
 
 
 def error_text(error: BaseException | str, limit: int = ERROR_TEXT_LIMIT) -> str:

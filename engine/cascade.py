@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.events import Event, reactor_of
+from engine.events import CascadeCut, Event, reactor_of
 from engine.record import Record
 
 log = logging.getLogger("engine.bus")
@@ -110,6 +110,40 @@ class CutTally:
         return [f"cascade cut in {count.ticks} tick{'' if count.ticks == 1 else 's'}: {name} "
                 f"({_why(count.reasons)}; ticks {count.first_tick}..{count.last_tick})"
                 for name, count in ordered]
+
+
+class CutRecorder:
+    """Decides which cuts of a tick become records: each loop once per tick,
+    and of the budget's overflow only the first (its later reactions are
+    dropped without a walk of their causes, so a runaway's cost stays small)."""
+
+    def __init__(self) -> None:
+        #: Reactions dropped by cuts so far.
+        self.dropped = 0
+        self.tally = CutTally()
+        self._loops: set[Loop] = set()  # recorded in this tick
+        self._budget_cut = False  # the tick's budget overflow is recorded
+
+    def new_tick(self) -> None:
+        """Forget what this tick recorded."""
+        self._budget_cut = False
+        if self._loops:
+            self._loops.clear()
+
+    def cut(self, event: Event, parent: Record, reason: str, get: Callable[[int], Record | None],
+            longest: int, tick: int) -> CascadeCut | None:
+        """Count one dropped reaction; the :class:`CascadeCut` to record, if this tick has none for its loop."""
+        self.dropped += 1
+        if reason == "reactions":
+            if self._budget_cut:
+                return None
+            self._budget_cut = True
+        loop = find_loop(event, parent, get, reason, longest)
+        if loop in self._loops:
+            return None
+        self._loops.add(loop)
+        self.tally.count(loop, tick)
+        return CascadeCut(parent.depth + 1, loop.types, reason, loop.triggers)
 
 
 def _why(reasons: list[str]) -> str:

@@ -191,6 +191,7 @@ class CommandSpec:
 COMMANDS: dict[str, str] = {
     "trace": "engine.cli", "why": "engine.cli", "stats": "engine.cli",
     "check": "engine.scripting.cli", "replay": "engine.replay", "plot": "engine.plot",
+    "publish": "engine.streams.cli", "fetch": "engine.streams.cli", "follow": "engine.streams.cli",
 }
 
 

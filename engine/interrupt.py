@@ -21,6 +21,8 @@ class DeferredInterrupt:
     def __init__(self) -> None:
         #: True once Ctrl-C was pressed.
         self.requested = False
+        #: True once :meth:`check` stopped the run: between ticks, so the log is whole.
+        self.stopped_between_ticks = False
         self._previous: object = None
         self._installed = False
 
@@ -39,6 +41,7 @@ class DeferredInterrupt:
     def check(self) -> None:
         """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed since the run began."""
         if self.requested:
+            self.stopped_between_ticks = True
             raise KeyboardInterrupt
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -57,6 +57,11 @@ class LogFile:
         return None if self._first is None else self._first + len(self._starts)
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._file.closed
+
+    @property
     def records(self) -> int:
         """Records the file holds now (after any truncation)."""
         return len(self._starts)

@@ -80,7 +80,8 @@ def _scan_chunk(task: _Task) -> ChunkResult:
     source = task.path
     visit = tool.visit
     with open(task.path, "rb") as file:
-        file.seek(task.start)
+        if task.start:  # a pipe cannot seek, and is read from its start
+            file.seek(task.start)
         try:
             for number, text, position in codec.lines_of(file, source, task.end, task.at_eof):
                 record = codec.decode_line(text, source, number)

@@ -161,7 +161,9 @@ def failure_line(record: Record) -> str:
         if record.type == "HandlerFailed":
             text = f"{head}{d['handler']} failed on {d['event_type']} #{d['offset']}: {d['error']}"
         elif record.type == "CascadeCut":
-            text = f"{head}cascade cut at depth {d['depth']}: {' -> '.join(map(str, d['types']))}"
+            # By trigger names when triggers formed the loop (older logs have none).
+            why = "over the tick's reaction budget" if d.get("reason") == "reactions" else f"at depth {d['depth']}"
+            text = f"{head}cascade cut {why}: {' -> '.join(map(str, d.get('triggers') or d['types']))}"
         else:
             return describe(record)
     except Exception:  # a failure must be shown even if its fields are odd

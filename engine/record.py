@@ -82,7 +82,11 @@ class Record:
     def describe(self) -> str:
         """One readable line: ``#12 t=240 Shot <- #11 shooter=3 target=1``."""
         cause = "" if self.cause is None else f" <- #{self.cause}"
-        fields = " ".join(f"{k}={_short(v)}" for k, v in self.data.items())
+        data = self.data
+        if not data:
+            return f"#{self.offset} t={self.tick} {self.type}{cause}"
+        # A list, not a generator: join builds it anyway, and trace calls this once per record.
+        fields = " ".join([f"{k}={_short(v)}" for k, v in data.items()])
         return f"#{self.offset} t={self.tick} {self.type}{cause} {fields}".rstrip()
 
 
@@ -99,6 +103,13 @@ class BlankRecord(Record):
 
 
 def _short(value: Any) -> str:
+    # Fast paths for the common plain values (trace formats a million records);
+    # the general cases below give the same text for them.
+    kind = type(value)
+    if kind is int or kind is bool or value is None:
+        return str(value)
+    if kind is str and len(value) <= 60 and "\n" not in value:
+        return value
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list):

@@ -4,7 +4,11 @@ A log holds everything needed: its first record, ``SimulationStarted``,
 carries the seed and the run's options, and every :class:`~engine.Input`
 record is something that came from outside.  Everything else is derived, so
 feeding the inputs back in at their ticks must give the same log, byte for
-byte.  ``python -m engine replay LOG.jsonl`` checks exactly that.
+byte.  ``python -m engine replay LOG.jsonl`` checks exactly that: it
+compares the file's own bytes with the lines the replay writes, as it
+goes (:mod:`engine.replay_run`), and a run that ended says so in its last
+record (:mod:`engine.ending`), so a file cut short is not taken for a
+shorter run.
 
 A game says how to rebuild its world through an entry point in the
 ``wanted.games`` group: a function ``factory(seed, options) -> World`` that
@@ -15,43 +19,40 @@ entry point under the key ``"game"``.
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
-# Its inputs (TriggersLoaded, TriggersReloadFailed) are in the log of any game
-# with triggers: import it so their classes are loaded even if the game's
-# factory did not, and EventTypes can find them.
-import engine.scripting.events  # noqa: F401
 from engine import codec
-from engine.cli import CommandSpec, UsageError, load_log
-from engine.events import Event, Input, defined_event_types, from_data
+from engine.cli import CommandSpec, UsageError
+from engine.logbytes import EXCERPT, LogLine, canonical_line, excerpt, first_differing_byte, parse_record, read_lines
 from engine.record import Record
+from engine.replay_inputs import EventTypes, ReplayError, feed, inputs_by_tick
+from engine.replay_run import DEFAULT_MAX_GAP, Difference, ReplayRun
 from engine.world import World
+
+__all__ = ["DEFAULT_MAX_GAP", "Difference", "EventTypes", "ReplayError", "ReplayResult", "feed", "find_factory",
+           "inputs_by_tick", "replay", "replay_file", "replay_lines", "start_of"]
 
 ENTRY_POINT_GROUP = "wanted.games"
 
 Factory = Callable[[int, dict[str, Any]], World]
 
 
-class ReplayError(ValueError):
-    """The log cannot be replayed (bad start record, unknown game or input type, options the game refuses)."""
-
-
 @dataclass
 class ReplayResult:
-    """The outcome: the new log and the first offset where it differs, if any."""
+    """The outcome: the records the replay wrote (up to where it stopped) and the first difference, if any."""
 
     records: list[Record]
-    first_difference: int | None
-    original_count: int
+    difference: Difference | None
+    lines: int
 
     @property
     def identical(self) -> bool:
-        """True if the replay reproduced the log exactly."""
-        return self.first_difference is None
+        """True if the replay wrote the log's bytes exactly."""
+        return self.difference is None
 
 
 def find_factory(name: str) -> Factory:
@@ -63,115 +64,72 @@ def find_factory(name: str) -> Factory:
     raise ReplayError(f"no game named {name!r} to replay with (known: {known}); is it installed?")
 
 
-@dataclass(frozen=True)
-class EventTypes:
-    """The event classes a replay can meet in a log, to tell inputs from the rest.
+def replay(records: Sequence[Record], factory: Factory | None = None, max_gap: float | None = None) -> ReplayResult:
+    """Re-run the simulation that ``records`` describe and compare, as
+    :func:`replay_lines` does, with the lines a log file of them would hold."""
+    lines, start = [], 0
+    for number, record in enumerate(records, start=1):
+        raw = canonical_line(record)
+        lines.append(LogLine(number, start, raw))
+        start += len(raw)
+    return replay_lines(lines, factory, max_gap=max_gap)
 
-    The world's own types (those its bus has seen) come first; then every
-    event class loaded, so an input the game never subscribes to, such as
-    ``TriggersReloadFailed``, is still recognised.
+
+def replay_file(path: str | Path, factory: Factory | None = None, max_gap: float | None = None) -> ReplayResult:
+    """Re-run the log file at ``path`` and compare it with its own bytes.
+
+    Raises ``OSError`` if it cannot be read, and what :func:`replay_lines` raises.
     """
-
-    world: dict[str, type]
-    loaded: dict[str, tuple[type[Event], ...]]
-
-    @classmethod
-    def of(cls, world: World) -> EventTypes:
-        """The types known to ``world`` and to this process, now."""
-        return cls(world.bus.event_types, defined_event_types())
-
-    def input_type(self, record: Record) -> type[Input] | None:
-        """The Input class to rebuild ``record`` with, or None if it is derived (not an input).
-
-        Raises :class:`ReplayError` for a type name no event class has, or one
-        that several classes share when any of them is an input.
-        """
-        kind = self.world.get(record.type)
-        if kind is not None:
-            return kind if issubclass(kind, Input) else None
-        candidates = self.loaded.get(record.type, ())
-        inputs = [k for k in candidates if issubclass(k, Input)]
-        if not candidates:
-            raise ReplayError(f"offset {record.offset}: unknown event type {record.type!r}: no event class of "
-                              "that name is loaded, so it cannot be told apart from an input")
-        if len(inputs) == 1 and len(candidates) == 1:
-            return inputs[0]
-        if inputs:
-            names = ", ".join(sorted(f"{k.__module__}.{k.__qualname__}" for k in candidates))
-            raise ReplayError(f"offset {record.offset}: event type {record.type!r} is ambiguous ({names})")
-        return None
+    return replay_lines(read_lines(path), factory, str(path), max_gap)
 
 
-def inputs_by_tick(records: Iterable[Record], types: EventTypes) -> dict[int, list[Record]]:
-    """The input records of a log, grouped by the tick they were fed in.
+def replay_lines(lines: Sequence[LogLine], factory: Factory | None = None, source: str = "<log>",
+                 max_gap: float | None = None) -> ReplayResult:
+    """Re-run the simulation a log's lines describe, comparing as it goes.
 
-    Raises :class:`ReplayError` for a record whose type is unknown: silently
-    skipping it would drop an input and make the replay differ for no visible reason.
+    Each record the replay writes is compared at once with the next line's
+    bytes, and the run stops at the first difference.  ``max_gap`` is the
+    most game time, in seconds, simulated between two records of the log
+    (default :data:`DEFAULT_MAX_GAP`).  Raises :class:`~engine.codec.LogFormatError`
+    if the first line is no record, and :class:`ReplayError` if the log
+    cannot be replayed: no valid ``SimulationStarted`` record, an unknown
+    game, options the game refuses, an input type that no loaded class has,
+    or a gap longer than ``max_gap``.
     """
-    grouped: dict[int, list[Record]] = defaultdict(list)
-    for record in records:
-        if record.type == "SimulationStarted":
-            continue
-        if record.event is not None:  # a live record: its class says it all
-            is_input = isinstance(record.event, Input)
-        else:
-            is_input = types.input_type(record) is not None
-        if is_input:
-            grouped[record.tick].append(record)
-    return grouped
-
-
-def feed(world: World, records: Sequence[Record], types: EventTypes | None = None) -> None:
-    """Emit recorded input events into ``world`` (rebuilt from their data).
-
-    ``types`` defaults to ``EventTypes.of(world)``; pass the one used to
-    group the inputs to avoid looking the classes up again.
-    """
-    for record in records:
-        if record.event is not None:
-            world.emit(record.event)
-            continue
-        if types is None:
-            types = EventTypes.of(world)
-        kind = types.input_type(record)
-        if kind is None:
-            raise ReplayError(f"offset {record.offset}: {record.type} is not an input; only inputs can be fed")
-        try:
-            world.emit(from_data(kind, record.data))
-        except TypeError as error:
-            raise ReplayError(f"offset {record.offset}: cannot rebuild {record.type}: {error}") from None
-
-
-def replay(records: Sequence[Record], factory: Factory | None = None) -> ReplayResult:
-    """Re-run the simulation a log describes and compare the new log with it.
-
-    Raises :class:`ReplayError` if the log cannot be replayed: no valid
-    ``SimulationStarted`` record, an unknown game, options the game refuses,
-    or an input type that no loaded class has.
-    """
-    seed, options = start_of(records)
+    parsed = _parse_lines(lines, source)
+    first = parsed[0] if parsed else None
+    if isinstance(first, codec.LogFormatError):
+        raise first
+    seed, options = start_of([first] if first is not None else [])
     game = options.get("game")
     if factory is None:
         if game is None:
             raise ReplayError("SimulationStarted names no game in its options; cannot rebuild the world")
         factory = find_factory(game)
     world = _build_world(factory, game or getattr(factory, "__name__", "?"), seed, options)
-    rate = records[0].data.get("tick_rate")
-    if rate is not None and rate != world.tick_rate:
-        world.close()
-        # Steps of another length would diverge at once; say why instead of "differs at offset 0".
-        raise ReplayError(f"SimulationStarted (offset 0): the log was recorded at {_shown(rate)} ticks/s, "
-                          f"but the game rebuilds its world at {world.tick_rate}")
     try:
-        types = EventTypes.of(world)
-        grouped = inputs_by_tick(records, types)
-        for tick in range(records[-1].tick + 1):
-            feed(world, grouped.get(tick, ()), types)
-            world.step()
-        new_records = list(world.log)[: len(records)]
+        rate = first.data.get("tick_rate")  # type: ignore[union-attr]
+        if rate is not None and rate != world.tick_rate:
+            # Steps of another length would diverge at once; say why instead of "differs at line 2".
+            raise ReplayError(f"SimulationStarted (offset 0): the log was recorded at {_shown(rate)} ticks/s, "
+                              f"but the game rebuilds its world at {world.tick_rate}")
+        gap = round((DEFAULT_MAX_GAP if max_gap is None else max_gap) * world.tick_rate)
+        run = ReplayRun(world, lines, parsed, gap)
+        difference = run.run()
     finally:
         world.close()
-    return ReplayResult(new_records, first_difference(records, new_records), len(records))
+    return ReplayResult(run.records, difference, len(lines))
+
+
+def _parse_lines(lines: Sequence[LogLine], source: str) -> list[Record | codec.LogFormatError]:
+    """Each line's record, or the error that says why it holds none."""
+    parsed: list[Record | codec.LogFormatError] = []
+    for line in lines:
+        try:
+            parsed.append(parse_record(line, source))
+        except codec.LogFormatError as error:
+            parsed.append(error)
+    return parsed
 
 
 def start_of(records: Sequence[Record]) -> tuple[int, dict[str, Any]]:
@@ -210,45 +168,74 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _plural(count: int, word: str) -> str:
-    """``1 record``, ``2 records``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def first_difference(a: Sequence[Record], b: Sequence[Record]) -> int | None:
-    """The first offset at which two logs differ as JSON Lines (or where one ends)."""
-    for left, right in zip(a, b, strict=False):
-        if codec.encode(left) != codec.encode(right):
-            return left.offset
-    if len(a) != len(b):
-        shorter = a if len(a) < len(b) else b
-        return (shorter[-1].offset + 1) if shorter else 0
-    return None
-
-
 def _replay_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
+    p.add_argument("--max-gap", type=_seconds, default=DEFAULT_MAX_GAP, metavar="SECONDS",
+                   help=f"most game time simulated between two records of the log (default {DEFAULT_MAX_GAP:g})")
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """``replay``: re-run a log; exit 0 if identical, 1 with the first differing offset."""
-    records = load_log(args.log)
+    """``replay``: re-run a log; exit 0 if identical, 1 with the first differing line and both versions."""
     try:
-        result = replay(records)
+        result = replay_file(args.log, max_gap=args.max_gap)
+    except FileNotFoundError:
+        raise UsageError(f"{args.log}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{args.log}: is a directory, expected a .jsonl log file") from None
+    except OSError as error:
+        raise UsageError(f"{args.log}: {error.strerror or error}") from None
+    except codec.LogFormatError as error:
+        raise UsageError(str(error)) from None
     except ReplayError as error:
         raise UsageError(f"{args.log}: {error}") from None
     if result.identical:
-        print(f"replayed {_plural(len(records), 'record')}: identical")
+        print(f"replayed {result.lines} records: identical")   # at least SimulationStarted and SimulationEnded
         return 0
-    offset = result.first_difference
-    print(f"replay differs from {args.log} at offset {offset}:")
-    by_offset = {r.offset: r for r in records}
-    new = {r.offset: r for r in result.records}
-    print(f"  log:    {by_offset[offset].describe() if offset in by_offset else '(ends before this offset)'}")
-    print(f"  replay: {new[offset].describe() if offset in new else '(ends before this offset)'}")
+    for line in describe_difference(args.log, result.difference):  # type: ignore[arg-type]
+        print(line)
     return 1
+
+
+def describe_difference(source: str, difference: Difference) -> list[str]:
+    """The report of a difference: where, why, and both versions of the line (cut when long)."""
+    at = difference.byte - _line_start(difference)
+    return [f"replay differs from {source} at line {difference.line} (byte {difference.byte}):",
+            f"  {difference.reason}",
+            f"  log:    {_version(difference.logged, at, 'the file ends before this line')}",
+            f"  replay: {_version(difference.replayed, at, 'the replay writes no record here')}"]
+
+
+def _line_start(difference: Difference) -> int:
+    """Where the differing line starts in the file."""
+    shared = difference.logged if difference.logged is not None else b""
+    return difference.byte - first_differing_byte(shared, difference.replayed or b"") if shared else difference.byte
+
+
+def _version(raw: bytes | None, at: int, missing: str) -> str:
+    """One side's line as shown: printable, cut around byte ``at``."""
+    if raw is None:
+        return f"({missing})"
+    # Decode only a window around the difference: a line can be many megabytes long.
+    low, high = max(0, at - 2 * EXCERPT), at + 2 * EXCERPT
+    shown = excerpt(raw[low:high].decode("utf-8", "backslashreplace"), at - low, byte=True)
+    if low and not shown.startswith("..."):
+        shown = "..." + shown
+    if high < len(raw) and not shown.endswith("..."):
+        shown += "..."
+    return shown
 
 
 #: The command defined here (see engine.cli.COMMANDS).
 CLI_COMMANDS = {"replay": CommandSpec("re-run a log from its SimulationStarted and inputs; "
-                                      "check the result is identical", _replay_args, cmd_replay)}
+                                      "check it writes the same bytes", _replay_args, cmd_replay)}

@@ -12,6 +12,7 @@ import esper
 
 from engine.bus import DEFAULT_CASCADE_LIMIT, DEFAULT_REACTION_BUDGET, EventBus, Handler, Subscription, handler_name
 from engine.events import Despawned, Event, SimulationStarted
+from engine.gcfreeze import DEFAULT_FREEZE_EVERY, GcFreezer
 from engine.log import DEFAULT_CAPACITY, EventLog
 from engine.record import Record
 from engine.systems import declared_handlers
@@ -49,7 +50,8 @@ class World:
 
     def __init__(self, seed: int = 0, tick_rate: int = 60, options: dict[str, Any] | None = None,
                  log_capacity: int = DEFAULT_CAPACITY, cascade_limit: int = DEFAULT_CASCADE_LIMIT,
-                 reaction_budget: int = DEFAULT_REACTION_BUDGET) -> None:
+                 reaction_budget: int = DEFAULT_REACTION_BUDGET,
+                 gc_freeze_every: int | None = DEFAULT_FREEZE_EVERY) -> None:
         self.seed = seed
         self.tick_rate = tick_rate
         self.dt = 1.0 / tick_rate
@@ -66,6 +68,8 @@ class World:
         #: Entities observed by subscriptions, to end those when esper deletes them.
         self._watched: set[int] = set()
         self._closed = False
+        #: Keeps old records out of full garbage collections (None: off); see engine.gcfreeze.
+        self.gc_freezer = GcFreezer(gc_freeze_every) if gc_freeze_every is not None else None
         self.activate()
         self.emit(SimulationStarted(seed, tick_rate, self.options))
 
@@ -95,8 +99,11 @@ class World:
             esper.delete_entity(entity)
 
     def close(self) -> None:
-        """Delete this world's esper context (a step in progress stops after the current system)."""
+        """Delete this world's esper context (a step in progress stops after the current system),
+        and unfreeze what its :attr:`gc_freezer` froze."""
         self._closed = True
+        if self.gc_freezer is not None:
+            self.gc_freezer.release()
         if esper.current_world == self.context:
             esper.switch_world("default")
         if self.context in esper.list_worlds():
@@ -188,6 +195,9 @@ class World:
                 bus.pump()
         self.tick += 1
         bus.tick = self.tick
+        freezer = self.gc_freezer
+        if freezer is not None and self.log.next_offset >= freezer.due_at:
+            freezer.at_safe_point(self.log.next_offset)  # between ticks: a safe point
 
     def _forget_deleted_entities(self) -> None:
         # despawn() cancels an entity's subscriptions itself; this catches the

@@ -16,21 +16,26 @@ from engine.scripting import TriggerRuntime
 from engine.scripting.extensions import Extensions, load_extensions, load_recorded
 from game.audio import SilentAudio
 from game.city import TILE, City
-from game.population import reconcile
+from game.passability import passability
+from game.population import arrive_and_leave, reconcile
 from game.registry import make_registry
+from game.spatial import SpatialIndex
 from game.state import GameState
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
 from game.systems.frame_time import FrameTime
-from game.systems.movement import face_motion, move, run_over
+from game.systems.movement import move, run_over
 from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
-from game.systems.spawning import spawn_car, spawn_goon, spawn_player
+from game.systems.spawning import BODY_RADII, spawn_car, spawn_goon, spawn_player
 from game.tuning import Tuning, changed_from_defaults, load_tuning
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 TRIGGERS = ASSETS / "triggers"
+
+#: The most pedestrians a city can have (``python -m game --npcs`` says the same).
+MAX_NPCS = 5000
 
 #: The player starts on the sidewalk of block (1, 1), facing the road east.
 START_BLOCK = (1, 1)
@@ -79,9 +84,12 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     trigger files its log recorded).  ``extensions`` (name -> SHA-256, as a
     run records them) loads those extension files instead, refusing any that
     is missing or changed.  ``tuning`` defaults to ``assets/tuning.toml``.
+    ``npcs`` is 0 to :data:`MAX_NPCS` (ValueError otherwise).
     Raises :class:`~engine.scripting.TriggerFileError` for a broken trigger
     file or extension, :class:`~game.tuning.TuningError` for a bad tuning file.
     """
+    if not 0 <= npcs <= MAX_NPCS:
+        raise ValueError(f"npcs must be 0 to {MAX_NPCS} pedestrians, got {npcs!r}")
     tuning = load_tuning() if tuning is None else tuning
     folders = [] if triggers is None else [triggers] if isinstance(triggers, Path) else list(triggers)
     if extensions is not None:
@@ -99,21 +107,27 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     state = GameState(city=city, population_normal=npcs, tuning=tuning)
     world.resources["game"] = state
     world.resources["audio"] = audio if audio is not None else SilentAudio()
+    world.add_system(state.crowd)  # first: it counts every pedestrian from the first one
+    world.resources["spatial"] = world.add_system(SpatialIndex())  # and indexes every body
+    for radius in BODY_RADII:
+        passability(city, radius)  # made now, not in the tick the first police car drives
     _populate(world, state)
 
     world.add_system(FrameTime(world))
+    world.add_system(arrive_and_leave)
     world.add_system(PlayerControl(world))
     world.add_system(goons)
-    world.add_system(Pedestrians())
+    world.add_system(Pedestrians(world))
     world.add_system(PoliceChase())
     world.add_system(move)
     world.add_system(run_over)
-    world.add_system(face_motion)
     world.add_system(fade_tracers)
     runtime = TriggerRuntime(world, loaded.registry)  # added last: alarms see the whole tick
     if loaded.triggers.names:
         runtime.add(loaded.triggers)
     if folders:
+        # Queued as a TriggersLoaded input after the city's first events, as a
+        # replay feeds it: both install the files at the first tick's pump.
         runtime.load_files(folders, relative_to=ROOT)
     return Game(world, runtime, state, run_options, loaded)
 
@@ -135,4 +149,4 @@ def _populate(world: World, state: GameState) -> None:
     # the player chooses when to walk into trouble.
     for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2))[:state.tuning.goons]:
         spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
-    reconcile(world, "the city wakes up")
+    reconcile(world, "the city wakes up", spread=False)

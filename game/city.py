@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 TILE = 64
 #: Tiles per block period: 3 road rows then 6 block rows (sidewalk, 4 inside, sidewalk).
@@ -32,8 +33,10 @@ class City:
         self.sidewalks = [(tx, ty) for ty, row in enumerate(self.tiles) for tx, kind in enumerate(row)
                           if kind == "sidewalk"]
         self._size = len(self.tiles)
-        # Collision is checked for every moving thing every tick: a flat lookup table keeps it cheap.
-        self._solid = bytes(kind in SOLID for row in self.tiles for kind in row)
+        #: 1 per solid tile, row by row: collision is checked for every moving thing every tick.
+        self.solid_tiles = bytes(kind in SOLID for row in self.tiles for kind in row)
+        #: Per body radius, the table game.passability makes from solid_tiles (the map never changes).
+        self.passability_tables: dict[float, Any] = {}
 
     def __deepcopy__(self, memo: dict[int, object]) -> City:
         # The map never changes during a game: snapshots share it.
@@ -62,7 +65,7 @@ class City:
             return True
         tx, ty = int(x // TILE), int(y // TILE)
         size = self._size
-        return tx >= size or ty >= size or bool(self._solid[ty * size + tx])
+        return tx >= size or ty >= size or bool(self.solid_tiles[ty * size + tx])
 
     def blocked(self, x: float, y: float, radius: float) -> bool:
         """True if the square around a circle at (x, y) touches a solid tile."""

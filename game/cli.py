@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # the engine is imported when a run starts, so --help stays quick
     from engine.failures import FailureTally
+    from engine.sink import LogTap
+    from engine.streams.publisher import PublishReport
     from engine.world import World
     from game.output import EventsOut
 
 USAGE_ERROR = 2
 #: The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
+#: The most pedestrians --npcs accepts (as build_game does; kept here so --help stays quick).
+MAX_NPCS = 5000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,8 +47,18 @@ def _count(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"expected 0 to 1000 pedestrians, got {text!r}")
+    if not 0 <= value <= MAX_NPCS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_NPCS} pedestrians, got {text!r}")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a frame time in milliseconds, got {text!r}") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected milliseconds between 0 and 1000, got {text!r}")
     return value
 
 
@@ -91,14 +105,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=_positive, default=None,
                    help="game time to simulate headless (default 120), or real time to play in a window")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--npcs", type=_count, default=40, help="pedestrians in the city (default 40)")
+    p.add_argument("--npcs", type=_count, default=40, help=f"pedestrians in the city (default 40, at most {MAX_NPCS})")
+    p.add_argument("--frame-ms", type=_milliseconds, metavar="MS",
+                   help="headless: simulate this frame time for the frame-budget alarm (recorded as input); "
+                        "without it a headless run measures no frames and keeps the whole crowd")
     p.add_argument("--events-out", type=_writable(".jsonl"), metavar="FILE.jsonl", help="write the event log")
     p.add_argument("--screenshot", type=_writable(".png"), metavar="FILE.png", help="save the last frame")
     p.add_argument("--triggers", type=_folder, action="append", metavar="DIR",
                    help="load trigger files and Python extensions from DIR instead of assets/triggers "
                         "(may be given more than once)")
     p.add_argument("--no-hot-reload", action="store_true", help="do not watch the trigger folders for edits")
+    p.add_argument("--publish", type=_stream_url, metavar="redis://HOST:PORT[/DB][?stream=NAME]",
+                   help="publish every record live to a Redis stream (default name wanted:seedN:RUN_ID)")
+    p.add_argument("--run-id", type=_run_id, metavar="ID", help="names this run's stream (default: a random id)")
+    p.add_argument("--spectate", type=_stream_url, metavar="redis://HOST:PORT[/DB]?stream=NAME",
+                   help="rebuild a published run live from its stream and check every record")
     return p
+
+
+def _stream_url(text: str) -> object:
+    from engine.streams.cli import stream_url
+
+    return stream_url(text)
+
+
+def _run_id(text: str) -> str:
+    if not text.replace("-", "").replace("_", "").isalnum() or len(text) > 64:
+        raise argparse.ArgumentTypeError(f"expected letters, digits, - and _ (at most 64), got {text!r}")
+    return text
+
+
+def start_publishing(args: argparse.Namespace, world: World) -> Publishing | None:
+    """The ``--publish`` sink and the tap that feeds it between ticks, or None without ``--publish``.
+
+    The stream is named on the command line, or ``wanted:seedN:RUN_ID``: the
+    run id is ``--run-id`` or drawn here, before the first tick (never read
+    from the clock inside one)."""
+    if args.publish is None:
+        return None
+    import uuid
+
+    from engine.sink import LogTap
+    from engine.streams.redis_sink import redis_sink
+
+    address = args.publish
+    if address.stream is None:
+        address = address.with_stream(f"wanted:seed{args.seed}:{args.run_id or uuid.uuid4().hex[:8]}")
+    sink = redis_sink(address)
+    print(f"publishing to {address}")
+    return Publishing(LogTap(world.log, [sink]), sink.report)
+
+
+class Publishing:
+    """A running ``--publish``: :meth:`drain` between ticks or frames, :meth:`finish` at the end."""
+
+    def __init__(self, tap: LogTap, report: PublishReport) -> None:
+        self.tap = tap
+        self.report = report
+        self.drain = tap.drain
+
+    def finish(self) -> int:
+        """Deliver what is left, print what was (and was not) delivered; 1 if records were lost."""
+        self.tap.close()
+        print(("error: " if self.report.undelivered else "") + self.report.describe(),
+              file=sys.stderr if self.report.undelivered else sys.stdout)
+        return 1 if self.report.undelivered else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,7 +183,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not headless and not display_available():
         print("no display available: running the headless autopilot instead (see --help)")
         headless = True
+    if args.frame_ms is not None and not headless:
+        # A window measures its real frame time; a simulated one would hide it from the alarm.
+        print("error: --frame-ms is for --headless runs (a window measures its frames) "
+              "(see 'python -m game --help')", file=sys.stderr)
+        return USAGE_ERROR
     try:
+        if args.spectate is not None:
+            from game.spectate import run_spectate_cli
+
+            return run_spectate_cli(args, headless)
         return run_headless_cli(args) if headless else run_window_cli(args)
     except TuningError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -159,6 +239,7 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     """The headless run: autopilot, summary, the log written as it goes, optional screenshot.
 
     Ctrl-C stops the run between two ticks, with the log written: exit 130."""
+    from engine.ending import end_run
     from engine.failures import FailureTally, failures_once
     from engine.interrupt import DeferredInterrupt
     from game.build import build_game
@@ -169,25 +250,37 @@ def run_headless_cli(args: argparse.Namespace) -> int:
     tally = FailureTally(game.world.log)
     out = _open_events_out(game.world, args.events_out)
     drain = out.every(flush_ticks(game.world.tick_rate)) if out else None
+    publishing = start_publishing(args, game.world)
     interrupted = False
+    published = 0
     try:
         with DeferredInterrupt() as interrupt, failures_once():
             def between_ticks() -> None:
                 if drain is not None:
                     drain()
+                if publishing is not None:
+                    publishing.drain()
                 interrupt.check()
-            report = run_headless(game, args.seconds or 120.0, between_ticks=between_ticks)
+            report = run_headless(game, args.seconds or 120.0, frame_ms=args.frame_ms,
+                                      between_ticks=between_ticks)
+            # The log's last record: the run ended here (replay tells a cut-off file from it).
+            # A crash, a kill or a second Ctrl-C (inside a tick) leaves none: the run was cut off.
+            end_run(game.world)
     except KeyboardInterrupt:
         interrupted = True
+        if interrupt.stopped_between_ticks:
+            end_run(game.world)   # stopped between two ticks: the log is whole and ends here
     finally:
         # Whatever ends the run (a crash, Ctrl-C, a closed stdout), the log is written.
         status = _close_events_out(out)
+        published = publishing.finish() if publishing else 0
     if interrupted:
         return _interrupted(game.world, out, status)
     print(summary(report))
     _report_failures(tally)
     if out is not None and status == 0:
         print(out.report())
+    status = status or published
     if args.screenshot:
         from game.pg.play import ScreenshotError, render_frame
 
@@ -204,6 +297,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches the trigger folders.
 
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
+    from engine.ending import end_run
     from engine.failures import FailureTally, failures_once
     from engine.interrupt import DeferredInterrupt
     from engine.scripting import HotReloader
@@ -220,6 +314,7 @@ def run_window_cli(args: argparse.Namespace) -> int:
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, folders, relative_to=ROOT,
                                                               extensions=game.extensions)
     pilot = Autopilot(game) if args.autopilot else None
+    publishing = start_publishing(args, world)
 
     def autopilot_inputs() -> None:
         for event in pilot.inputs():  # type: ignore[union-attr]
@@ -235,6 +330,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
         if out is not None:
             out.drain()  # once a frame: what the last frame's ticks recorded
         tally.poll()
+        if publishing is not None:
+            publishing.drain()
         interrupt.check()
 
     status = 0
@@ -245,15 +342,21 @@ def run_window_cli(args: argparse.Namespace) -> int:
                        report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                        translate=(lambda event: []) if pilot else None,
                        before_tick=autopilot_inputs if pilot else None, mixer=audio)
+        end_run(world)   # the log's last record: the run ended here
     except ScreenshotError as error:
+        end_run(world)   # the run ended; only its last frame could not be saved
         print(f"error: {error}", file=sys.stderr)  # the log is still worth saving
         status = 1
     except KeyboardInterrupt:
+        if interrupt.stopped_between_ticks:
+            end_run(world)   # stopped between two frames: the log is whole and ends here
         return _interrupted(world, out, _close_events_out(out))
     finally:
         audio.close()
         if out is not None:
             status = out.close() or status
+        if publishing is not None:
+            status = publishing.finish() or status
     for line in world.bus.cuts.summary():  # a runaway trigger, reported once per loop
         print(line)
     _report_failures(tally)

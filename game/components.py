@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from typing import Any
+
+
+class _Values:
+    """Mixin for components whose fields are all immutable values (numbers,
+    strings, tuples, None): a deep copy is a copy of the fields.
+
+    Time travel deep-copies every component of the world for each snapshot;
+    ``copy.deepcopy``'s general path (``__reduce_ex__`` and a copy of each
+    field) costs about a second for 5,000 pedestrians, this one a tenth.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        return twin
 
 
 @dataclass
-class Position:
+class Position(_Values):
     """Where an entity is, in world pixels."""
 
     x: float
@@ -14,7 +31,7 @@ class Position:
 
 
 @dataclass
-class PreviousPosition:
+class PreviousPosition(_Values):
     """Position at the previous tick, so rendering can interpolate with alpha."""
 
     x: float
@@ -22,7 +39,7 @@ class PreviousPosition:
 
 
 @dataclass
-class Velocity:
+class Velocity(_Values):
     """Pixels per second."""
 
     x: float = 0.0
@@ -30,21 +47,51 @@ class Velocity:
 
 
 @dataclass
-class Heading:
+class Heading(_Values):
     """Facing direction in radians (0 = +x, pi/2 = +y, screen down)."""
 
     angle: float = 0.0
 
 
 @dataclass
-class Body:
+class Body(_Values):
     """Collision circle radius in pixels."""
 
     radius: float
 
 
+@dataclass(eq=False)
+class Motion:
+    """What the movement system needs of a moving body, in one component.
+
+    The components are the entity's own (the same objects), gathered so that
+    the movement system's query is over one component type: esper forgets
+    its query results whenever any entity is created or deleted (each shot
+    makes a tracer), and rebuilds a one-type query about ten times faster
+    than a four-type one (0.7 ms against 7-10 ms at 5,000 bodies).  Make it
+    with :func:`motion_of`, from the components you give the entity.
+    """
+
+    position: Position
+    previous: PreviousPosition
+    velocity: Velocity
+    body: Body
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Motion:
+        # Through the memo, so the copy points at the copies of the entity's own components.
+        return Motion(copy.deepcopy(self.position, memo), copy.deepcopy(self.previous, memo),
+                      copy.deepcopy(self.velocity, memo), copy.deepcopy(self.body, memo))
+
+
+def motion_of(*components: object) -> Motion:
+    """The :class:`Motion` of an entity with these components (which must include
+    a Position, a PreviousPosition, a Velocity and a Body)."""
+    found = {type(c): c for c in components}
+    return Motion(found[Position], found[PreviousPosition], found[Velocity], found[Body])
+
+
 @dataclass
-class Health:
+class Health(_Values):
     """Hit points, 0..maximum."""
 
     current: int
@@ -52,7 +99,7 @@ class Health:
 
 
 @dataclass
-class Appearance:
+class Appearance(_Values):
     """Which sprite draws the entity (a file name under assets/sprites, without .png)."""
 
     sprite: str
@@ -74,16 +121,18 @@ class Player:
 
 
 @dataclass
-class Pedestrian:
+class Pedestrian(_Values):
     """A civilian walking the sidewalks; flees from gunfire."""
 
     goal: tuple[float, float] | None = None
     flee_ticks: int = 0
     flee_from: tuple[float, float] = (0.0, 0.0)
+    #: The tick the pedestrian system next looks at this one (see game.crowd).
+    due: int = -1
 
 
 @dataclass
-class Goon:
+class Goon(_Values):
     """A hostile: shoots the player when near."""
 
     home: tuple[float, float] = (0.0, 0.0)

@@ -13,9 +13,8 @@ from game.autopilot import Autopilot
 from game.build import Game
 from game.components import Health
 from game.events import FrameTimeMeasured
-from game.systems.frame_time import synthetic_frame_ms
 
-#: Frame time is reported to the simulation every this many ticks (twice a second).
+#: A simulated frame time (``frame_ms``) is reported every this many ticks (twice a second).
 FRAME_REPORT_TICKS = 30
 
 #: The scenario's steps, in the order the autopilot plays them.
@@ -66,10 +65,14 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
                  frame_ms: float | None = None, between_ticks: Callable[[], None] | None = None) -> RunReport:
     """Step ``game`` for ``seconds`` of game time with the autopilot at the controls.
 
-    Frame time is synthetic (see :func:`synthetic_frame_ms`) unless
-    ``frame_ms`` fixes it, so the log stays deterministic.
+    A headless run draws no frames, so it measures no frame time and the
+    frame-budget alarm never thins the crowd.  ``frame_ms`` simulates a fixed
+    frame time instead (for lessons and tests of that alarm): it is reported
+    as a :class:`FrameTimeMeasured` input every :data:`FRAME_REPORT_TICKS`
+    ticks, recorded like any input, so replay stays exact.
     ``between_ticks`` runs after every tick, outside it: feeding the
-    ``--events-out`` file, or stopping the run on Ctrl-C.
+    ``--events-out`` file and a published stream (a :class:`~engine.sink.LogTap`'s
+    drain), or stopping the run on Ctrl-C.
     """
     world = game.world
     pilot = autopilot if autopilot is not None else Autopilot(game)
@@ -77,10 +80,8 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     for _ in range(ticks):
         for event in pilot.inputs():
             world.emit(event)
-        if world.tick % FRAME_REPORT_TICKS == FRAME_REPORT_TICKS - 1:
-            world.activate()
-            measured = frame_ms if frame_ms is not None else synthetic_frame_ms(len(list(esper.get_entities())))
-            world.emit(FrameTimeMeasured(measured))
+        if frame_ms is not None and world.tick % FRAME_REPORT_TICKS == FRAME_REPORT_TICKS - 1:
+            world.emit(FrameTimeMeasured(frame_ms))
         world.step()
         if between_ticks is not None:
             between_ticks()

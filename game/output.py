@@ -117,7 +117,11 @@ class EventsOut:
         print(f"error: {self.error}; the game goes on without it", file=sys.stderr)
 
     def close(self) -> int:
-        """Write what is left and close the file; exit status 0, or 1 if writing failed."""
+        """Write what is left and close the file; exit status 0, or 1 if writing failed.
+
+        Closing again does nothing more (a Ctrl-C path and a ``finally`` may both close)."""
+        if self.file.closed:
+            return 0 if self.error is None else 1
         self.drain()
         try:
             self.file.close()

@@ -1,8 +1,15 @@
 """The pedestrian population: keep the streets as full as the game wants.
 
 A chase empties the streets (``streets_cleared``); the frame-rate alarm
-thins them (``thinning``).  :func:`reconcile` adds or removes people at once,
-so the events it records belong to the behaviour that asked for the change.
+thins them (``thinning``).  :func:`reconcile` decides at once who leaves
+(the farthest first) or how many arrive, and records
+:class:`PopulationChanged`; the work is spread over the next ticks
+(:func:`arrive_and_leave`, at most :func:`changes_per_tick` people a tick),
+so a chase emptying a street of 5,000 people does not stall one tick for
+ten.  Those the player can see leave first, so the screen empties within
+three ticks (a twentieth of a second); newcomers appear out of his sight
+(off screen, in a ring around him).  Each of those later
+records still names the behaviour that asked for the change as its cause.
 """
 
 from __future__ import annotations
@@ -12,37 +19,95 @@ import math
 import esper
 
 from engine import World
-from game.components import Pedestrian, Position
+from game.camera import Camera
+from game.city import TILE
+from game.components import Position
 from game.events import NPCDespawned, NPCSpawned, PopulationChanged
-from game.state import game_state, living_pedestrians
+from game.spatial import spatial_index
+from game.state import GameState, game_state
 from game.systems.spawning import spawn_pedestrian
 
 #: People appear out of the player's sight, but not far from him.
 SPAWN_MIN, SPAWN_MAX = 320.0, 1400.0
+#: Around the screen, what counts as in sight: someone leaving later may walk this far meanwhile.
+SIGHT_MARGIN = 32
 
 
-def reconcile(world: World, reason: str, limit: int | None = None) -> None:
-    """Spawn or despawn pedestrians until the target is met (at most ``limit`` changes)."""
+def changes_per_tick(state: GameState) -> int:
+    """How many people may leave or arrive in one tick: a sixteenth of the
+    normal crowd, so a change of any size is over in about 16 ticks."""
+    return max(20, state.population_normal // 16)
+
+
+def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True) -> None:
+    """Spawn or despawn pedestrians until the target is met (at most ``limit`` changes).
+
+    Work still pending from an earlier call is dropped first: this call
+    decides again from who is standing now.  ``spread=False`` does it all
+    at once, newcomers in sight too (the city waking up, before the first tick).
+    """
     state = game_state(world)
+    crowd = state.crowd
     world.activate()
-    living = living_pedestrians()
+    crowd.leaving, crowd.arriving = [], 0
+    living = crowd.standing()
     target = state.population_target
     changes = abs(target - len(living)) if limit is None else min(limit, abs(target - len(living)))
     if changes and limit is None:
         world.emit(PopulationChanged(len(living), target, reason))
+    if not changes:
+        return
+    current = world.bus.current
+    crowd.cause = current.offset if current is not None else None
     if len(living) > target:
-        # The farthest go first, so the player sees the streets thin out at the edges.
         here = esper.component_for_entity(state.player, Position)
-        def distance(entity: int) -> float:
-            p = esper.component_for_entity(entity, Position)
-            return math.dist((p.x, p.y), (here.x, here.y))
-        for entity in sorted(living, key=lambda e: (-distance(e), e))[:changes]:
-            despawn_pedestrian(world, entity)
+        going = living if changes == len(living) else _farthest(living, here, changes)
+        # Those the player can see go first: they are gone within the first few ticks.
+        seen = _in_sight(world, going, _sight(state, here))
+        crowd.leaving = [e for e in going if e in seen] + [e for e in going if e not in seen]
+    elif spread:
+        crowd.arriving = changes
     else:
-        for _ in range(changes):
-            x, y = spawn_point(world)
-            entity = spawn_pedestrian(world, x, y)
-            world.emit(NPCSpawned(entity, (round(x, 1), round(y, 1))))
+        for x, y in spawn_points(world, changes):
+            _arrive(world, x, y)
+        return
+    arrive_and_leave(world)  # the first share now, in the tick that asked for the change
+
+
+def _farthest(living: list[int], here: Position, count: int) -> list[int]:
+    """The ``count`` pedestrians farthest from ``here`` (ties: lower id first), farthest first."""
+    def distance(entity: int) -> float:
+        p = esper.component_for_entity(entity, Position)
+        return math.dist((p.x, p.y), (here.x, here.y))
+    return sorted(living, key=lambda e: (-distance(e), e))[:count]
+
+
+def arrive_and_leave(world: World) -> None:
+    """System: the work of the last :func:`reconcile`, :func:`changes_per_tick`
+    people a tick, each record caused by the behaviour that asked for it.
+
+    Newcomers' places are drawn now, out of what the player sees now."""
+    state = game_state(world)
+    crowd = state.crowd
+    if not crowd.leaving and not crowd.arriving:
+        return
+    world.activate()
+    budget = changes_per_tick(state)
+    leaving, crowd.leaving = crowd.leaving[:budget], crowd.leaving[budget:]
+    arriving = min(crowd.arriving, budget - len(leaving))
+    crowd.arriving -= arriving
+    with world.bus.handling(world.log.get(crowd.cause) if crowd.cause is not None else None):
+        for entity in leaving:
+            despawn_pedestrian(world, entity)
+        if arriving:
+            here = esper.component_for_entity(state.player, Position)
+            for x, y in spawn_points(world, arriving, avoid=_sight(state, here)):
+                _arrive(world, x, y)
+
+
+def _arrive(world: World, x: float, y: float) -> None:
+    entity = spawn_pedestrian(world, x, y)
+    world.emit(NPCSpawned(entity, (round(x, 1), round(y, 1))))
 
 
 def despawn_pedestrian(world: World, entity: int) -> None:
@@ -55,22 +120,61 @@ def despawn_pedestrian(world: World, entity: int) -> None:
 
 
 def clear_all(world: World) -> None:
-    """Remove every pedestrian, the fallen too."""
+    """Remove every pedestrian, the fallen too: those standing as :func:`reconcile`
+    spreads it, the fallen at once."""
+    state = game_state(world)
     world.activate()
-    for entity, _ in sorted(esper.get_component(Pedestrian)):
+    crowd = state.crowd
+    # Set arithmetic, not a loop over everyone: usually only the fallen are left.
+    for entity in sorted(crowd.members - set(crowd.leaving)):
         despawn_pedestrian(world, entity)
 
 
-def spawn_point(world: World) -> tuple[float, float]:
-    """A sidewalk point at a comfortable distance from the player (seeded)."""
+def spawn_points(world: World, count: int, avoid: tuple[float, float, float, float] | None = None
+                 ) -> list[tuple[float, float]]:
+    """``count`` sidewalk points at a comfortable distance from the player,
+    out of the rectangle ``avoid`` (what he sees), seeded.
+
+    The sidewalk tiles in that ring are listed once, then each point is one
+    choice among them (plain version: pick random sidewalk points until one
+    falls in the ring, up to 30 tries per person).
+    """
     state = game_state(world)
     here = esper.component_for_entity(state.player, Position)
-    point = state.city.random_sidewalk_point(world.rng)
-    for _ in range(30):
-        if SPAWN_MIN <= math.dist(point, (here.x, here.y)) <= SPAWN_MAX:
-            break
-        point = state.city.random_sidewalk_point(world.rng)
-    return point
+    city, rng = state.city, world.rng
+    middle = TILE / 2
+    ring = [(tx, ty) for tx, ty in city.sidewalks
+            if SPAWN_MIN <= math.dist((tx * TILE + middle, ty * TILE + middle), (here.x, here.y)) <= SPAWN_MAX]
+    if avoid is not None:
+        # A tile counts as out of sight if no point of it is in the rectangle.
+        left, top, right, bottom = avoid
+        ring = [(tx, ty) for tx, ty in ring if not (left - TILE <= tx * TILE <= right
+                                                    and top - TILE <= ty * TILE <= bottom)]
+    tiles = ring or city.sidewalks
+    points = []
+    for _ in range(count):
+        tx, ty = rng.choice(tiles)
+        points.append((tx * TILE + rng.uniform(16, 48), ty * TILE + rng.uniform(16, 48)))
+    return points
+
+
+def _sight(state: GameState, here: Position) -> tuple[float, float, float, float]:
+    camera = Camera()
+    camera.follow(here.x, here.y, state.city.size_px, state.city.size_px)
+    return (camera.x - SIGHT_MARGIN, camera.y - SIGHT_MARGIN,
+            camera.x + camera.width + SIGHT_MARGIN, camera.y + camera.height + SIGHT_MARGIN)
+
+
+def _in_sight(world: World, people: list[int], sight: tuple[float, float, float, float]) -> set[int]:
+    """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly."""
+    chosen = set(people)
+    return {e for e in spatial_index(world).within(*sight)
+            if e in chosen and _seen(sight, esper.component_for_entity(e, Position))}
+
+
+def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:
+    left, top, right, bottom = sight
+    return left <= where.x <= right and top <= where.y <= bottom
 
 
 def keep_population(world: World) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from engine import World
-from game.build import build_game
+from game.build import MAX_NPCS, build_game
 from game.tuning import tuning_from
 
 #: The pedestrian counts ``python -m game --npcs`` accepts (game/cli.py): a log
 #: is input too, and a huge count would exhaust memory before the replay starts.
-NPCS_RANGE = range(0, 1001)
+NPCS_RANGE = range(0, MAX_NPCS + 1)
 
 
 class ReplayOptionError(ValueError):

@@ -13,7 +13,8 @@ import esper
 from engine import World
 from engine.record import Record
 from game.city import City
-from game.components import Corpse, Health, Pedestrian, Player, Position
+from game.components import Health, Player, Position
+from game.crowd import Crowd
 from game.tuning import Tuning
 
 
@@ -34,13 +35,16 @@ class GameState:
     thinning: float = 1.0
     #: True while a chase has emptied the streets.
     streets_cleared: bool = False
-    #: Latest measured frame time (ms) and the budget the frame-rate alarm guards.
-    frame_ms: float = 16.7
+    #: Latest measured frame time (ms; 0 until one is measured: headless runs measure
+    #: none) and the budget the frame-rate alarm guards.
+    frame_ms: float = 0.0
     frame_budget_ms: float = 25.0
     wasted_count: int = 0
     #: The record of the last WantedLevelChanged: what the police answer to, so
     #: the units they send name it as their cause.
     wanted_record: Record | None = None
+    #: The pedestrians, counted as they come and go (build_game adds it as a system).
+    crowd: Crowd = field(default_factory=Crowd)
     #: The numbers behind the rules (assets/tuning.toml; ``tune`` changes them).
     tuning: Tuning = field(default_factory=Tuning)
 
@@ -124,14 +128,9 @@ def frame_view(world: World) -> FrameView:
 def population_view(world: World) -> PopulationView:
     """Read the pedestrian population for expressions."""
     state = game_state(world)
-    return PopulationView(len(living_pedestrians()), state.population_target, state.population_normal,
+    world.activate()
+    return PopulationView(state.crowd.standing_count(), state.population_target, state.population_normal,
                           state.thinning)
-
-
-def living_pedestrians() -> list[int]:
-    """Pedestrians on their feet, by entity id (in the current esper world)."""
-    return [e for e, _ in sorted(esper.get_component(Pedestrian))
-            if esper.entity_exists(e) and not esper.has_component(e, Corpse)]
 
 
 def tuning_view(world: World) -> Tuning:

@@ -10,6 +10,7 @@ import pytest
 
 from engine import codec
 from engine.cli import main as engine_main
+from engine.ending import end_run
 from engine.replay import ReplayError, replay
 from engine.scripting import TriggerFileError, TriggerRuntime
 from engine.scripting.extensions import digest, load_extensions
@@ -55,7 +56,8 @@ def honk_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def honk_run(honk_folder: Path):
     game = build_game(seed=0, triggers=honk_folder)
-    run_headless(game, 20.0)   # seed 0: the autopilot sits in a car from 12.7 s, so it honks at 17.7 s
+    run_headless(game, 20.0)   # seed 0: the autopilot sits in a car from 11.5 s, so it honks at 16.5 s
+    end_run(game.world)        # a replay needs the record that ends a run
     yield game, records_of(game)
     game.world.close()
 

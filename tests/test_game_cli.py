@@ -23,9 +23,21 @@ def test_same_seed_gives_a_byte_identical_log(tmp_path: Path, capsys) -> None:
     assert "final health" in out and "wanted level" in out
 
 
+def test_the_log_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    logs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}.jsonl"
+        subprocess.run([sys.executable, "-m", "game", "--headless", "--seconds", "12", "--npcs", "300",
+                        "--events-out", str(out)], check=True, capture_output=True, cwd=ROOT, timeout=120,
+                       env={**os.environ, "SDL_VIDEODRIVER": "dummy", "PYTHONHASHSEED": hash_seed})
+        logs.append(out.read_bytes())
+    assert logs[0] == logs[1]
+
+
 def test_bad_options_give_one_line_and_exit_2() -> None:
     for args in (["--seconds", "soon"], ["--npcs", "-3"], ["--seed", "x"], ["--bogus"],
-                 ["--events-out", "log.txt"], ["--screenshot", "/no/such/dir/x.png"]):
+                 ["--events-out", "log.txt"], ["--screenshot", "/no/such/dir/x.png"], ["--npcs", "5001"],
+                 ["--frame-ms", "0"], ["--frame-ms", "fast"]):
         run = subprocess.run([sys.executable, "-m", "game", "--headless", *args], capture_output=True, text=True,
                              cwd=ROOT, env={**os.environ, "SDL_VIDEODRIVER": "dummy"}, timeout=60)
         assert run.returncode == 2, args
@@ -90,3 +102,12 @@ def test_a_broken_trigger_file_stops_the_game_with_its_problems_not_a_traceback(
     assert err[0].endswith("my_first.toml: trigger 'engine-starts': do[0].behaviour: "
                            "unknown behaviour 'play_sond' (did you mean 'play_sound'?)")
     assert err[1].startswith("error: the game's trigger files or extensions are not valid")
+
+
+def test_a_window_refuses_a_simulated_frame_time(monkeypatch, capsys) -> None:
+    import engine.pg.display
+
+    monkeypatch.setattr(engine.pg.display, "display_available", lambda: True)
+    assert main(["--frame-ms", "40"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--frame-ms is for --headless runs" in err[0]

@@ -111,10 +111,12 @@ def test_a_killed_game_leaves_a_log_prefix_the_tools_read(tmp_path, capsys):
     stats = capsys.readouterr()
     assert stats.out.startswith(f"{lines} records, offsets 0..{lines - 1}")
     assert engine_main(["why", str(out), str(lines - 1)]) == 0
+    why = capsys.readouterr()
+    assert why.out.splitlines()[-1].lstrip(" └").startswith(f"#{lines - 1} ")   # the chain ends at the last record
     assert engine_main(["trace", str(out)]) == 0
     traced = capsys.readouterr()
-    assert len(traced.out.splitlines()) == lines + 1   # why's one line (a root) and trace's
-    for err in (stats.err, traced.err):
+    assert len(traced.out.splitlines()) == lines
+    for err in (stats.err, why.err, traced.err):
         assert err == "" or ("cut off" in err and len(err.strip().splitlines()) == 1)
 
 
@@ -133,8 +135,13 @@ def test_ctrl_c_stops_between_ticks_with_the_log_written(tmp_path):
     records = codec.load(out)
     assert err.startswith("interrupted at tick ") and err.strip().endswith(f"wrote {len(records)} records to {out}")
     stopped_at = int(err.split()[3].rstrip(";"))
-    assert records[-1].tick < stopped_at
-    assert out.read_bytes() == reference_log(tmp_path, 40)[: out.stat().st_size]
+    # Stopped between two ticks, the run ended there: its last record says so, and it replays.
+    assert records[-1].type == "SimulationEnded" and records[-1].data["ticks"] == stopped_at
+    assert records[-2].tick < stopped_at
+    data = out.read_bytes()
+    body = data[: data.rstrip(b"\n").rfind(b"\n") + 1]
+    assert body == reference_log(tmp_path, 40)[: len(body)]
+    assert engine_main(["replay", str(out)]) == 0
 
 
 def test_a_closed_stdout_still_leaves_the_whole_log(tmp_path):
@@ -147,23 +154,25 @@ def test_a_closed_stdout_still_leaves_the_whole_log(tmp_path):
 
 
 def test_a_crash_mid_run_leaves_the_log_up_to_it(tmp_path, monkeypatch):
-    import game.headless
+    from game.autopilot import Autopilot
 
     calls = []
+    real_inputs = Autopilot.inputs
 
-    def crash(entities: int) -> float:
-        calls.append(entities)
-        if len(calls) == 4:
-            raise RuntimeError("a bug in a system")
-        return 16.0
+    def crash(self):
+        calls.append(1)
+        if len(calls) == 100:   # the autopilot is asked once a tick: a bug in tick 99
+            raise RuntimeError("a bug in the autopilot")
+        return real_inputs(self)
 
-    monkeypatch.setattr(game.headless, "synthetic_frame_ms", crash)
+    monkeypatch.setattr(Autopilot, "inputs", crash)
     out = tmp_path / "crashed.jsonl"
     with pytest.raises(RuntimeError):
         main(["--headless", "--seconds", "60", "--events-out", str(out)])
     records = codec.load(out)
-    assert records and records[-1].tick >= 3 * 30 - 1   # the third report, at tick 89
+    assert records and records[-1].tick > 60   # records up to the crash (in tick 99) were written, not only the first
     assert [r.offset for r in records] == list(range(len(records)))
+    assert records[-1].type != "SimulationEnded"   # a crash is no ending
 
 
 def test_the_window_writes_the_log_every_frame(tmp_path, monkeypatch, capsys):
@@ -191,3 +200,34 @@ def test_the_window_writes_the_log_every_frame(tmp_path, monkeypatch, capsys):
                                                      "--events-out", str(out)])) == 0
     assert len(sizes) > 2 and sizes[-1] > sizes[0] > 0
     assert codec.load(out)
+
+
+def test_ctrl_c_in_the_window_closes_it_with_the_log_written(tmp_path, monkeypatch, capsys):
+    import game.pg.play
+    from game.cli import build_parser, run_window_cli
+
+    out = tmp_path / "window.jsonl"
+    frames = [0]
+    real_run_window = game.pg.play.run_window
+
+    def pressing_ctrl_c(world, **kwargs):
+        between = kwargs["between_frames"]
+
+        def between_frames():
+            frames[0] += 1
+            if frames[0] == 3:
+                os.kill(os.getpid(), signal.SIGINT)   # held until the next frame's check
+            between()
+        kwargs["between_frames"] = between_frames
+        return real_run_window(world, **kwargs)
+
+    monkeypatch.setattr(game.pg.play, "run_window", pressing_ctrl_c)
+    status = run_window_cli(build_parser().parse_args(["--autopilot", "--seconds", "30", "--no-hot-reload",
+                                                       "--events-out", str(out)]))
+    assert status == 130
+    assert frames[0] == 3          # stopped at the check right after Ctrl-C, between frames, not 30 s later
+    err = capsys.readouterr().err
+    records = codec.load(out)
+    assert records and [r.offset for r in records] == list(range(len(records)))
+    assert err.count("\n") == 1 and err.startswith("interrupted at tick ")
+    assert err.strip().endswith(f"wrote {len(records)} records to {out}")

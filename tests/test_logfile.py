@@ -95,3 +95,25 @@ def test_the_file_always_holds_exactly_the_current_timeline(tmp_path_factory, op
             assert path.read_bytes() == "".join(codec.encode(r) + "\n" for r in log).encode()
     tap.close()
     assert path.read_bytes() == "".join(codec.encode(r) + "\n" for r in log).encode()
+
+
+def test_stepping_back_in_time_leaves_the_file_holding_the_new_timeline(tmp_path):
+    from engine.timetravel import TimeMachine
+
+    world = World(seed=2)
+    world.add_system(lambda w: w.emit(Ticked(w.rng.randint(0, 9))) if w.tick % 3 == 0 else None)
+    machine = TimeMachine(world, every=5)
+    path = tmp_path / "travel.jsonl"
+    tap = LogTap(world.log, [LogFile(path)])
+    for _ in range(20):
+        machine.step()
+        tap.drain()
+    machine.back(7)
+    tap.drain()
+    assert codec.load(path) == list(world.log)
+    for _ in range(4):
+        machine.step()
+    world.emit(Ticked(42, "a new timeline"))
+    tap.close()
+    assert path.read_text(encoding="utf-8") == "".join(codec.encode(r) + "\n" for r in world.log)
+    assert tap.missed == 0

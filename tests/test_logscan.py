@@ -4,6 +4,7 @@ and the limits (line length, nesting, tick span) hold."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -175,3 +176,32 @@ def test_a_line_cut_inside_a_character_is_a_cut_off_line(tmp_path, capsys):
     assert main(["trace", path]) == 0
     captured = capsys.readouterr()
     assert captured.out == "#0 t=0 A\n" and f"{path}:2: the last line is cut off" in captured.err
+
+
+def test_the_benchmark_log_is_valid_and_the_same_every_time(tmp_path):
+    import subprocess
+    import sys
+
+    paths = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    for path in paths:
+        script = Path(__file__).resolve().parent.parent / "benchmarks" / "make_big_log.py"
+        subprocess.run([sys.executable, str(script), str(path), "--records", "3000"], check=True,
+                       capture_output=True, timeout=60)
+    records = codec.load(paths[0])
+    assert [r.offset for r in records] == list(range(3000))
+    assert any(r.cause is not None for r in records)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+def test_trace_and_stats_read_a_pipe(log_file):
+    import subprocess
+    import sys
+
+    path, records = log_file
+    root = Path(__file__).resolve().parent.parent
+    for command, first in (("trace", records[0].describe()), ("stats", f"{len(records)} records, offsets 0..")):
+        with open(path, "rb") as log:
+            done = subprocess.run([sys.executable, "-m", "engine", command, "/dev/stdin"], stdin=log, cwd=root,
+                                  capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stderr == ""
+        assert done.stdout.startswith(first)

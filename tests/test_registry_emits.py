@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import esper
+from game_runs import autopilot_run
 
 from engine import CascadeCut, HandlerFailed
 from engine.record import Record
@@ -18,7 +19,6 @@ from engine.scripting.namespace import Namespace
 from game.build import build_game
 from game.components import Goon
 from game.registry import make_registry
-from tests.game_runs import autopilot_run
 
 registry = make_registry()
 

@@ -15,6 +15,7 @@ from game_runs import autopilot_run
 
 from engine import Event, Input, Record, World, codec, event
 from engine.cli import main
+from engine.ending import end_record, end_run
 from engine.events import SimulationStarted
 from engine.replay import EventTypes, ReplayError, replay
 from engine.scripting import HotReloader
@@ -25,10 +26,15 @@ from game.replay import ReplayOptionError, npcs_option, replay_game
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def ended(world: World) -> list[Record]:
+    """The log of ``world`` as a file of its run would end (the world itself is left as it is, for other tests)."""
+    return [*world.log, end_record(world)]
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_autopilot_logs_replay_identically(seed: int) -> None:
     game, _ = autopilot_run(seed)
-    records = list(game.world.log)
+    records = ended(game.world)
     result = replay(records)
     assert result.identical, result.first_difference
     assert len(result.records) == len(records)
@@ -37,7 +43,7 @@ def test_autopilot_logs_replay_identically(seed: int) -> None:
 def test_replay_command_reports_the_first_difference(tmp_path: Path, capsys) -> None:
     game, _ = autopilot_run(0)
     good = tmp_path / "good.jsonl"
-    codec.save(game.world.log, good)
+    codec.save(ended(game.world), good)
     assert main(["replay", str(good)]) == 0
     assert "identical" in capsys.readouterr().out
 
@@ -52,9 +58,11 @@ def test_replay_command_reports_the_first_difference(tmp_path: Path, capsys) -> 
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines) + "\n")
     assert main(["replay", str(bad)]) == 1
-    out = capsys.readouterr().out
-    first = int(out.split("at offset ")[1].split(":")[0])
-    assert first > tampered_at
+    out = capsys.readouterr().out.splitlines()
+    first = int(out[0].split("at line ")[1].split(" ")[0])
+    # The input itself is fed back as the log says; what it causes differs later.
+    assert first - 1 > tampered_at
+    assert out[2].startswith("  log:    {") and out[3].startswith("  replay: {")
 
 
 def test_replay_of_a_log_without_a_start_is_a_clear_error(tmp_path: Path) -> None:
@@ -88,6 +96,7 @@ def knocking_log(tmp_path: Path) -> Path:
             if tick % 2:
                 world.emit(Knocked(tick))
             world.step()
+        end_run(world)
         path = tmp_path / "knock.jsonl"
         codec.save(world.log, path)
     finally:
@@ -153,6 +162,7 @@ def test_a_refused_trigger_reload_replays_identically(tmp_path: Path, capsys) ->
         (folder / "broken.toml").unlink()
         assert reloader.reload() is True
         game.world.run(20)
+        end_run(game.world)
         path = tmp_path / "reload.jsonl"
         count = codec.save(game.world.log, path)
     finally:
@@ -163,13 +173,14 @@ def test_a_refused_trigger_reload_replays_identically(tmp_path: Path, capsys) ->
     assert capsys.readouterr().out == f"replayed {count} records: identical\n"
 
 
-def test_a_one_record_log_says_record(tmp_path: Path, capsys) -> None:
-    game = build_game(seed=0, npcs=2)
-    path = tmp_path / "one.jsonl"
-    codec.save(list(game.world.log)[:1], path)
+def test_a_log_of_a_build_and_its_end_replays_identically(tmp_path: Path, capsys) -> None:
+    game = build_game(seed=0, npcs=0, triggers=None)   # the build records nothing but SimulationStarted
+    end_run(game.world)
+    path = tmp_path / "two.jsonl"
+    codec.save(game.world.log, path)
     game.world.close()
     assert main(["replay", str(path)]) == 0
-    assert capsys.readouterr().out == "replayed 1 record: identical\n"
+    assert capsys.readouterr().out == "replayed 2 records: identical\n"
 
 
 # -- a bad SimulationStarted record or log file: one line, exit 2 -----------------------------------
@@ -201,7 +212,7 @@ def npcs(value: object) -> Callable[[dict[str, Any]], object]:
 
 
 NPCS_WORDS = "game 'wanted' cannot rebuild the world from SimulationStarted (offset 0): option 'npcs' must be a " \
-             "whole number from 0 to 1000, found "
+             "whole number from 0 to 5000, found "
 
 
 @pytest.mark.parametrize(("change", "words"), [
@@ -216,12 +227,12 @@ NPCS_WORDS = "game 'wanted' cannot rebuild the world from SimulationStarted (off
     (lambda data: data["options"].update(game=5), "option 'game' must be the name of a game, found 5"),
     (npcs("many"), NPCS_WORDS + "'many'"),
     (npcs(None), NPCS_WORDS + "None"),
-    (npcs(1001), NPCS_WORDS + "1001"),
+    (npcs(5001), NPCS_WORDS + "5001"),
     (npcs(-1), NPCS_WORDS + "-1"),
     (npcs(2.5), NPCS_WORDS + "2.5"),
     (npcs(True), NPCS_WORDS + "True"),
 ], ids=["no-seed", "seed-str", "seed-null", "seed-bool", "seed-float", "no-options", "options-list",
-        "options-null", "game-int", "npcs-str", "npcs-null", "npcs-1001", "npcs-negative", "npcs-float", "npcs-bool"])
+        "options-null", "game-int", "npcs-str", "npcs-null", "npcs-5001", "npcs-negative", "npcs-float", "npcs-bool"])
 def test_a_bad_start_record_is_one_line_and_exit_2(small_log: Path, tmp_path: Path, capsys, change, words) -> None:
     path = with_start(small_log, tmp_path, change)
     assert main(["replay", str(path)]) == 2
@@ -253,22 +264,22 @@ def test_a_factory_that_refuses_its_options_names_the_game() -> None:
 # nothing: should the check regress, a test must fail, not take the machine's memory.
 @pytest.mark.parametrize("value", [10**9, 10**100, -(10**9)])
 def test_a_huge_npcs_option_is_refused_before_anything_is_built(value: int) -> None:
-    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 1000, found "):
+    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 5000, found "):
         npcs_option({"npcs": value})
 
 
-@pytest.mark.parametrize("value", ["many", None, -1, 1001, 2.5, True, [40]])
+@pytest.mark.parametrize("value", ["many", None, -1, 5001, 2.5, True, [40]])
 def test_the_game_factory_refuses_a_bad_npcs_option(value: object) -> None:
-    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 1000") as info:
+    with pytest.raises(ReplayOptionError, match=r"^option 'npcs' must be a whole number from 0 to 5000") as info:
         replay_game(0, {"game": "wanted", "npcs": value})
     assert isinstance(info.value, ValueError) and info.value.option == "npcs"
 
 
 def test_the_game_factory_accepts_what_the_game_command_line_accepts(capsys) -> None:
     parser = build_game_parser()
-    for text in ("0", "1000"):
+    for text in ("0", "5000"):
         assert npcs_option({"npcs": int(text)}) == parser.parse_args(["--npcs", text]).npcs
-    for text in ("-1", "1001"):
+    for text in ("-1", "5001"):
         with pytest.raises(ReplayOptionError):
             npcs_option({"npcs": int(text)})
         with pytest.raises(SystemExit):
@@ -286,14 +297,38 @@ def test_a_non_finite_number_is_a_log_format_error_not_a_crash(small_log: Path, 
                                       "a log holds only finite numbers (strict JSON)\n"
 
 
-def test_a_deleted_line_is_a_log_format_error_not_two_equal_records(small_log: Path, tmp_path: Path,
-                                                                     capsys) -> None:
+def test_a_deleted_line_is_a_difference_naming_the_line(small_log: Path, tmp_path: Path, capsys) -> None:
+    # It was a format error (exit 2); the replay can still run, and it writes the deleted record there.
     lines = small_log.read_text(encoding="utf-8").splitlines()
     assert len(lines) > 4
     del lines[2]
     path = tmp_path / "gap.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["replay", str(path)]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err == f"error: {path}:3: offset 3 does not follow offset 1: expected offset 2; 1 record missing before it\n"
+    assert main(["replay", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    byte = len(lines[0]) + len(lines[1]) + 2 + len('{"offset": ')   # line 3's first byte, then the offset's
+    assert out[:2] == [f"replay differs from {path} at line 3 (byte {byte}):",
+                       "  the log has offset 3 where the replay writes offset 2"]
+
+
+# -- the trigger files of a build are installed the same way live and in replay ---------------------
+
+def test_a_trigger_on_an_event_of_the_build_replays_identically(tmp_path: Path) -> None:
+    # PopulationChanged and NPCSpawned are recorded while the game is built, before its
+    # TriggersLoaded: the live run used to deliver that input at once, the replay queued it.
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "build.toml").write_text(
+        '[[trigger]]\nname = "people"\non = "NPCSpawned"\ndo = [{ behaviour = "play_sound", sound = "heal" }]\n'
+        '[[trigger]]\nname = "crowd"\non = "PopulationChanged"\n'
+        'do = [{ behaviour = "play_sound", sound = "siren" }]\n', encoding="utf-8")
+    game = build_game(seed=3, npcs=4, triggers=folder)
+    try:
+        game.world.run(200)
+        records = ended(game.world)
+    finally:
+        game.world.close()
+    loaded = next(r.offset for r in records if r.type == "TriggersLoaded")
+    assert [r.type for r in records[1:loaded]].count("NPCSpawned") == 4
+    result = replay(records)
+    assert result.identical, result.first_difference

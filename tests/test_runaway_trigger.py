@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 
 import pytest
+from game_runs import jsonl
 
 from engine.scripting import check
 from game.build import MIN_REACTION_BUDGET, TRIGGERS, build_game, reaction_budget_for
@@ -80,3 +81,24 @@ def test_the_budget_grows_with_the_crowd():
     assert reaction_budget_for(40) == MIN_REACTION_BUDGET
     # About one reaction a pedestrian in the chase tick: a 20-fold margin.
     assert reaction_budget_for(1000) == 20_000 and reaction_budget_for(5000) == 100_000
+
+
+def test_a_runaway_run_is_deterministic(runaway):
+    game, _, _, folder = runaway
+    again = build_game(seed=0)
+    try:
+        again.runtime.load_files([TRIGGERS, folder])
+        run_headless(again, 4)
+        assert again.world.bus.cascades_cut == game.world.bus.cascades_cut
+        assert jsonl(again) == jsonl(game)  # the cuts, their records and their causes, byte for byte
+    finally:
+        again.world.close()
+
+
+def test_the_inspector_and_ticker_line_names_the_trigger(runaway):
+    from engine.logview import failure_line
+
+    game, *_ = runaway
+    lines = {failure_line(r).split(" ", 2)[2] for r in game.world.log.select("CascadeCut")}
+    assert lines == {"cascade cut at depth 65: echo-forever -> echo-forever",
+                     "cascade cut over the tick's reaction budget: echo-forever -> echo-forever"}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from engine import Event, World, event
 from engine.cli import main
-from engine.scripting import AlarmEntered, Registry, find_cycles, loads
+from engine.scripting import AlarmEntered, AlarmExited, Registry, find_cycles, loads
 from engine.scripting.cycles import cycle_problems
 from game.build import TRIGGERS
 from game.registry import make_registry
@@ -55,6 +55,11 @@ def nothing(world: World) -> None:
 @registry.behaviour(emits=[AlarmEntered])
 def ring(world: World) -> None:
     """Emit an AlarmEntered (no game would; it shows alarms are in the graph)."""
+
+
+@registry.behaviour(emits=[AlarmEntered, AlarmExited])
+def toll(world: World) -> None:
+    """Emit both edges of an alarm (as no game would)."""
 
 
 def rule(name: str, on: str, *behaviours: str, extra: str = "") -> str:
@@ -130,6 +135,14 @@ def test_an_alarm_is_in_the_graph_and_always_breakable():
     (cycle,) = find_cycles(loads(text, registry), registry)
     assert cycle.triggers == ["bell"] and cycle.breakable
     assert cycle.describe() == "a loop: 'bell' -> AlarmEntered -> 'bell'; only the change of alarm 'bell' can break it"
+
+
+def test_an_alarm_with_both_edges_in_a_loop_is_named_once():
+    text = ('[[alarm]]\nname = "bell"\nwhen = "tick > 5"\nenter = [{ behaviour = "toll" }]\n'
+            'exit = [{ behaviour = "toll" }]\n' + rule("x", "AlarmExited", "toll", extra='when = "tick > 9"'))
+    (cycle,) = find_cycles(loads(text, registry), registry)
+    assert cycle.triggers == ["bell", "x"]
+    assert cycle.describe().count("the change of alarm 'bell'") == 1
 
 
 def test_a_trigger_on_a_base_class_hears_its_subclasses():

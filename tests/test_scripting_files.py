@@ -245,3 +245,15 @@ def test_a_folder_that_cannot_be_listed_is_named(folder: Path, monkeypatch) -> N
     monkeypatch.setattr(os, "scandir", scandir)
     _, problems = read_sources([folder], relative_to=folder)
     assert [str(p) for p in problems] == ["locked: a folder that cannot be read (Permission denied)"]
+
+
+def test_a_reload_with_hundreds_of_problems_records_the_first_fifty(folder: Path) -> None:
+    world, reloader = reloading(folder)
+    broken = "".join(f'[[trigger]]\nname = "t{i}"\non = "Pong"\ndo = [{{ behaviour = "note", text = "x" }}]\n'
+                     for i in range(120))
+    (folder / "broken.toml").write_text(broken)
+    assert reloader.reload() is False
+    world.run(1)
+    (errors,) = failures(world)
+    assert len(errors) == 51 and errors[0].startswith("broken.toml: trigger 't0': on: unknown event type 'Pong'")
+    assert errors[-1] == "... and 70 more problems (python -m engine check lists them all)"

@@ -182,7 +182,8 @@ def valid_call(draw: st.DrawFn, on: str | None) -> dict[str, Any]:
     if behaviour == "scale":
         if draw(st.booleans()):
             return {"behaviour": "scale"}
-        return {"behaviour": "scale", "fraction": draw(st.floats(allow_nan=False) | st.integers(-10, 10) | number)}
+        finite = st.floats(allow_nan=False, allow_infinity=False)   # a log cannot hold infinity: check refuses it
+        return {"behaviour": "scale", "fraction": draw(finite | st.integers(-10, 10) | number)}
     return {"behaviour": "toggle", "on": draw(st.booleans() | condition.map(lambda e: {"expr": e}))}
 
 

@@ -78,7 +78,7 @@ def watched(tmp_path_factory):
     game = build_game(seed=0, triggers=folder)
     watch = FieldWatch(game.world, game.runtime.registry)
     game.world.add_system(watch)
-    run_headless(game, 45.0)
+    run_headless(game, 45.0, frame_ms=20.0)   # a simulated frame time, so frame.ms changes too
     yield game, watch
     game.world.close()
 

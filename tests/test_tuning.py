@@ -11,6 +11,7 @@ import esper
 import pytest
 
 from engine import codec
+from engine.ending import end_run
 from engine.replay import replay
 from engine.scripting import loads
 from game import tuning as tuning_module
@@ -108,6 +109,7 @@ def test_a_tuned_run_records_its_values_and_replays_by_them(monkeypatch, tmp_pat
     game = build_game(seed=1, npcs=5, tuning=tuning_from({"goons": 1, "police_speed": 400}))
     assert game.options["tuning"] == {"police_speed": 400.0, "goons": 1}
     game.world.run(200)
+    end_run(game.world)
     out = io.StringIO()
     codec.write(game.world.log, out)
     records = list(codec.read(io.StringIO(out.getvalue())))

@@ -32,6 +32,7 @@ from engine.scripting.events import AlarmEntered, AlarmExited, BehaviourRan
 from engine.scripting.loader import Problem
 from engine.scripting.model import Call, Literal, Trigger, TriggerSet
 from engine.scripting.registry import Registry
+from engine.scripting.values import shown as shown_value
 
 #: Most trigger names one message lists (a huge loop names the rest by count).
 MAX_NAMED = 5
@@ -64,7 +65,7 @@ class Cycle:
     @property
     def triggers(self) -> list[str]:
         """The names of the triggers and alarms in the loop."""
-        return [r.name for r in self.reactors]
+        return list(dict.fromkeys(r.name for r in self.reactors))  # an alarm's two edges are one alarm
 
     @property
     def files(self) -> list[str]:
@@ -80,19 +81,19 @@ class Cycle:
             if index % 2:
                 shown.append(step)
             elif files.get(step, first.file) != first.file and index:
-                shown.append(f"{step!r} ({files[step]})")
+                shown.append(f"{shown_value(step)} ({files[step]})")
             else:
-                shown.append(repr(step))
+                shown.append(shown_value(step))
         text = " -> ".join(shown)
-        others = [r.name for r in self.reactors if r.name not in self.path]
+        others = [name for name in self.triggers if name not in self.path]
         if others:
-            named = ", ".join(map(repr, others[:MAX_NAMED]))
+            named = ", ".join(map(shown_value, others[:MAX_NAMED]))
             more = f" and {len(others) - MAX_NAMED} more" if len(others) > MAX_NAMED else ""
             text += f" (the loop also takes in {named}{more})"
         if not self.breakable:
             return (f"an endless loop: {text}; nothing can break it "
                     "(no condition that can turn false, no cooldown, no once)")
-        breakers = [b for r in self.reactors for b in r.breakers]
+        breakers = list(dict.fromkeys(b for r in self.reactors for b in r.breakers))
         named = ", ".join(breakers[:MAX_NAMED]) + (f" and {len(breakers) - MAX_NAMED} more"
                                                    if len(breakers) > MAX_NAMED else "")
         return f"a loop: {text}; only {named} can break it"

@@ -98,8 +98,9 @@ def _type_name(value: Any) -> str:
 Declared = list[tuple[str, str, str]]
 
 
-class _Builder:
-    """Validates one document (a parsed file) and builds its triggers and alarms."""
+class _Checks:
+    """Checks expressions and behaviour calls against the registry, reporting
+    problems in one file (the part of validation that a value goes through)."""
 
     def __init__(self, registry: Registry, file: str, problems: list[Problem]) -> None:
         self.registry = registry
@@ -107,12 +108,134 @@ class _Builder:
         self.problems = problems
         self.kind = ""
         self.name = ""
-        #: Every entry with a usable name, built or not, so a duplicate name
-        #: is reported even when the entry has other problems.
-        self.declared: Declared = []
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.kind, self.name, field))
+
+    def expression(self, text: str, field: str, names: Iterable[str], event_type: type | None) -> Evaluable | None:
+        try:
+            expression = compile_expression(text, names=names, functions=DEFAULT_FUNCTIONS)
+        except ExpressionError as error:
+            self.problem(field, f"bad expression {shown(text)}: {error}")
+            return None
+        no_entity = missing_entity(text, event_type)
+        if no_entity is not None:
+            self.problem(field, no_entity)
+            return None
+        if event_type is not None and dataclasses.is_dataclass(event_type):
+            fields = [f.name for f in dataclasses.fields(event_type)]
+            for attr in attributes_read(text, "event"):
+                if attr not in fields:
+                    self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
+                                        f"its fields are {', '.join(fields) or 'none'}")
+                    return None
+        for name in expression.names if hasattr(expression, "names") else ():
+            state = self.registry.states.get(name)
+            known = state.fields if state is not None else None
+            for attr in attributes_read(text, name) if known is not None else ():
+                if attr not in known:
+                    self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
+                                        f"its fields are {', '.join(known)}")
+                    return None
+        return expression
+
+    def call(self, item: Any, where: str, names: Iterable[str], event_type: type | None) -> Call | None:
+        if not isinstance(item, dict):
+            self.problem(where, f"expected a table like {{ behaviour = \"...\" }}, "
+                                f"found {_type_name(item)} {shown(item)}")
+            return None
+        name = item.get("behaviour")
+        if not isinstance(name, str):
+            self.problem(f"{where}.behaviour", f"missing; expected the name of a behaviour "
+                                               f"(one of {', '.join(sorted(self.registry.behaviours))})")
+            return None
+        behaviour = self.registry.behaviours.get(name)
+        if behaviour is None:
+            hint = did_you_mean(name, self.registry.behaviours)
+            self.problem(f"{where}.behaviour", f"unknown behaviour {shown(name)}{hint}")
+            return None
+        ok = True
+        params: dict[str, Evaluable] = {}
+        for pname, value in item.items():
+            if pname == "behaviour":
+                continue
+            param = behaviour.params.get(pname)
+            if param is None:
+                expected = ", ".join(behaviour.params) or "none"
+                self.problem(f"{where}.{pname}", f"behaviour {name!r} has no parameter {shown(pname)}"
+                                                 f"{did_you_mean(pname, behaviour.params)}; its parameters: {expected}")
+                ok = False
+                continue
+            evaluable = self.param_value(param, value, f"{where}.{pname}", names, event_type)
+            if evaluable is None:
+                ok = False
+            else:
+                params[pname] = evaluable
+        for param in behaviour.params.values():
+            if param.required and param.name not in item:
+                self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
+                                                      f"(expected {param.type_name})")
+                ok = False
+        return Call(name, params, where) if ok else None
+
+    def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],
+                           event_type: type | None) -> Evaluable | None:
+        """An expression for ``param``, refused when its shape already shows the wrong type."""
+        expression = self.expression(text, field, names, event_type)
+        if expression is None:
+            return None
+        kind = _result_kind(text)
+        numeric = param.type in (int, float, Entity)
+        if (kind == "bool" and numeric) or (kind == "number" and param.type is bool) \
+                or (kind == "float" and param.type in (int, Entity)):
+            found = {"bool": "a condition (true or false)", "number": "a number",
+                     "float": "a fractional number"}[kind]
+            self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
+            return None
+        constant = ...
+        if not expression.names:
+            # It reads nothing, so its value is known now (constants are folded when compiled).
+            constant = expression.evaluate({})
+            refused = refusal(constant)
+            if refused is not None:
+                self.problem(field, f"{refused}: {text!r} is always {shown(constant)}")
+                return None
+        wrong = mismatch(param, text, event_type, self.registry, constant)
+        if wrong is not None:
+            self.problem(field, wrong)
+            return None
+        return expression
+
+    def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
+                    event_type: type | None) -> Evaluable | None:
+        # A string is an expression unless the parameter is itself a string;
+        # {expr = "..."} makes anything an expression.
+        if isinstance(value, dict):
+            if set(value) != {"expr"} or not isinstance(value["expr"], str):
+                self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {shown(value)}")
+                return None
+            return self.checked_expression(param, value["expr"], field, names, event_type)
+        if isinstance(value, str) and param.type is not str:
+            return self.checked_expression(param, value, field, names, event_type)
+        if not param.accepts(value):
+            hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
+            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {shown(value)}{hint}")
+            return None
+        refused = refusal(value)
+        if refused is not None:
+            self.problem(field, f"{refused}: {shown(value)}")
+            return None
+        return Literal(value)
+
+
+class _Builder(_Checks):
+    """Validates one document (a parsed file) and builds its triggers and alarms."""
+
+    def __init__(self, registry: Registry, file: str, problems: list[Problem]) -> None:
+        super().__init__(registry, file, problems)
+        #: Every entry with a usable name, built or not, so a duplicate name
+        #: is reported even when the entry has other problems.
+        self.declared: Declared = []
 
     # -- documents -------------------------------------------------------
     def document(self, doc: Mapping[str, Any]) -> tuple[list[Trigger], list[Alarm]]:
@@ -243,33 +366,6 @@ class _Builder:
             return None
         return self.expression(value, key, names, event_type)
 
-    def expression(self, text: str, field: str, names: Iterable[str], event_type: type | None) -> Evaluable | None:
-        try:
-            expression = compile_expression(text, names=names, functions=DEFAULT_FUNCTIONS)
-        except ExpressionError as error:
-            self.problem(field, f"bad expression {shown(text)}: {error}")
-            return None
-        no_entity = missing_entity(text, event_type)
-        if no_entity is not None:
-            self.problem(field, no_entity)
-            return None
-        if event_type is not None and dataclasses.is_dataclass(event_type):
-            fields = [f.name for f in dataclasses.fields(event_type)]
-            for attr in attributes_read(text, "event"):
-                if attr not in fields:
-                    self.problem(field, f"{event_type.__name__} has no field {attr!r}{did_you_mean(attr, fields)}; "
-                                        f"its fields are {', '.join(fields) or 'none'}")
-                    return None
-        for name in expression.names if hasattr(expression, "names") else ():
-            state = self.registry.states.get(name)
-            known = state.fields if state is not None else None
-            for attr in attributes_read(text, name) if known is not None else ():
-                if attr not in known:
-                    self.problem(field, f"{name!r} has no field {attr!r}{did_you_mean(attr, known)}; "
-                                        f"its fields are {', '.join(known)}")
-                    return None
-        return expression
-
     def calls(self, entry: Mapping[str, Any], key: str, names: Iterable[str], event_type: type | None,
               required: bool) -> list[Call]:
         raw = entry.get(key)
@@ -293,94 +389,6 @@ class _Builder:
             if call is not None:
                 calls.append(call)
         return calls
-
-    def call(self, item: Any, where: str, names: Iterable[str], event_type: type | None) -> Call | None:
-        if not isinstance(item, dict):
-            self.problem(where, f"expected a table like {{ behaviour = \"...\" }}, "
-                                f"found {_type_name(item)} {shown(item)}")
-            return None
-        name = item.get("behaviour")
-        if not isinstance(name, str):
-            self.problem(f"{where}.behaviour", f"missing; expected the name of a behaviour "
-                                               f"(one of {', '.join(sorted(self.registry.behaviours))})")
-            return None
-        behaviour = self.registry.behaviours.get(name)
-        if behaviour is None:
-            hint = did_you_mean(name, self.registry.behaviours)
-            self.problem(f"{where}.behaviour", f"unknown behaviour {shown(name)}{hint}")
-            return None
-        ok = True
-        params: dict[str, Evaluable] = {}
-        for pname, value in item.items():
-            if pname == "behaviour":
-                continue
-            param = behaviour.params.get(pname)
-            if param is None:
-                expected = ", ".join(behaviour.params) or "none"
-                self.problem(f"{where}.{pname}", f"behaviour {name!r} has no parameter {shown(pname)}"
-                                                 f"{did_you_mean(pname, behaviour.params)}; its parameters: {expected}")
-                ok = False
-                continue
-            evaluable = self.param_value(param, value, f"{where}.{pname}", names, event_type)
-            if evaluable is None:
-                ok = False
-            else:
-                params[pname] = evaluable
-        for param in behaviour.params.values():
-            if param.required and param.name not in item:
-                self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
-                                                      f"(expected {param.type_name})")
-                ok = False
-        return Call(name, params, where) if ok else None
-
-    def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],
-                           event_type: type | None) -> Evaluable | None:
-        """An expression for ``param``, refused when its shape already shows the wrong type."""
-        expression = self.expression(text, field, names, event_type)
-        if expression is None:
-            return None
-        kind = _result_kind(text)
-        numeric = param.type in (int, float, Entity)
-        if (kind == "bool" and numeric) or (kind == "number" and param.type is bool) \
-                or (kind == "float" and param.type in (int, Entity)):
-            found = {"bool": "a condition (true or false)", "number": "a number",
-                     "float": "a fractional number"}[kind]
-            self.problem(field, f"expected {param.type_name}, found {found}: {text!r}")
-            return None
-        constant = ...
-        if not expression.names:
-            # It reads nothing, so its value is known now (constants are folded when compiled).
-            constant = expression.evaluate({})
-            refused = refusal(constant)
-            if refused is not None:
-                self.problem(field, f"{refused}: {text!r} is always {shown(constant)}")
-                return None
-        wrong = mismatch(param, text, event_type, self.registry, constant)
-        if wrong is not None:
-            self.problem(field, wrong)
-            return None
-        return expression
-
-    def param_value(self, param: Param, value: Any, field: str, names: Iterable[str],
-                    event_type: type | None) -> Evaluable | None:
-        # A string is an expression unless the parameter is itself a string;
-        # {expr = "..."} makes anything an expression.
-        if isinstance(value, dict):
-            if set(value) != {"expr"} or not isinstance(value["expr"], str):
-                self.problem(field, f"expected a literal or {{ expr = \"...\" }}, found table {shown(value)}")
-                return None
-            return self.checked_expression(param, value["expr"], field, names, event_type)
-        if isinstance(value, str) and param.type is not str:
-            return self.checked_expression(param, value, field, names, event_type)
-        if not param.accepts(value):
-            hint = did_you_mean(value, map(str, param.choices)) if param.choices and isinstance(value, str) else ""
-            self.problem(field, f"expected {param.type_name}, found {_type_name(value)} {shown(value)}{hint}")
-            return None
-        refused = refusal(value)
-        if refused is not None:
-            self.problem(field, f"{refused}: {shown(value)}")
-            return None
-        return Literal(value)
 
 
 def _result_kind(text: str) -> str | None:

@@ -28,6 +28,9 @@ from engine.scripting.loader import TriggerFileError, load_sources, read_sources
 from engine.scripting.runtime import TriggerRuntime
 from engine.scripting.values import brief
 
+#: Most problems one TriggersReloadFailed record carries.
+MAX_ERRORS = 50
+
 
 class HotReloader:
     """Polls trigger files every ``interval`` seconds of real time; an edit is
@@ -129,6 +132,10 @@ class HotReloader:
                 "(the last good triggers keep running)" for name in edited]
 
     def _refuse(self, errors: list[str]) -> bool:
+        if len(errors) > MAX_ERRORS:
+            # A record (and the screen) shows the first ones; check lists them all.
+            errors = [*errors[:MAX_ERRORS], f"... and {len(errors) - MAX_ERRORS} more problems "
+                                            "(python -m engine check lists them all)"]
         self.errors = errors
         self.runtime.world.emit(TriggersReloadFailed(tuple(errors)))
         return False

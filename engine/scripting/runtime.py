@@ -139,10 +139,15 @@ class TriggerRuntime:
         return register
 
     def load_files(self, paths: Iterable[Any], relative_to: Any = None) -> TriggerSet:
-        """Read, validate and install trigger files now (through a TriggersLoaded input).
+        """Read and validate trigger files, and queue them as a TriggersLoaded input.
 
-        Files are named relative to ``relative_to`` in the log, when given.
-        Raises :class:`TriggerFileError` and installs nothing when any is invalid.
+        They are installed when that input is delivered, at the next pump
+        (the start of the next tick), exactly as a replay feeds the recorded
+        input back: live runs and replays take the same path, so events
+        queued before the files were loaded are handled before the files'
+        triggers exist, in both.  Files are named relative to
+        ``relative_to`` in the log, when given.  Raises
+        :class:`TriggerFileError` and queues nothing when any is invalid.
         """
         from engine.scripting.loader import read_sources
 
@@ -150,16 +155,19 @@ class TriggerRuntime:
         if problems:
             raise TriggerFileError(problems)
         loaded = load_sources(sources, self.registry)
-        self.world.trigger(TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms)))
+        self.world.emit(TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms)))
         return loaded
 
     def _on_loaded(self, event: TriggersLoaded) -> None:
         # Validated before it was emitted; validated again so a replayed or
         # hand-made record cannot install a broken set.
         self.file_set = load_sources(event.sources, self.registry)
-        self._install()
+        loaded = self.world.bus.current
+        # Alarms look at what changed after the files were loaded: records
+        # queued meanwhile (after the TriggersLoaded record) count.
+        self._install(since=loaded.offset + 1 if loaded is not None else None)
 
-    def _install(self) -> None:
+    def _install(self, since: int | None = None) -> None:
         for sub in self._subs:
             sub.cancel()
         self._subs = []
@@ -172,7 +180,8 @@ class TriggerRuntime:
         # Alarms keep their state across reloads (by name), so a running siren is not restarted.
         self._alarms = {n: s for n, s in self._alarms.items() if n in names}
         for alarm_ in active.alarms:
-            self._alarms.setdefault(alarm_.name, _AlarmState(looked_at=self.world.log.next_offset))
+            looked_at = self.world.log.next_offset if since is None else since
+            self._alarms.setdefault(alarm_.name, _AlarmState(looked_at=looked_at))
         self._alarm_list = [a for a in active.alarms if a.enabled]
 
     # -- triggers --------------------------------------------------------------------

@@ -13,6 +13,7 @@ import esper
 import pygame
 
 from engine import World
+from game.camera import Camera
 from game.city import TILE
 from game.components import (
     Appearance,
@@ -25,7 +26,6 @@ from game.components import (
     Tracer,
     Vehicle,
 )
-from game.pg.camera import Camera
 from game.pg.hud import Hud
 from game.pg.sprites import Sprites
 from game.state import GameState
@@ -39,6 +39,8 @@ LIGHTS_TICKS = 8
 FLASH_TICKS = 2
 TRACER = (255, 235, 90)
 HOSTILE_TRACER = (255, 90, 40)
+#: How far off screen an entity's centre may be and still show (the largest sprite's half, and its shadow).
+CULL_MARGIN = 64
 #: Drop shadow offset (the sun is up and to the left).
 SHADOW_OFFSET = (3, 4)
 #: A police unit's radar on the ground: faint blue while searching, red once it sees the player.
@@ -150,9 +152,10 @@ class Renderer:
         player = esper.try_component(state.player, Player) if esper.entity_exists(state.player) else None
         player_inside = player is not None and player.vehicle is not None
         drawn = []
-        for entity, (_position, appearance) in esper.get_components(Position, Appearance):
-            if entity == state.player and player_inside:
-                continue  # they are in the car; the car is drawn
+        for entity in self._on_screen(state):
+            appearance = esper.try_component(entity, Appearance)
+            if appearance is None or (entity == state.player and player_inside):
+                continue  # nothing to draw, or they are in the car and the car is drawn
             where = interpolated(entity, alpha)
             if where is None or not camera.sees(*where):
                 continue
@@ -181,6 +184,19 @@ class Renderer:
             surface.blit(shadow, shadow.get_rect(center=(sx + SHADOW_OFFSET[0], sy + SHADOW_OFFSET[1])))
             image = sprites.rotated(name, angle)
             surface.blit(image, image.get_rect(center=(sx, sy)))
+
+    def _on_screen(self, state: GameState) -> list[int]:
+        """Entities that may be on screen: the world's spatial index answers for
+        the view (plus a margin for sprites); a world without one (a scene put
+        together by hand) has all its drawable entities looked at."""
+        index = self.world.resources.get("spatial")
+        if index is None:
+            return [entity for entity, _ in esper.get_component(Appearance)]
+        camera = self.camera
+        near = index.within(camera.x - CULL_MARGIN, camera.y - CULL_MARGIN,
+                            camera.x + camera.width + CULL_MARGIN, camera.y + camera.height + CULL_MARGIN)
+        # The player may have been moved this tick (wasted, out of a car) before the index hears of it.
+        return near if state.player in near else [*near, state.player]
 
     def _corpse(self, surface: pygame.Surface, name: str, sx: float, sy: float, angle: float) -> None:
         pool = self._blood_pool()

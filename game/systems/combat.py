@@ -9,11 +9,15 @@ import esper
 from engine import World
 from game.components import Body, Corpse, Goon, Health, Pedestrian, Player, Police, Position, Tracer, Vehicle
 from game.events import CrimeCommitted, Shot, ShotFired
+from game.spatial import spatial_index
 from game.state import game_state
+from game.systems.spawning import BODY_RADII
 
 RANGE = 320.0
 #: How far away a pedestrian or police unit notices the player shooting.
 WITNESS_RADIUS = 420.0
+#: The largest body radius (a car's): how far from a bullet's path a hit can be.
+REACH = max(BODY_RADII)
 
 
 def fire(world: World, shooter: int, origin: tuple[float, float], angle: float,
@@ -49,9 +53,15 @@ def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
             break
     best, best_t = None, wall
     drivers = {v.driver for _, v in esper.get_component(Vehicle) if v.driver is not None}
-    for entity, (position, body, _health) in sorted(esper.get_components(Position, Body, Health)):
-        if entity == shooter or esper.has_component(entity, Corpse):
+    # Only bodies near the path can be hit: ask the index for the path's box, widened by the largest body.
+    ex, ey = origin[0] + cos * wall, origin[1] + sin * wall
+    near = spatial_index(world).within(min(origin[0], ex) - REACH, min(origin[1], ey) - REACH,
+                                       max(origin[0], ex) + REACH, max(origin[1], ey) + REACH)
+    for entity in near:
+        found = esper.try_components(entity, Position, Body, Health)
+        if found is None or entity == shooter or esper.has_component(entity, Corpse):
             continue
+        position, body, _health = found
         if entity in drivers and esper.has_component(entity, Player):
             continue  # a driver is hit through the car: the car is the target below
         px, py = position.x - origin[0], position.y - origin[1]
@@ -72,8 +82,7 @@ def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
 
 
 def _report_crime(world: World, origin: tuple[float, float], hit: int | None) -> None:
-    witnesses = [e for e, (p, pos) in esper.get_components(Pedestrian, Position)
-                 if math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS]
+    witnesses = game_state(world).crowd.standing_near(spatial_index(world), origin, WITNESS_RADIUS)
     police_near = [e for e, (p, pos) in esper.get_components(Police, Position)
                    if math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS]
     if hit is not None and esper.has_component(hit, Police):

@@ -9,6 +9,7 @@ import esper
 from engine import World, on
 from game.components import Heading, Player, Position, Vehicle, Velocity
 from game.events import EnteredVehicle, ExitedVehicle, FireInput, MoveInput, UsePressed
+from game.spatial import spatial_index
 from game.state import game_state
 from game.systems.combat import fire
 
@@ -74,6 +75,7 @@ class PlayerControl:
     def update(self, world: World) -> None:
         entity, player = self._player()
         position = esper.component_for_entity(entity, Position)
+        spatial_index(world).place(entity, position.x, position.y)  # behaviours may have moved him
         dx, dy = player.move
         length = math.hypot(dx, dy) or 1.0
         if player.vehicle is not None:

@@ -9,6 +9,7 @@ import esper
 from engine import World, on
 from game.components import Corpse, Goon, Heading, Pedestrian, Player, Position, Velocity
 from game.events import ShotFired
+from game.spatial import spatial_index
 from game.state import game_state
 from game.systems.combat import fire
 
@@ -17,35 +18,75 @@ RUN = 150.0
 HEARING = 380.0
 GOON_RANGE = 240.0
 GOON_INTERVAL = 60  # ticks between a goon's shots (plus up to 30 more, at random)
+#: How long a pedestrian runs from a shot (3 s), plus up to half a second
+#: (by entity id), so that the hundreds who heard one shot do not all stop
+#: and pick a new goal in the same tick.
+FLEE_TICKS = 180
+FLEE_SPREAD = 30
+#: A walker this close to its goal is there.
+ARRIVED = 6.0
+#: A walker keeps its goal for another tick with these odds (1 in 500 it gets bored).
+LOG_STAYS_INTERESTED = math.log(1 - 0.002)
 
 
 class Pedestrians:
-    """Civilians: stroll between sidewalk points; run from gunshots."""
+    """Civilians: stroll between sidewalk points; run from gunshots.
+
+    The plain version looks at every walker every tick: flee if fleeing,
+    pick a new goal when the old one is reached (or, with a chance of 1 in
+    500 a tick, out of boredom), and aim at the goal.  A walker's velocity
+    only changes at those moments, so each walker is instead looked at when
+    the next one is due (:class:`game.crowd.Crowd` books it): when it will
+    reach its goal, when boredom strikes (drawn once per goal, with the same
+    odds), or when it stops fleeing.
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     @on(ShotFired)
     def hear(self, event: ShotFired) -> None:
-        for _, (ped, position) in esper.get_components(Pedestrian, Position):
-            if math.dist((position.x, position.y), event.origin) <= HEARING:
-                ped.flee_ticks = 180
-                ped.flee_from = event.origin
+        world = self.world
+        crowd = game_state(world).crowd
+        ox, oy = event.origin
+        for entity in crowd.standing_near(spatial_index(world), event.origin, HEARING):
+            position = esper.component_for_entity(entity, Position)
+            ped = esper.component_for_entity(entity, Pedestrian)
+            ped.flee_ticks = FLEE_TICKS + entity % FLEE_SPREAD
+            ped.flee_from = event.origin
+            ped.goal = None
+            away = math.atan2(position.y - oy, position.x - ox)
+            _walk(entity, math.cos(away) * RUN, math.sin(away) * RUN, away)
+            crowd.look_at(entity, world.tick + ped.flee_ticks)
 
     def update(self, world: World) -> None:
-        city = game_state(world).city
-        rng = world.rng
-        for entity, (ped, position, velocity) in sorted(esper.get_components(Pedestrian, Position, Velocity)):
-            if esper.has_component(entity, Corpse):
-                velocity.x = velocity.y = 0.0
+        state = game_state(world)
+        city, rng, crowd, tick = state.city, world.rng, state.crowd, world.tick
+        step = WALK * world.dt
+        for entity, ped in crowd.due(tick):
+            ped.flee_ticks = 0
+            position = esper.component_for_entity(entity, Position)
+            goal = ped.goal = _nearby_sidewalk(city, position, rng)
+            dx, dy = goal[0] - position.x, goal[1] - position.y
+            distance = math.hypot(dx, dy)
+            if distance < ARRIVED:
+                _walk(entity, 0.0, 0.0, None)
+                crowd.look_at(entity, tick + 1)
                 continue
-            if ped.flee_ticks > 0:
-                ped.flee_ticks -= 1
-                away = math.atan2(position.y - ped.flee_from[1], position.x - ped.flee_from[0])
-                velocity.x, velocity.y = math.cos(away) * RUN, math.sin(away) * RUN
-                ped.goal = None
-                continue
-            if ped.goal is None or math.dist(ped.goal, (position.x, position.y)) < 6 or rng.random() < 0.002:
-                ped.goal = _nearby_sidewalk(city, position, rng)
-            angle = math.atan2(ped.goal[1] - position.y, ped.goal[0] - position.x)
-            velocity.x, velocity.y = math.cos(angle) * WALK, math.sin(angle) * WALK
+            angle = math.atan2(dy, dx)
+            _walk(entity, math.cos(angle) * WALK, math.sin(angle) * WALK, angle)
+            # Arrival if nothing is in the way; a walker stuck against a wall is due then too.
+            arrival = math.ceil(distance / step)
+            bored = 1 + int(math.log(1.0 - rng.random()) / LOG_STAYS_INTERESTED)
+            crowd.look_at(entity, tick + min(arrival, bored))
+
+
+def _walk(entity: int, vx: float, vy: float, angle: float | None) -> None:
+    """Set a walker's velocity, facing the way it goes (``angle``: None keeps its heading)."""
+    velocity = esper.component_for_entity(entity, Velocity)
+    velocity.x, velocity.y = vx, vy
+    if angle is not None:
+        esper.component_for_entity(entity, Heading).angle = angle
 
 
 def _nearby_sidewalk(city, position: Position, rng) -> tuple[float, float]:
@@ -84,5 +125,6 @@ def goons(world: World) -> None:
             if math.dist((hx, hy), (position.x, position.y)) > 6:
                 angle = math.atan2(hy - position.y, hx - position.x)
                 velocity.x, velocity.y = math.cos(angle) * WALK, math.sin(angle) * WALK
+                heading.angle = angle  # facing the way he walks
             else:
                 velocity.x = velocity.y = 0.0

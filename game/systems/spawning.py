@@ -18,37 +18,56 @@ from game.components import (
     PreviousPosition,
     Vehicle,
     Velocity,
+    motion_of,
 )
+from game.state import game_state
+
+#: Collision radii: people, pedestrians, cars.
+PERSON, PEDESTRIAN, CAR = 9, 8, 20
+BODY_RADII = (PERSON, PEDESTRIAN, CAR)
 
 
 def _placed(x: float, y: float, angle: float = 0.0) -> tuple[Position, PreviousPosition, Heading, Velocity]:
     return Position(x, y), PreviousPosition(x, y), Heading(angle), Velocity()
 
 
+def _create(world: World, x: float, y: float, *components: object) -> int:
+    """Create a body at (x, y) with its Motion, placed in the world's spatial index (if it has one)."""
+    entity = world.create_entity(*components, motion_of(*components))
+    index = world.resources.get("spatial")
+    if index is not None:
+        index.place(entity, x, y)
+    return entity
+
+
 def spawn_player(world: World, x: float, y: float) -> int:
     """The hero."""
-    return world.create_entity(*_placed(x, y), Body(9), Health(100), Appearance("player"), Player())
+    return _create(world, x, y, *_placed(x, y), Body(PERSON), Health(100), Appearance("player"), Player())
 
 
 def spawn_car(world: World, x: float, y: float, angle: float = 0.0, police: bool = False) -> int:
     """A parked car (or a police car)."""
     sprite = "police_car" if police else f"car_{world.rng.randrange(4)}"
-    return world.create_entity(*_placed(x, y, angle), Body(20), Appearance(sprite), Vehicle(police=police))
+    return _create(world, x, y, *_placed(x, y, angle), Body(CAR), Appearance(sprite), Vehicle(police=police))
 
 
 def spawn_goon(world: World, x: float, y: float) -> int:
     """A hostile gunman guarding his corner."""
-    return world.create_entity(*_placed(x, y, math.pi), Body(9), Health(40), Appearance("goon"), Goon(home=(x, y)))
+    return _create(world, x, y, *_placed(x, y, math.pi), Body(PERSON), Health(40), Appearance("goon"),
+                   Goon(home=(x, y)))
 
 
 def spawn_pedestrian(world: World, x: float, y: float) -> int:
     """A civilian."""
     sprite = f"pedestrian_{world.rng.randrange(4)}"
     angle = world.rng.uniform(-math.pi, math.pi)
-    return world.create_entity(*_placed(x, y, angle), Body(8), Health(30), Appearance(sprite), Pedestrian())
+    entity = _create(world, x, y, *_placed(x, y, angle), Body(PEDESTRIAN), Health(30), Appearance(sprite), Pedestrian())
+    world.activate()
+    game_state(world).crowd.join(entity, world.tick)  # picks a goal on its first tick
+    return entity
 
 
 def spawn_police_car(world: World, x: float, y: float) -> int:
     """A police unit: a police car that drives itself."""
-    return world.create_entity(*_placed(x, y), Body(20), Appearance("police_car"), Vehicle(police=True),
+    return _create(world, x, y, *_placed(x, y), Body(CAR), Appearance("police_car"), Vehicle(police=True),
                                Police(), Health(80))

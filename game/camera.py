@@ -1,8 +1,15 @@
-"""The camera: which part of the city the screen shows."""
+"""The camera: which part of the city the screen shows.
+
+Plain arithmetic, no pygame: the simulation asks it too (what the player
+can see decides who may leave or arrive at once, see game.population).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: The screen's logical size in pixels (the window scales it to fit).
+VIEW = (1280, 720)
 
 
 @dataclass
@@ -10,8 +17,8 @@ class Camera:
     """A view of ``width`` x ``height`` screen pixels whose top-left corner is
     at world point (``x``, ``y``).  One world pixel is one screen pixel."""
 
-    width: int = 1280
-    height: int = 720
+    width: int = VIEW[0]
+    height: int = VIEW[1]
     x: int = 0
     y: int = 0
 

@@ -1,0 +1,79 @@
+"""Where a body of a given radius may stand: one table per radius, one lookup per check.
+
+:meth:`City.blocked` is the plain rule: a circle at (x, y) is blocked when
+any corner of its bounding square lies on a solid tile (or off the map).
+That is four tile lookups and five Python calls, and the movement system
+asks it twice per moving body per tick.  For a whole-pixel radius ``r`` the
+answer only depends on the whole pixel under the centre (``x - r`` and
+``x + r`` fall in the same tile as ``floor(x) - r`` and ``floor(x) + r``),
+so it can be computed once for every pixel of the map and looked up:
+``rows[int(y)][int(x)]``.
+
+Rows with the same pair of tile rows under them are the same ``bytes``
+object, so a table costs about a hundred rows, not one per pixel.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from game.city import TILE, City
+
+
+class Passability:
+    """Blocked or free, per map pixel, for bodies of one radius.
+
+    ``rows[py][px]`` is 1 where a body centred in pixel (px, py) touches a
+    solid tile or the map's edge, 0 where it is free; only pixels inside the
+    map, ``0 <= px, py < size_px``, are in the table.
+    """
+
+    def __init__(self, city: City, radius: float) -> None:
+        #: The radius the table was made for, in whole pixels (rounded up).
+        self.radius = math.ceil(radius)
+        self.size_px = city.size_px
+        # Cached by the map's content, so the many games a test session builds on a few seeds share tables.
+        self.rows = _rows(city.solid_tiles, city.size, self.radius)
+
+    def blocked(self, x: float, y: float) -> bool:
+        """The same answer as ``city.blocked(x, y, radius)``, from the table."""
+        size = self.size_px
+        return not (0 <= x < size and 0 <= y < size) or bool(self.rows[int(y)][int(x)])
+
+
+def passability(city: City, radius: float) -> Passability:
+    """The city's table for bodies of ``radius`` (made once per map and radius)."""
+    tables = city.passability_tables
+    table = tables.get(radius)
+    if table is None:
+        table = tables[radius] = Passability(city, radius)
+    return table
+
+
+@functools.lru_cache(maxsize=16)
+def _rows(solid: bytes, size: int, radius: int) -> tuple[bytes, ...]:
+    size_px = size * TILE
+    # The tile a corner falls in, per pixel of the centre; off the map is tile `size`, always solid.
+    def corner_tiles(offset: int) -> list[int]:
+        out = []
+        for p in range(size_px):
+            tile = (p + offset) // TILE
+            out.append(tile if 0 <= tile < size else size)
+        return out
+
+    low, high = corner_tiles(-radius), corner_tiles(radius)
+    wall = b"\x01" * size_px
+    made: dict[tuple[int, int], bytes] = {}
+    rows = []
+    for top, bottom in zip(low, high, strict=True):
+        if top == size or bottom == size:
+            rows.append(wall)
+            continue
+        row = made.get((top, bottom))
+        if row is None:
+            # A column is solid if either tile row under the square is solid there.
+            columns = [solid[top * size + tx] | solid[bottom * size + tx] for tx in range(size)] + [1]
+            row = made[(top, bottom)] = bytes(columns[a] | columns[b] for a, b in zip(low, high, strict=True))
+        rows.append(row)
+    return tuple(rows)

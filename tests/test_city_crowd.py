@@ -1,0 +1,114 @@
+"""A crowded city: who leaves and arrives when, the maintained counts and index, frame times."""
+
+from __future__ import annotations
+
+import esper
+import pytest
+from game_runs import autopilot_run
+
+from engine.ending import end_run
+from engine.replay import replay
+from game.build import MAX_NPCS, build_game
+from game.components import Body, Corpse, Pedestrian, Position
+from game.headless import run_headless
+from game.population import _seen, _sight, changes_per_tick
+from game.registry import despawn_npcs, respawn_npcs
+from game.spatial import cell, spatial_index
+
+
+def standing_by_scan() -> list[int]:
+    """The plain count the crowd replaces: every pedestrian, asked one by one."""
+    return [e for e, _ in sorted(esper.get_component(Pedestrian))
+            if esper.entity_exists(e) and not esper.has_component(e, Corpse)]
+
+
+def test_a_thousand_people_play_the_whole_scenario_and_all_are_kept() -> None:
+    game, report = autopilot_run(0, seconds=60.0, npcs=1000)
+    assert all(report.milestones.values()), report.milestones
+    log = list(game.world.log)
+    assert not [r for r in log if r.type == "FrameTimeMeasured"], "headless runs measure no frames"
+    reasons = [r.data["reason"] for r in log if r.type == "PopulationChanged"]
+    assert reasons == ["the city wakes up", "a chase empties the streets", "streets are safe again"]
+    assert report.counts["CascadeCut"] == report.counts["HandlerFailed"] == 0
+
+
+def test_a_chase_empties_the_streets_over_a_few_ticks_each_person_once_and_as_caused() -> None:
+    game, _ = autopilot_run(0, seconds=60.0, npcs=1000)
+    log = list(game.world.log)
+    entered = next(r for r in log if r.type == "AlarmEntered" and r.data["alarm"] == "police-chase")
+    exited = next(r for r in log if r.type == "AlarmExited" and r.data["alarm"] == "police-chase")
+    ticks = 1000 // changes_per_tick(game.state) + 1
+    gone = [r for r in log if r.type == "NPCDespawned" and entered.tick <= r.tick < exited.tick]
+    assert len(gone) == len({r.data["entity"] for r in gone}) == 1000 - 0   # nobody fell before the chase here
+    assert gone[0].tick == entered.tick and gone[-1].tick <= entered.tick + ticks
+    back = [r for r in log if r.type == "NPCSpawned" and r.tick >= exited.tick]
+    assert len(back) == 1000 and back[0].tick == exited.tick and back[-1].tick <= exited.tick + ticks
+    for record in gone[::97] + gone[-1:]:
+        assert "WantedLevelChanged" in [r.type for r in game.world.why(record.offset)]
+    for record in back[::97] + back[-1:]:
+        assert "EscapedRadar" in [r.type for r in game.world.why(record.offset)]
+
+
+def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None:
+    game = build_game(seed=2, npcs=600, triggers=None)
+    world, state = game.world, game.state
+    world.run(5)
+    world.activate()
+    here = esper.component_for_entity(state.player, Position)
+    sight = _sight(state, here)
+    budget = changes_per_tick(state)
+    in_sight = [e for e in state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))]
+    assert budget < len(in_sight) <= 3 * budget, "the scene must show the spreading to mean anything"
+    despawn_npcs(world)
+    assert state.crowd.leaving[:len(in_sight) - budget] == in_sight[budget:]
+    world.run(2)   # the first share went in the tick of the chase; two more ticks
+    assert not [e for e in in_sight if esper.entity_exists(e)]
+    assert state.crowd.leaving, "the people out of sight are still leaving"
+    world.run(600 // budget + 1)
+    assert state.crowd.standing() == [] and state.crowd.leaving == []
+    start = world.log.next_offset
+    respawn_npcs(world)
+    world.run(600 // budget + 1)
+    arrived = [r for r in world.log.since(start) if r.type == "NPCSpawned"]
+    assert len(arrived) == 600 == len(state.crowd.standing())
+    assert not [r for r in arrived if _seen(sight, Position(*r.data["position"]))]
+
+
+def test_counts_and_the_spatial_index_follow_the_game() -> None:
+    game = build_game(seed=1, npcs=80)
+    world = game.world
+    from game.autopilot import Autopilot
+    pilot = Autopilot(game)
+    index = spatial_index(world)
+    for tick in range(1800):
+        for event in pilot.inputs():
+            world.emit(event)
+        world.step()
+        if tick % 15:
+            continue
+        world.activate()
+        assert game.state.crowd.standing() == standing_by_scan(), tick
+        assert game.state.crowd.standing_count() == len(standing_by_scan()), tick
+        for entity, (position, _body) in esper.get_components(Position, Body):
+            if esper.entity_exists(entity):
+                assert index.cell_of[entity] == cell(position.x, position.y), (tick, entity)
+        assert set(index.cell_of) == {e for e, _ in esper.get_component(Body) if esper.entity_exists(e)}, tick
+
+
+def test_a_simulated_frame_time_thins_the_crowd_and_replays_exactly() -> None:
+    game = build_game(seed=1, npcs=60)
+    run_headless(game, 8, frame_ms=40.0)
+    end_run(game.world)
+    log = list(game.world.log)
+    assert [r.data["ms"] for r in log if r.type == "FrameTimeMeasured"] == [40.0] * 16
+    thinned = [r for r in log if r.type == "PopulationChanged" and r.data["reason"] == "frame budget exceeded"]
+    assert thinned and (thinned[0].data["before"], thinned[0].data["after"]) == (60, 30)
+    assert replay(log).identical
+
+
+def test_the_city_takes_up_to_the_most_pedestrians_and_no_more() -> None:
+    with pytest.raises(ValueError, match="npcs must be 0 to 5000"):
+        build_game(npcs=MAX_NPCS + 1, triggers=None)
+    from game import cli
+    assert cli.MAX_NPCS == MAX_NPCS
+    assert cli.build_parser().parse_args(["--npcs", "5000"]).npcs == 5000
