@@ -218,3 +218,55 @@ def test_a_hot_reload_checks_an_edited_extension_and_keeps_the_last_good_set(tmp
     assert len(failed) == 2 and isinstance(failed[0].event, TriggersReloadFailed)
     assert "wave-when-shot" in game.runtime.active.names
     game.world.close()
+
+
+HORN = '''from dataclasses import dataclass
+
+from engine import Event, World, event
+from engine.scripting import Entity, alarm, call
+
+
+@event
+class Honked(Event):
+    entity: int
+
+
+@dataclass(frozen=True)
+class HornView:
+    honks: int
+
+
+def horn(world: World) -> HornView:
+    return HornView(world.resources.setdefault("honks", 0))
+
+
+def honk(world: World, target: Entity) -> None:
+    """Honk once."""
+    world.resources["honks"] = world.resources.get("honks", 0) + 1
+    world.emit(Honked(target))
+
+
+def extend(registry):
+    registry.events(Honked)
+    registry.add_behaviour(honk, emits=[Honked])
+    registry.state("horn", horn, changed_by={"honks": [Honked]})
+    return [alarm("honked-twice", when="horn.honks >= 2", enter=[call("report_crime", kind="noise")])]
+'''
+
+
+def test_an_extensions_state_is_read_by_triggers_and_names_its_alarms_cause(tmp_path: Path) -> None:
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "horn.py").write_text(HORN, encoding="utf-8")
+    (folder / "horn.toml").write_text('[[trigger]]\nname = "honk-on-shot"\non = "Shot"\n'
+                                      'do = [{ behaviour = "honk", target = "event.target" }]\n', encoding="utf-8")
+    game = build_game(seed=0, npcs=2, triggers=folder)
+    from game.events import Shot
+
+    for _ in range(3):
+        game.world.emit(Shot(shooter=0, target=game.player, damage=0))
+        game.world.step()
+    (entered,) = [r for r in game.world.log if r.type == "AlarmEntered"]
+    honks = [r for r in game.world.log if r.type == "Honked"]
+    assert entered.data == {"alarm": "honked-twice"} and entered.cause == honks[1].offset
+    game.world.close()
