@@ -124,3 +124,4 @@ def test_spectating_a_missing_stream_is_one_line(redis_db, capsys):
     assert game_cli.main(["--headless", "--spectate", f"{redis_db.url}?stream=nothing"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no stream named 'nothing'" in err
+    assert "start the game with --publish first" in err   # the spectator was started before the game
