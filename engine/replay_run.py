@@ -110,7 +110,8 @@ class ReplayRun:
         end = self.lines[-1].start + len(self.lines[-1].raw) if self.lines else 0
         return Difference(len(self.lines) + 1, end, None, canonical_line(end_record(self.world)),
                           f"the log ends at line {len(self.lines)} without the SimulationEnded record that ends "
-                          "a run: the file was cut off, or its run was stopped before it ended")
+                          "a run: the file was cut off, or its run was stopped before it ended (the "
+                          f"{len(self.lines)} lines it has replay identically)")
 
     def _compare_new(self) -> Difference | None:
         """Compare the records written since the last look with the next lines of the log."""
@@ -131,7 +132,8 @@ class ReplayRun:
             end = self.lines[-1].start + len(self.lines[-1].raw) if self.lines else 0
             return Difference(len(self.lines) + 1, end, None, expected,
                               f"the log ends at line {len(self.lines)}, but the replay goes on: the file "
-                              "was cut off, or its run was stopped before it ended")
+                              "was cut off, or its run was stopped before it ended "
+                              f"(the {len(self.lines)} lines it has replay identically)")
         line = self.lines[self.next_line]
         if line.raw != expected:
             problem = encoding_problem(line.raw, expected)

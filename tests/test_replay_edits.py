@@ -129,6 +129,14 @@ def test_an_edited_log_is_reported_as_different(log_lines: list[bytes], name: st
         assert difference.reason.startswith(f"same records, but line {difference.line} is not in canonical encoding: ")
 
 
+def test_a_log_cut_at_a_whole_record_says_the_lines_it_has_replay_identically(log_lines: list[bytes]) -> None:
+    # A Ctrl-C or a kill leaves a log without its end: the user wants to know the rest is sound.
+    for cut in (40, len(log_lines) - 1):   # inside a tick, and after the last tick (no SimulationEnded)
+        difference = replay_lines(split_lines(b"".join(log_lines[:cut]))).difference
+        assert difference is not None and difference.line == cut + 1
+        assert f"the {cut} lines it has replay identically" in difference.reason
+
+
 def test_the_report_names_the_line_and_byte_and_shows_both_versions(log_lines: list[bytes], tmp_path: Path,
                                                                     capsys) -> None:
     path = tmp_path / "edited.jsonl"
