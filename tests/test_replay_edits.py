@@ -110,6 +110,13 @@ CASES: dict[str, tuple[Edit, bool, str]] = {
     "partial-last-line": (on_line(-1, lambda line: line[:25]), False, "is not a valid record: not valid JSON"),
     "not-utf8": (on_line(4, lambda line: line.replace(b'"type"', b'"typ\xff"')), False,
                  "is not a valid record: not UTF-8"),
+    # A re-encoded copy of a killed run's prefix (or of a log cut afterwards): the cut was
+    # reported and the re-encoding not mentioned at all.
+    "crlf-and-cut-off": (lambda lines: [line[:-1] + b"\r\n" for line in lines[:-1]], False,
+                         "cut off, or its run was stopped before it ended (and line 1 before it is not in "
+                         "canonical encoding)"),
+    "spacing-and-half-cut": (lambda lines: on_line(2, lambda line: line.replace(b'": ', b'":'))(lines)[:50],
+                             False, "(and line 3 before it is not in canonical encoding)"),
     "absurd-tick": (on_line(5, lambda line: re.sub(rb'"tick": \d+', b'"tick": 1000000000000000000', line)),
                     False, "tick"),
 }
