@@ -66,6 +66,10 @@ def parse_record(line: LogLine, source: str) -> Record:
 
     Raises :class:`~engine.codec.LogFormatError` naming the line.
     """
+    if len(line.raw.removesuffix(b"\n")) > codec.MAX_LINE_BYTES:
+        # The bound trace, why and stats keep (codec.read_records): a 100 MB line is not parsed.
+        raise codec.LogFormatError(source, line.number, f"line longer than {codec.MAX_LINE_BYTES // (1024 * 1024)} "
+                                   "MiB; a log line holds one record (is this a log file?)")
     text = line.text
     if text is None:
         raise codec.LogFormatError(source, line.number, "not UTF-8 text")

@@ -110,7 +110,7 @@ class ReplayRun:
         end = self.lines[-1].start + len(self.lines[-1].raw) if self.lines else 0
         return Difference(len(self.lines) + 1, end, None, canonical_line(end_record(self.world)),
                           f"the log ends at line {len(self.lines)} without the SimulationEnded record that ends "
-                          "a run: the file was cut off, or its run was stopped before it ended")
+                          "a run: the file was cut off, or its run was stopped before it ended" + self._prefix_note())
 
     def _compare_new(self) -> Difference | None:
         """Compare the records written since the last look with the next lines of the log."""
@@ -131,7 +131,7 @@ class ReplayRun:
             end = self.lines[-1].start + len(self.lines[-1].raw) if self.lines else 0
             return Difference(len(self.lines) + 1, end, None, expected,
                               f"the log ends at line {len(self.lines)}, but the replay goes on: the file "
-                              "was cut off, or its run was stopped before it ended")
+                              "was cut off, or its run was stopped before it ended" + self._prefix_note())
         line = self.lines[self.next_line]
         if line.raw != expected:
             problem = encoding_problem(line.raw, expected)
@@ -152,10 +152,19 @@ class ReplayRun:
             reason = f"line {line.number} is not a valid record: {logged.problem}"
         else:
             reason = _what_differs(logged, expected)
-        if self._encoding is not None:
-            reason += f" (and line {self._encoding.line} before it is not in canonical encoding)"
+        reason += self._encoding_note()
         return Difference(line.number, line.start + first_differing_byte(line.raw, expected), line.raw, expected,
                           reason)
+
+    def _prefix_note(self) -> str:
+        """Said of a log that was cut off: its lines replay identically, or which one is not canonical."""
+        return self._encoding_note() or f" (the {len(self.lines)} lines it has replay identically)"
+
+    def _encoding_note(self) -> str:
+        """Said of a difference when an earlier line held its record in another encoding."""
+        if self._encoding is None:
+            return ""
+        return f" (and line {self._encoding.line} before it is not in canonical encoding)"
 
     def _overdue(self) -> Difference | None:
         """A difference if the replay went past every tick the next line can be written at.
@@ -190,6 +199,7 @@ class ReplayRun:
                       f"replay writes no record by then")
         if replayed is not None:
             reason += f" (its next one is at tick {codec.decode(replayed.decode('utf-8')).tick})"
+        reason += self._encoding_note()
         return Difference(line.number, line.start, line.raw, replayed, reason)
 
     def _next_written(self) -> bytes | None:

@@ -181,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     headless = args.headless
     if not headless and not display_available():
-        print("no display available: running the headless autopilot instead (see --help)")
+        instead = "spectating headless" if args.spectate is not None else "running the headless autopilot"
+        print(f"no display available: {instead} instead (see --help)")
         headless = True
     if args.frame_ms is not None and not headless:
         # A window measures its real frame time; a simulated one would hide it from the alarm.

@@ -44,7 +44,10 @@ def run_spectate_cli(args: argparse.Namespace, headless: bool) -> int:
     try:
         tail = open_tail(args.spectate)
     except (StreamError, StreamAddressError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        hint = ""
+        if "no stream named '" in str(error):   # started before the game: its stream comes with its first record
+            hint = " (yet? start the game with --publish first: its stream appears when it begins to play)"
+        print(f"error: {error}{hint}", file=sys.stderr)
         return 2
     try:
         if headless:

@@ -365,7 +365,7 @@ def test_header_shows_pause_and_how_far_time_travel_reaches():
     inspector = shown(world, app=app)
     texts = [row.text for row in inspector.rows]
     assert any("PAUSED" in text and "tick 7" in text for text in texts)
-    assert any("back to tick 0" in text and "recorded future" in text and "epoch 1" in text for text in texts)
+    assert any("can step back to tick 0" in text and "recorded future" in text and "epoch 1" in text for text in texts)
 
 
 # -- time travel ------------------------------------------------------------------------------------------

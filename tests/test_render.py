@@ -254,6 +254,17 @@ def test_the_status_line_shows_measured_rates_or_dashes_headless():
     assert status == [f"FPS - · -/60 ticks/s · tick {world.tick}", f"FPS 58 · 60/60 ticks/s · tick {world.tick}"]
 
 
+def test_the_paused_banner_names_every_key_that_works_while_paused():
+    world, _ = scene()
+    hud_text = []
+    renderer = Renderer(world)
+    renderer.hud._render = lambda font, text, *a, **k: hud_text.append(text) or pygame.Surface((10, 10))
+    renderer.draw(pygame.Surface(SIZE), 1.0, paused=True)
+    hint = next(t for t in hud_text if t.startswith("P resume"))
+    for key_name in ("N", "B", "F1", "Esc"):   # B (step back) is the whole point of pausing
+        assert f"{key_name} " in hint, hint
+
+
 def test_p_pauses_and_n_steps_one_tick(app):
     app.run(max_frames=3)
     pygame.event.post(key(pygame.K_p))

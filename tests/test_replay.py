@@ -332,3 +332,22 @@ def test_a_trigger_on_an_event_of_the_build_replays_identically(tmp_path: Path) 
     assert [r.type for r in records[1:loaded]].count("NPCSpawned") == 4
     result = replay(records)
     assert result.identical, result.first_difference
+
+
+def test_a_line_over_the_readers_limit_is_named_not_parsed_or_fed(tmp_path: Path, capsys) -> None:
+    # trace, why and stats refuse a line over codec.MAX_LINE_BYTES; replay read it whole
+    # (100 MB: 5 s, 430 MB) and fed its input to the game, which failed on it.
+    game, _ = autopilot_run(0)
+    log = tmp_path / "long.jsonl"
+    codec.save(ended(game.world), log)
+    lines = log.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == "MoveInput")
+    record = json.loads(lines[index])
+    record["data"]["dx"] = "x" * (codec.MAX_LINE_BYTES + 1)
+    lines[index] = json.dumps(record)
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["replay", str(log)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1] == (f"  line {index + 1} is not a valid record: line longer than 16 MiB; "
+                                   "a log line holds one record (is this a log file?)")
+    assert "HandlerFailed" not in out and "failed" not in err

@@ -110,6 +110,13 @@ CASES: dict[str, tuple[Edit, bool, str]] = {
     "partial-last-line": (on_line(-1, lambda line: line[:25]), False, "is not a valid record: not valid JSON"),
     "not-utf8": (on_line(4, lambda line: line.replace(b'"type"', b'"typ\xff"')), False,
                  "is not a valid record: not UTF-8"),
+    # A re-encoded copy of a killed run's prefix (or of a log cut afterwards): the cut was
+    # reported and the re-encoding not mentioned at all.
+    "crlf-and-cut-off": (lambda lines: [line[:-1] + b"\r\n" for line in lines[:-1]], False,
+                         "cut off, or its run was stopped before it ended (and line 1 before it is not in "
+                         "canonical encoding)"),
+    "spacing-and-half-cut": (lambda lines: on_line(2, lambda line: line.replace(b'": ', b'":'))(lines)[:50],
+                             False, "(and line 3 before it is not in canonical encoding)"),
     "absurd-tick": (on_line(5, lambda line: re.sub(rb'"tick": \d+', b'"tick": 1000000000000000000', line)),
                     False, "tick"),
 }
@@ -127,6 +134,14 @@ def test_an_edited_log_is_reported_as_different(log_lines: list[bytes], name: st
     assert words in difference.reason
     if encoding_only:
         assert difference.reason.startswith(f"same records, but line {difference.line} is not in canonical encoding: ")
+
+
+def test_a_log_cut_at_a_whole_record_says_the_lines_it_has_replay_identically(log_lines: list[bytes]) -> None:
+    # A Ctrl-C or a kill leaves a log without its end: the user wants to know the rest is sound.
+    for cut in (40, len(log_lines) - 1):   # inside a tick, and after the last tick (no SimulationEnded)
+        difference = replay_lines(split_lines(b"".join(log_lines[:cut]))).difference
+        assert difference is not None and difference.line == cut + 1
+        assert f"the {cut} lines it has replay identically" in difference.reason
 
 
 def test_the_report_names_the_line_and_byte_and_shows_both_versions(log_lines: list[bytes], tmp_path: Path,

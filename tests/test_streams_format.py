@@ -82,6 +82,9 @@ def test_an_entry_round_trips_with_its_line_unchanged():
     ("abc", record_fields(_record(0)), "not an entry ID"),
     ("0-0", truncation_fields(3), "truncation entry must have the ID EPOCH-0 with EPOCH >= 1"),
     ("1-0", {"truncate": "x"}, "'truncate' must be an offset"),
+    # fetch wrote such an entry as a line that trace, why, stats and replay then refused
+    ("0-1", {"record": codec.encode(Record(0, 0, None, None, type="Pinged", data={"n": "x" * codec.MAX_LINE_BYTES}))},
+     "not a Wanted record: longer than the 16 MiB a log line may hold"),
 ])
 def test_an_entry_that_is_not_ours_is_named(entry_id, fields, says):
     with pytest.raises(StreamEntryError, match=re.escape(says)) as error:

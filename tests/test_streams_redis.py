@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from redis_server import RedisServer, free_port
 
 from engine import Event, World, cli, codec, event
@@ -98,6 +99,7 @@ def locked_server(tmp_path_factory):
 def test_bad_servers_and_streams_are_one_line_and_exit_2(command, redis_db, locked_server, capsys):
     redis_db.client().xadd("foreign", {"msg": "hello"})
     redis_db.client().set("plain", "x")
+    redis.Redis(port=redis_db.port).xadd("binary", {"record": b"\xff\xfe"})  # redis-py failed to decode it: a traceback
     extra = ["-o", "out.jsonl"] if command == "fetch" else ["--group", "g", "--idle", "0.1"]
     cases = {
         f"redis://127.0.0.1:{free_port()}?stream=s": "cannot connect",
@@ -106,6 +108,7 @@ def test_bad_servers_and_streams_are_one_line_and_exit_2(command, redis_db, lock
         f"{redis_db.url}?stream=missing": "no stream named 'missing'",
         f"{redis_db.url}?stream=plain": "key 'plain' is a string, not a stream",
         f"{redis_db.url}?stream=foreign": "entry ",
+        f"{redis_db.url}?stream=binary": "holds an entry that is not UTF-8 text",
         f"{redis_db.url}": "no stream named; add ?stream=NAME",
         "redis//nohost": "expected a redis://HOST:PORT URL",
     }

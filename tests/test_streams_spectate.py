@@ -120,7 +120,17 @@ def test_the_spectator_window_draws_the_rebuilt_game(redis_db, capsys):
     tail.spectator.close()
 
 
+def test_spectating_without_a_display_says_it_spectates_headless(redis_db, capsys):
+    assert game_cli.main(["--headless", "--seconds", "1", "--run-id", "nd", "--publish", redis_db.url]) == 0
+    capsys.readouterr()
+    assert game_cli.main(["--spectate", f"{redis_db.url}?stream=wanted:seed0:nd"]) == 0   # no --headless
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "no display available: spectating headless instead (see --help)"   # not "the autopilot"
+    assert out[1].startswith("spectated ")
+
+
 def test_spectating_a_missing_stream_is_one_line(redis_db, capsys):
     assert game_cli.main(["--headless", "--spectate", f"{redis_db.url}?stream=nothing"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no stream named 'nothing'" in err
+    assert "start the game with --publish first" in err   # the spectator was started before the game

@@ -237,7 +237,8 @@ class Inspector(Inspection):
             ahead = (f"recorded future: {len(future)} inputs, to tick {future[-1].tick}" if future
                      else "no recorded future")
             # The epoch counts how often travel cut the log back (and every reader was told).
-            rows.append(Row(f"time travel: back to tick {machine.earliest} · {ahead} · epoch {world.log.epoch}", DIM))
+            reach = f"time travel: can step back to tick {machine.earliest}"
+            rows.append(Row(f"{reach} · {ahead} · epoch {world.log.epoch}", DIM))
         rows.append(Row(HELP, DIM))
         return rows
 

@@ -26,6 +26,7 @@ from engine.scripting.model import Alarm, Call, Evaluable, Literal, Trigger, Tri
 from engine.scripting.registry import Entity, Param, Registry
 from engine.scripting.shapes import mismatch, missing_entity, tree
 from engine.scripting.sources import (
+    MAX_TOTAL_BYTES,
     UnreadableFile,
     display_name,
     name_problem,
@@ -491,6 +492,7 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
     become problems."""
     sources: dict[str, str] = {}
     problems: list[Problem] = []
+    total = 0
     for path in trigger_files(paths):
         name = display_name(path, relative_to)
         bad_name = name_problem(name)
@@ -498,9 +500,18 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
             problems.append(Problem(printable_name(name), bad_name))
             continue
         try:
-            sources[name] = read_trigger_file(path)
+            text = read_trigger_file(path)
         except UnreadableFile as error:
             problems.append(Problem(name, str(error)))
+            continue
+        total += len(text.encode("utf-8", "surrogatepass")) + len(name.encode("utf-8", "surrogatepass"))
+        if total > MAX_TOTAL_BYTES:
+            # Their text is recorded in one TriggersLoaded line, which a log reader must accept.
+            problems.append(Problem(name, f"the trigger files together are too large (over "
+                                          f"{MAX_TOTAL_BYTES:,} bytes with this one; the game's "
+                                          "own are about 10 kB)"))
+            break
+        sources[name] = text
     return sources, problems
 
 

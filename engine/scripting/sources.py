@@ -26,6 +26,12 @@ from pathlib import Path
 #: Largest trigger file read, in bytes (the game's own files are about 2 kB).
 MAX_FILE_BYTES = 1_000_000
 
+#: Largest set of trigger files read together, in bytes of text and names:
+#: their text goes into one ``TriggersLoaded`` record, and JSON can double
+#: it (``"`` becomes ``\\"``), so this keeps that record's line well under
+#: the longest line a log reader accepts (:data:`engine.codec.MAX_LINE_BYTES`).
+MAX_TOTAL_BYTES = 4_000_000
+
 
 class UnreadableFile(Exception):
     """A trigger file that cannot be read as text; the message says why, in a few words."""

@@ -96,6 +96,10 @@ def decode_entry(stream: str, entry_id: Any, fields: Any) -> StreamEntry:
     if line is None:
         names = ", ".join(sorted(fields)) or "none"
         raise StreamEntryError(f"{where}: not a Wanted record (no 'record' field; fields: {names})")
+    if len(line) > codec.MAX_LINE_BYTES // 4 and len(line.encode("utf-8", "surrogatepass")) > codec.MAX_LINE_BYTES:
+        # fetch would write a line that trace, why, stats and replay refuse
+        raise StreamEntryError(f"{where}: not a Wanted record: longer than the "
+                               f"{codec.MAX_LINE_BYTES // (1024 * 1024)} MiB a log line may hold")
     try:
         record = codec.decode(line, where)
     except codec.LogFormatError as error:

@@ -133,6 +133,9 @@ class RedisSource:
             return method(*args, **kwargs)
         except rex.RedisError as error:
             raise StreamError(explain(error, self.address)) from None
+        except UnicodeDecodeError:  # redis-py decodes replies itself (decode_responses), before we see them
+            raise StreamError(f"{self.address.server}: stream {self.stream!r} holds an entry that is not "
+                              "UTF-8 text, so not a Wanted record") from None
 
     def close(self) -> None:
         """Release the connection."""

@@ -17,6 +17,7 @@ from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
 
+PAUSED_HINT = "P resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  Esc quit"
 WHITE = (240, 240, 240)
 SHADOW = (0, 0, 0)
 RED = (235, 60, 50)
@@ -99,7 +100,7 @@ class Hud:
         if paused:
             # Above the player (who is at the centre), so the frozen scene stays readable.
             self._banner(surface, "PAUSED", self.large, WHITE, height // 4)
-            self._centred(surface, "P resume  ·  N step one tick  ·  Esc quit", self.small, WHITE, height // 4 + 44)
+            self._centred(surface, PAUSED_HINT, self.small, WHITE, height // 4 + 44)
 
     # -- parts -----------------------------------------------------------------
     def _health(self, surface: pygame.Surface, state: GameState) -> None:
