@@ -5,6 +5,7 @@ every command, option and field."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shlex
 import shutil
@@ -33,8 +34,10 @@ def blocks(page: Path, kind: str | None = None) -> list[tuple[str, str]]:
 
 
 def run(path: Path) -> str:
+    # This checkout's engine, not whichever one is installed: a script's own folder comes first on sys.path.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([sys.executable, str(path.relative_to(ROOT))], cwd=ROOT, capture_output=True,
-                            text=True, encoding="utf-8", timeout=60)
+                            text=True, encoding="utf-8", timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -15,8 +16,10 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 
 def run(path: Path) -> str:
+    # This checkout's engine, not whichever one is installed: a script's own folder comes first on sys.path.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([sys.executable, str(path.relative_to(ROOT))], cwd=ROOT, capture_output=True,
-                            text=True, encoding="utf-8", timeout=60)
+                            text=True, encoding="utf-8", timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout
