@@ -52,8 +52,26 @@ def split_lines(data: bytes) -> list[LogLine]:
 
 
 def read_lines(path: str | Path) -> list[LogLine]:
-    """The lines of the log file at ``path``.  Raises ``OSError``."""
-    return split_lines(Path(path).read_bytes())
+    """The lines of the log file at ``path``.  Raises ``OSError``, or
+    :class:`~engine.codec.LogFormatError` for a line that never ends (``/dev/zero``
+    was read into memory until it ran out)."""
+    chunks: list[bytes] = []
+    since_newline = 0  # bytes read since the last newline
+    lines_done = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            chunks.append(chunk)
+            newlines = chunk.count(b"\n")
+            if newlines:
+                lines_done += newlines
+                since_newline = len(chunk) - chunk.rfind(b"\n") - 1
+            else:
+                since_newline += len(chunk)
+            if since_newline > 2 * codec.MAX_LINE_BYTES:  # parse_record names a long line; this one may never end
+                raise codec.LogFormatError(str(path), lines_done + 1, f"line longer than "
+                                           f"{codec.MAX_LINE_BYTES // (1024 * 1024)} MiB; a log line holds one "
+                                           "record (is this a log file?)")
+    return split_lines(b"".join(chunks))
 
 
 def canonical_line(record: Record) -> bytes:

@@ -351,3 +351,13 @@ def test_a_line_over_the_readers_limit_is_named_not_parsed_or_fed(tmp_path: Path
     assert out.splitlines()[1] == (f"  line {index + 1} is not a valid record: line longer than 16 MiB; "
                                    "a log line holds one record (is this a log file?)")
     assert "HandlerFailed" not in out and "failed" not in err
+
+
+def test_replay_of_a_file_that_never_ends_is_one_line_not_a_memory_blow_up() -> None:
+    # replay read the whole file before looking at it: /dev/zero until memory ran out.
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+    code = limit + "from engine.cli import main; raise SystemExit(main(['replay', '/dev/zero']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert done.stderr == ("error: /dev/zero:1: line longer than 16 MiB; a log line holds one record "
+                           "(is this a log file?)\n")

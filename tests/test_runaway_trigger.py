@@ -20,6 +20,7 @@ FAN_OUT = """
 name = "echo-forever"
 description = "Every behaviour that runs plays two more sounds: each of them a behaviour that runs."
 on = "BehaviourRan"
+when = "tick >= 0"    # a condition, so `check` calls the loop breakable (a warning): the game runs it
 do = [{ behaviour = "play_sound", sound = "siren" },
       { behaviour = "play_sound", sound = "radio_pursuit" }]
 """
@@ -102,3 +103,15 @@ def test_the_inspector_and_ticker_line_names_the_trigger(runaway):
     lines = {failure_line(r).split(" ", 2)[2] for r in game.world.log.select("CascadeCut")}
     assert lines == {"cascade cut at depth 65: echo-forever -> echo-forever",
                      "cascade cut over the tick's reaction budget: echo-forever -> echo-forever"}
+
+
+def test_a_loop_nothing_can_break_is_refused_by_the_game_as_by_check(tmp_path):
+    """What `check` calls an endless loop (no condition, cooldown or once) the game does not load either."""
+    from engine.scripting import TriggerFileError
+
+    (tmp_path / "echo.toml").write_text(FAN_OUT.replace('when = "tick >= 0"', ""))
+    game = build_game(seed=0)
+    with pytest.raises(TriggerFileError) as refused:
+        game.runtime.load_files([TRIGGERS, tmp_path])
+    [problem] = refused.value.problems
+    assert "echo.toml: trigger 'echo-forever': an endless loop" in str(problem)

@@ -525,6 +525,13 @@ def load_sources(sources: Mapping[str, str], registry: Registry) -> TriggerSet:
     result = TriggerSet()
     for part, _ in parsed:
         result = result + part
+    # A loop nothing can break is refused here too, not only by `check`: the game,
+    # hot reload and replay accept exactly what `check` accepts.
+    from engine.scripting.cycles import cycle_problems, find_cycles  # cycles builds on this module
+
+    endless = [problem for problem in cycle_problems(find_cycles(result, registry)) if not problem.warning]
+    if endless:
+        raise TriggerFileError(endless)
     return result
 
 
