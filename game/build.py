@@ -39,9 +39,9 @@ START_BLOCK = (1, 1)
 
 
 #: Reactions per pedestrian allowed in one tick.  The biggest legitimate
-#: tick, the chase's (shot, crime, alarm and the first share of departures,
-#: which are spread over ~16 ticks), makes 59 reactions with 40 pedestrians,
-#: 143 with 1,000 and 643 with 5,000 (measured over the autopilot's 60 s,
+#: tick (the chase's shot, crime and alarm, or a share of the departures,
+#: which are spread over ~16 ticks) makes 40 reactions with 40 pedestrians,
+#: 132 with 1,000 and 632 with 5,000 (measured over the autopilot's 60 s,
 #: seed 0): one a pedestrian is a 7-8 fold margin at 1,000 and more.
 REACTIONS_PER_NPC = 1
 #: The least budget, for a small crowd: 10 times the 40-pedestrian chase.
