@@ -44,7 +44,7 @@ START_BLOCK = (1, 1)
 #: 132 with 1,000 and 632 with 5,000 (measured over the autopilot's 60 s,
 #: seed 0): one a pedestrian is a 7-8 fold margin at 1,000 and more.
 REACTIONS_PER_NPC = 1
-#: The least budget, for a small crowd: 10 times the 40-pedestrian chase.
+#: The least budget, for a small crowd: 15 times the 40-pedestrian chase.
 MIN_REACTION_BUDGET = 600
 
 

@@ -77,7 +77,7 @@ def test_the_user_is_told_once_with_a_count(runaway):
 
 def test_the_budget_grows_with_the_crowd():
     assert reaction_budget_for(40) == MIN_REACTION_BUDGET
-    # The chase tick makes 143 reactions at 1,000 and 643 at 5,000: a 7-8 fold margin.
+    # The biggest legitimate tick makes 132 reactions at 1,000 and 632 at 5,000: a 7-8 fold margin.
     assert reaction_budget_for(1000) == 1_000 and reaction_budget_for(5000) == 5_000
 
 
