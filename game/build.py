@@ -41,19 +41,21 @@ MAX_NPCS = 5000
 START_BLOCK = (1, 1)
 
 
-#: Reactions per pedestrian allowed in one tick.  The biggest legitimate tick,
-#: the chase that empties the streets, makes about one per pedestrian plus a
-#: few (99 with 40, 1,019 with 1,000, measured): 20 is a wide margin.
-REACTIONS_PER_NPC = 20
-#: The least budget, for a small crowd: 20 times the 40-pedestrian chase.
-MIN_REACTION_BUDGET = 2_000
+#: Reactions per pedestrian allowed in one tick.  The biggest legitimate
+#: tick (the chase's shot, crime and alarm, or a share of the departures,
+#: which are spread over ~16 ticks) makes 40 reactions with 40 pedestrians,
+#: 132 with 1,000 and 632 with 5,000 (measured over the autopilot's 60 s,
+#: seed 0): one a pedestrian is a 7-8 fold margin at 1,000 and more.
+REACTIONS_PER_NPC = 1
+#: The least budget, for a small crowd: 15 times the 40-pedestrian chase.
+MIN_REACTION_BUDGET = 600
 
 
 def reaction_budget_for(npcs: int) -> int:
     """The per-tick reaction budget of a city with ``npcs`` pedestrians: wide
     enough for its biggest legitimate tick, small enough that a runaway
-    trigger costs a bounded amount of work per tick (a few hundred ms at
-    most with the default crowd, instead of minutes)."""
+    trigger costs a bounded, small amount of work per tick at any crowd size
+    (see benchmarks/README.md, bench_runaway)."""
     return max(MIN_REACTION_BUDGET, REACTIONS_PER_NPC * npcs)
 
 

@@ -4,10 +4,13 @@ A chase empties the streets (``streets_cleared``); the frame-rate alarm
 thins them (``thinning``).  :func:`reconcile` decides at once who leaves
 (the farthest first) or how many arrive, and records
 :class:`PopulationChanged`; the work is spread over the next ticks
-(:func:`arrive_and_leave`, at most :func:`changes_per_tick` people a tick),
-so a chase emptying a street of 5,000 people does not stall one tick for
-ten.  Those the player can see leave first, so the screen empties within
-three ticks (a twentieth of a second); newcomers appear out of his sight
+(:func:`arrive_and_leave`, at most :func:`changes_per_tick` people a tick,
+from the next tick on), so a chase emptying a street of 5,000 people does
+not stall one tick for ten.  None of it is done in the tick that asked:
+that tick already carries the shot, the crime, the alarm and its
+behaviours, and is the slowest of a chase.  Those the player can see leave
+first, so the screen empties within four ticks (a fifteenth of a second);
+newcomers appear out of his sight
 (off screen, in a ring around him).  Each of those later
 records still names the behaviour that asked for the change as its cause.
 """
@@ -70,8 +73,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     else:
         for x, y in spawn_points(world, changes):
             _arrive(world, x, y)
-        return
-    arrive_and_leave(world)  # the first share now, in the tick that asked for the change
+    # Spread: arrive_and_leave does the first share at the start of the next tick.
 
 
 def _farthest(living: list[int], here: Position, count: int) -> list[int]:
@@ -84,7 +86,8 @@ def _farthest(living: list[int], here: Position, count: int) -> list[int]:
 
 def arrive_and_leave(world: World) -> None:
     """System: the work of the last :func:`reconcile`, :func:`changes_per_tick`
-    people a tick, each record caused by the behaviour that asked for it.
+    people a tick from the tick after it, each record caused by the behaviour
+    that asked for it.
 
     Newcomers' places are drawn now, out of what the player sees now."""
     state = game_state(world)

@@ -605,7 +605,10 @@ def test_reactions_in_one_tick_never_exceed_the_budget(fan_out, budget, roots):
     bus.pump()
     caused = [r for r in bus.log if r.cause is not None and r.type == "Ping"]
     assert len(caused) <= budget
-    assert len(bus.log.select(CascadeCut)) <= 1
+    # A cut is recorded at most once per reason a tick: a chain can reach the
+    # depth limit in the same tick the budget runs out (fan_out=1, budget=253, roots=4).
+    reasons = [r.data["reason"] for r in bus.log.select(CascadeCut)]
+    assert len(reasons) == len(set(reasons))
 
 
 @event
