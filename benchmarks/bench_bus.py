@@ -19,8 +19,8 @@ handlers.  One *sample* is the wall time of a batch of ``N`` events
     engine's normal path: a system emits, the world pumps after the system.
 ``ours_emit_pump_each_1``
     ``emit(ev); pump()`` per event: the worst case, a pump for every event.
-``ours_trigger_1``
-    ``EventBus.trigger(ev)``: recorded and delivered at once, 1 handler.
+``ours_emit_now_1``
+    ``EventBus.emit_now(ev)``: recorded and delivered at once, 1 handler.
 ``esper_dispatch_1``
     esper 3.9's module-level ``esper.dispatch_event(name, ev)``, 1 handler
     registered with ``esper.set_handler`` (esper keeps a weak reference, so
@@ -171,13 +171,13 @@ def ours_emit_pump_each(handler: Callable[[object], None], capacity: int) -> Run
     return run
 
 
-def ours_trigger(handler: Callable[[object], None], capacity: int) -> Runner:
+def ours_emit_now(handler: Callable[[object], None], capacity: int) -> Runner:
     bus = EventBus(EventLog(capacity))
     bus.subscribe(Shot, handler)
 
-    def run(n: int, trigger=bus.trigger, ev=EVENT) -> None:
+    def run(n: int, emit_now=bus.emit_now, ev=EVENT) -> None:
         for _ in range(n):
-            trigger(ev)
+            emit_now(ev)
     return run
 
 
@@ -242,7 +242,7 @@ def build(capacity: int, counter: Counter | None = None) -> dict[str, tuple[Runn
         "ours_emit_pump_1": (ours_emit_pump(h, 1, capacity), 1),
         "ours_emit_pump_10": (ours_emit_pump(h, 10, capacity), 10),
         "ours_emit_pump_each_1": (ours_emit_pump_each(h, capacity), 1),
-        "ours_trigger_1": (ours_trigger(h, capacity), 1),
+        "ours_emit_now_1": (ours_emit_now(h, capacity), 1),
         "esper_dispatch_1": (esper_dispatch(he), 1),
         # Bound-method handlers (esper holds them as WeakMethod): the usual case in a game.
         "ours_emit_pump_method_1": (ours_emit_pump(counter.method if counter else SINK.on, 1, capacity), 1),

@@ -4,7 +4,7 @@ Two ways to publish, as in Bevy and Nystrom's *Event Queue* chapter:
 
 * :meth:`EventBus.emit` appends a record and **queues** it; it is delivered at
   the next :meth:`EventBus.pump` (the world pumps after every system), FIFO.
-* :meth:`EventBus.trigger` appends a record and delivers it **at once**.
+* :meth:`EventBus.emit_now` appends a record and delivers it **at once**.
 
 Either way the record's ``cause`` is the record being handled at that moment,
 so causality is recorded without anybody passing it around.
@@ -238,7 +238,7 @@ class EventBus:
         self._queue.append(record)
         return record
 
-    def trigger(self, event: Event) -> Record | None:
+    def emit_now(self, event: Event) -> Record | None:
         """Record ``event`` and deliver it to its handlers now.  Returns its record."""
         record = self._append(event)
         if record is not None:
@@ -282,7 +282,7 @@ class EventBus:
         return len(self._queue)
 
     def deliver(self, record: Record) -> None:
-        """Run the handlers of an already-recorded record (used by emit/trigger)."""
+        """Run the handlers of an already-recorded record (used by emit/emit_now)."""
         event = record.event
         cls = event.__class__
         subs, target = self._routes.get(cls) or self._route(cls)

@@ -53,7 +53,7 @@ def end_record(world: World) -> Record:
 
 def end_run(world: World) -> Record | None:
     """Record that ``world``'s run ended, between ticks, as its log's last record."""
-    return world.trigger(ending(world))
+    return world.emit_now(ending(world))
 
 
 def is_end(record: Record) -> bool:

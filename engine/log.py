@@ -1,6 +1,6 @@
 """The event log: append-only, offsets, bounded retention, readers.
 
-This is the Kafka idea in one process.  Every event emitted or triggered is
+This is the Kafka idea in one process.  Every event emitted (queued or now) is
 appended as a :class:`~engine.record.Record` with the next offset.  Handlers
 are *pushed* records as they happen; a :class:`Reader` *pulls* them later, at
 its own pace, from a cursor it keeps (Kafka's consumer offset).

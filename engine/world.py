@@ -94,7 +94,7 @@ class World:
             if not esper.entity_exists(entity):
                 return
             self._watched.discard(entity)
-            self.bus.trigger(Despawned(entity))
+            self.bus.emit_now(Despawned(entity))
             self.bus.unsubscribe_entity(entity)
             esper.delete_entity(entity)
 
@@ -114,13 +114,13 @@ class World:
         """Queue ``event`` (buffered); see :meth:`EventBus.emit`."""
         return self.bus.emit(event)
 
-    def trigger(self, event: Event) -> Record | None:
-        """Deliver ``event`` now (immediate); see :meth:`EventBus.trigger`."""
+    def emit_now(self, event: Event) -> Record | None:
+        """Deliver ``event`` now (immediate); see :meth:`EventBus.emit_now`."""
         # Handlers run now, maybe outside step() or inside another world's
         # tick: esper calls in them act on this world, and the caller's world
         # is current again afterwards.
         with _in_context(self.context):
-            return self.bus.trigger(event)
+            return self.bus.emit_now(event)
 
     def subscribe(self, event_type: type, handler: Handler, priority: int = 0,
                   entity: int | None = None) -> Subscription:

@@ -1,4 +1,4 @@
-"""The event bus: subscriptions, delivery order, emit/pump/trigger, failures, cascades."""
+"""The event bus: subscriptions, delivery order, emit/pump/emit_now, failures, cascades."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_subscribe_returns_a_subscription_and_delivers():
     sub = bus.subscribe(Ping, seen.append)
     assert isinstance(sub, Subscription)
     assert sub.active and sub.event_type is Ping and sub.priority == 0 and sub.entity is None
-    bus.trigger(Ping(1))
+    bus.emit_now(Ping(1))
     assert seen == [Ping(1)]
 
 
@@ -64,10 +64,10 @@ def test_cancel_unsubscribes_and_is_idempotent():
     bus = EventBus()
     seen = []
     sub = bus.subscribe(Ping, seen.append)
-    bus.trigger(Ping(1))
+    bus.emit_now(Ping(1))
     sub.cancel()
     assert not sub.active
-    bus.trigger(Ping(2))
+    bus.emit_now(Ping(2))
     sub.cancel()  # again: nothing happens
     assert seen == [Ping(1)]
 
@@ -76,10 +76,10 @@ def test_subscription_is_a_context_manager():
     bus = EventBus()
     seen = []
     with bus.subscribe(Ping, seen.append) as sub:
-        bus.trigger(Ping(1))
+        bus.emit_now(Ping(1))
         assert sub.active
     assert not sub.active
-    bus.trigger(Ping(2))
+    bus.emit_now(Ping(2))
     assert seen == [Ping(1)]
 
 
@@ -88,7 +88,7 @@ def test_context_manager_unsubscribes_on_error():
     seen = []
     with pytest.raises(RuntimeError), bus.subscribe(Ping, seen.append):
         raise RuntimeError("leaving early")
-    bus.trigger(Ping(1))
+    bus.emit_now(Ping(1))
     assert seen == []
 
 
@@ -106,9 +106,9 @@ def test_subscribing_to_a_base_class_sees_subclasses():
     bus.subscribe(Hit, hits.append)
     bus.subscribe(CriticalHit, crits.append)
     bus.subscribe(Event, everything.append)
-    bus.trigger(Hit(1))
-    bus.trigger(CriticalHit(2))
-    bus.trigger(Ping(3))
+    bus.emit_now(Hit(1))
+    bus.emit_now(CriticalHit(2))
+    bus.emit_now(Ping(3))
     assert hits == [Hit(1), CriticalHit(2)]
     assert crits == [CriticalHit(2)]
     assert everything == [Hit(1), CriticalHit(2), Ping(3)]
@@ -119,7 +119,7 @@ def test_handler_subscribed_twice_runs_twice():
     seen = []
     bus.subscribe(Ping, seen.append)
     bus.subscribe(Event, seen.append)
-    bus.trigger(Ping(1))
+    bus.emit_now(Ping(1))
     assert seen == [Ping(1), Ping(1)]
 
 
@@ -133,7 +133,7 @@ def test_higher_priority_first_then_subscription_order():
     bus.subscribe(Event, lambda e: order.append("c0"))
     bus.subscribe(Ping, lambda e: order.append("d-1"), priority=-1)
     bus.subscribe(Event, lambda e: order.append("e5"), priority=5)
-    bus.trigger(Ping())
+    bus.emit_now(Ping())
     assert order == ["b5", "e5", "a0", "c0", "d-1"]
 
 
@@ -145,11 +145,11 @@ def test_delivery_order_is_priority_then_subscription_order(subs):
     order = []
     for index, (priority, event_type) in enumerate(subs):
         bus.subscribe(event_type, lambda e, i=index: order.append(i), priority=priority)
-    bus.trigger(CriticalHit(1))
+    bus.emit_now(CriticalHit(1))
     # Python's sort is stable: equal priorities keep subscription order.
     assert order == sorted(range(len(subs)), key=lambda i: -subs[i][0])
     order.clear()
-    bus.trigger(Hit(1))
+    bus.emit_now(Hit(1))
     expected = [i for i in sorted(range(len(subs)), key=lambda i: -subs[i][0]) if subs[i][1] is not CriticalHit]
     assert order == expected
 
@@ -159,7 +159,7 @@ def test_order_is_kept_after_unsubscribing_in_the_middle():
     order = []
     subs = [bus.subscribe(Ping, lambda e, i=i: order.append(i), priority=i % 2) for i in range(6)]
     subs[3].cancel()
-    bus.trigger(Ping())
+    bus.emit_now(Ping())
     assert order == [1, 5, 0, 2, 4]
 
 
@@ -177,8 +177,8 @@ def test_handler_can_cancel_itself_during_dispatch():
     bus.subscribe(Ping, lambda e: order.append("first"), priority=1)
     subs["once"] = bus.subscribe(Ping, once)
     bus.subscribe(Ping, lambda e: order.append("last"), priority=-1)
-    bus.trigger(Ping(1))
-    bus.trigger(Ping(2))
+    bus.emit_now(Ping(1))
+    bus.emit_now(Ping(2))
     assert order == ["first", "once", "last", "first", "last"]
 
 
@@ -194,19 +194,19 @@ def test_handler_can_cancel_a_later_handler_during_dispatch():
     bus.subscribe(Ping, killer, priority=1)
     subs["victim"] = bus.subscribe(Ping, lambda e: order.append("victim"))
     bus.subscribe(Ping, lambda e: order.append("bystander"))
-    bus.trigger(Ping())
-    bus.trigger(Ping())
+    bus.emit_now(Ping())
+    bus.emit_now(Ping())
     assert order == ["killer", "bystander", "killer", "bystander"]
 
 
-def test_handler_can_cancel_everyone_during_a_nested_trigger():
+def test_handler_can_cancel_everyone_during_a_nested_emit_now():
     bus = EventBus()
     order = []
     subs: list[Subscription] = []
 
     def on_ping(e):
         order.append(("ping", e.n))
-        bus.trigger(Pong(e.n))
+        bus.emit_now(Pong(e.n))
         order.append(("after pong", e.n))
 
     def on_pong(e):
@@ -217,8 +217,8 @@ def test_handler_can_cancel_everyone_during_a_nested_trigger():
     subs.append(bus.subscribe(Ping, on_ping))
     subs.append(bus.subscribe(Pong, on_pong))
     subs.append(bus.subscribe(Ping, lambda e: order.append(("late", e.n))))
-    bus.trigger(Ping(1))
-    bus.trigger(Ping(2))
+    bus.emit_now(Ping(1))
+    bus.emit_now(Ping(2))
     assert order == [("ping", 1), ("pong", 1), ("after pong", 1)]
     assert types_in(bus) == ["Ping", "Pong", "Ping"]
 
@@ -233,8 +233,8 @@ def test_subscribing_during_dispatch_takes_effect_for_the_next_event():
             bus.subscribe(Ping, lambda e: seen.append(("recruit", e.n)), priority=10)
 
     bus.subscribe(Ping, recruiter)
-    bus.trigger(Ping(1))
-    bus.trigger(Ping(2))
+    bus.emit_now(Ping(1))
+    bus.emit_now(Ping(2))
     assert seen == [("recruiter", 1), ("recruit", 2), ("recruiter", 2)]
 
 
@@ -246,8 +246,8 @@ def test_entity_filter_sees_only_its_target():
     bus.subscribe(Hit, mine.append, entity=3)
     bus.subscribe(Hit, all_hits.append)
     for target in (1, 3, 4, 3):
-        bus.trigger(Hit(target))
-    bus.trigger(CriticalHit(3, 9))
+        bus.emit_now(Hit(target))
+    bus.emit_now(CriticalHit(3, 9))
     assert mine == [Hit(3), Hit(3), CriticalHit(3, 9)]
     assert len(all_hits) == 5
 
@@ -256,10 +256,10 @@ def test_entity_filter_uses_entity_field_and_skips_untargeted_events():
     bus = EventBus()
     seen = []
     bus.subscribe(Event, seen.append, entity=2)
-    bus.trigger(Tagged(2))
-    bus.trigger(Tagged(5))
-    bus.trigger(Weather(2.0))
-    bus.trigger(Ping(2))
+    bus.emit_now(Tagged(2))
+    bus.emit_now(Tagged(5))
+    bus.emit_now(Weather(2.0))
+    bus.emit_now(Ping(2))
     assert seen == [Tagged(2)]
 
 
@@ -271,8 +271,8 @@ def test_unsubscribe_entity_cancels_only_that_entity():
     c = bus.subscribe(Hit, lambda e: seen.append("c"))
     bus.unsubscribe_entity(1)
     assert (a.active, b.active, c.active) == (False, True, True)
-    bus.trigger(Hit(1))
-    bus.trigger(Hit(2))
+    bus.emit_now(Hit(1))
+    bus.emit_now(Hit(2))
     assert seen == ["c", "b", "c"]
 
 
@@ -312,18 +312,18 @@ def test_emissions_during_pump_are_delivered_in_the_same_pump_after_the_queue():
     assert [r.cause for r in bus.log] == [None, None, None, 0, 1]
 
 
-def test_trigger_dispatches_immediately_and_nests():
+def test_emit_now_dispatches_immediately_and_nests():
     bus = EventBus()
     order = []
 
     def on_ping(e):
         order.append("ping start")
-        record = bus.trigger(Pong(e.n))
+        record = bus.emit_now(Pong(e.n))
         order.append(f"ping end (pong was #{record.offset})")
 
     bus.subscribe(Ping, on_ping)
     bus.subscribe(Pong, lambda e: order.append("pong"))
-    record = bus.trigger(Ping(7))
+    record = bus.emit_now(Ping(7))
     assert record.offset == 0 and record.event == Ping(7)
     assert order == ["ping start", "pong", "ping end (pong was #1)"]
     assert [(r.type, r.cause) for r in bus.log] == [("Ping", None), ("Pong", 0)]
@@ -332,7 +332,7 @@ def test_trigger_dispatches_immediately_and_nests():
 def test_trigger_inside_pump_is_delivered_before_queued_events():
     bus = EventBus()
     order = []
-    bus.subscribe(Ping, lambda e: (order.append(f"ping{e.n}"), bus.trigger(Pong(e.n))))
+    bus.subscribe(Ping, lambda e: (order.append(f"ping{e.n}"), bus.emit_now(Pong(e.n))))
     bus.subscribe(Pong, lambda e: order.append(f"pong{e.n}"))
     bus.emit(Ping(1))
     bus.emit(Ping(2))
@@ -342,7 +342,7 @@ def test_trigger_inside_pump_is_delivered_before_queued_events():
 
 def test_events_without_subscribers_are_still_recorded():
     bus = EventBus()
-    bus.trigger(Ping(1))
+    bus.emit_now(Ping(1))
     bus.emit(Pong(2))
     bus.pump()
     assert types_in(bus) == ["Ping", "Pong"]
@@ -354,15 +354,15 @@ def test_current_is_the_record_being_handled():
     seen = []
     bus.subscribe(Ping, lambda e: seen.append(bus.current.offset))
     assert bus.current is None
-    bus.trigger(Pong())
-    bus.trigger(Ping())
+    bus.emit_now(Pong())
+    bus.emit_now(Ping())
     assert seen == [1]
     assert bus.current is None
 
 
 def test_handling_credits_a_record_as_cause():
     bus = EventBus()
-    root = bus.trigger(Ping())
+    root = bus.emit_now(Ping())
     with bus.handling(root):
         child = bus.emit(Pong())
     after = bus.emit(Pong())
@@ -387,8 +387,8 @@ def test_failing_handler_becomes_a_dead_letter_and_others_still_run():
     bus.subscribe(Ping, lambda e: after.append("before"), priority=1)
     bus.subscribe(Ping, broken)
     bus.subscribe(Ping, lambda e: after.append("after"), priority=-1)
-    bus.trigger(Pong())
-    record = bus.trigger(Ping(4))
+    bus.emit_now(Pong())
+    record = bus.emit_now(Ping(4))
     assert after == ["before", "after"]
     assert bus.failures == 1
     letters = [r for r in bus.log if r.type == "HandlerFailed"]
@@ -441,7 +441,7 @@ def test_failing_handler_emissions_before_the_error_are_kept():
         raise RuntimeError("halfway")
 
     bus.subscribe(Ping, half_done)
-    bus.trigger(Ping())
+    bus.emit_now(Ping())
     bus.pump()
     assert [(r.type, r.cause) for r in bus.log] == [("Ping", None), ("Pong", 0), ("HandlerFailed", 0)]
 
@@ -471,7 +471,7 @@ def ping_pong(bus: EventBus, publish: str, probe: list[int] | None = None) -> No
     bus.subscribe(Pong, on_pong)
 
 
-@pytest.mark.parametrize("publish", ["emit", "trigger"])
+@pytest.mark.parametrize("publish", ["emit", "emit_now"])
 @pytest.mark.parametrize("limit", [1, 5, DEFAULT_CASCADE_LIMIT])
 def test_endless_cascade_is_cut_at_the_limit(publish, limit):
     bus = EventBus(cascade_limit=limit)
@@ -496,7 +496,7 @@ def test_endless_cascade_is_cut_at_the_limit(publish, limit):
     assert [r.cause for r in chain] == [None, *[r.offset for r in chain[:-1]]]
 
 
-@pytest.mark.parametrize("publish", ["emit", "trigger"])
+@pytest.mark.parametrize("publish", ["emit", "emit_now"])
 def test_cascade_cut_lists_the_types_of_the_loop(publish):
     bus = EventBus()
     ping_pong(bus, publish)
@@ -539,9 +539,9 @@ def test_cascade_cut_with_a_three_type_loop():
 def test_trigger_cascade_at_the_default_limit_leaves_stack_to_spare():
     bus = EventBus()
     probe: list[int] = []
-    ping_pong(bus, "trigger", probe)
+    ping_pong(bus, "emit_now", probe)
     start = frames()
-    bus.trigger(Ping(0))
+    bus.emit_now(Ping(0))
     used = max(probe) - start
     assert len(probe) == DEFAULT_CASCADE_LIMIT + 1
     # A handful of frames per link; far below Python's recursion limit.
@@ -553,9 +553,9 @@ def test_trigger_cascade_at_the_default_limit_leaves_stack_to_spare():
 def test_trigger_cascade_through_a_world_is_cut_without_recursion_error():
     world = World(seed=0)
     try:
-        world.subscribe(Ping, lambda e: world.trigger(Pong(e.n + 1)))
-        world.subscribe(Pong, lambda e: world.trigger(Ping(e.n + 1)))
-        world.add_system(lambda w: w.trigger(Ping(0)) if w.tick == 0 else None)
+        world.subscribe(Ping, lambda e: world.emit_now(Pong(e.n + 1)))
+        world.subscribe(Pong, lambda e: world.emit_now(Ping(e.n + 1)))
+        world.add_system(lambda w: w.emit_now(Ping(0)) if w.tick == 0 else None)
         world.run(2)
         assert world.bus.cascades_cut == 1
         assert world.bus.failures == 0

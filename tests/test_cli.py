@@ -36,7 +36,7 @@ class Siren(Event):
 def run_game(ticks: int = 6) -> World:
     world = World(seed=5, options={"level": "docks"})
     world.subscribe(Shot, lambda e: world.emit(Hurt(e.target, e.damage)))
-    world.subscribe(Hurt, lambda e: world.trigger(Siren(True)) if e.amount > 2 else None)
+    world.subscribe(Hurt, lambda e: world.emit_now(Siren(True)) if e.amount > 2 else None)
     world.add_system(lambda w: w.emit(Shot(shooter=w.tick % 2 + 1, target=3, damage=w.tick)))
     world.run(ticks)
     return world

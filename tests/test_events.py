@@ -151,10 +151,10 @@ def test_entity_filter_uses_target_before_entity():
     bus = EventBus()
     seen = []
     bus.subscribe(Event, seen.append, entity=7)
-    bus.trigger(Aimed(entity=7, target=1))   # target is 1: not for entity 7
-    bus.trigger(Aimed(entity=1, target=7))   # target is 7
-    bus.trigger(Spotted(entity=7))           # no target: entity counts
-    bus.trigger(Rained(7.0))                 # no target field at all
+    bus.emit_now(Aimed(entity=7, target=1))   # target is 1: not for entity 7
+    bus.emit_now(Aimed(entity=1, target=7))   # target is 7
+    bus.emit_now(Spotted(entity=7))           # no target: entity counts
+    bus.emit_now(Rained(7.0))                 # no target field at all
     assert seen == [Aimed(entity=1, target=7), Spotted(entity=7)]
 
 
@@ -173,9 +173,9 @@ def test_two_classes_with_one_name_clash_in_subscribe():
 def test_name_clash_when_triggering():
     bus = EventBus()
     clone = make_clone("Spotted")
-    bus.trigger(Spotted(1))
+    bus.emit_now(Spotted(1))
     with pytest.raises(EventTypeError):
-        bus.trigger(clone(1))
+        bus.emit_now(clone(1))
     # The clashing event never made it into the log.
     assert [r.type for r in bus.log] == ["Spotted"]
 
@@ -213,7 +213,7 @@ def test_same_class_twice_is_fine_and_names_are_per_bus():
 
 def test_base_class_names_are_registered_too():
     bus = EventBus()
-    bus.trigger(HeadShot(1, 2, 3))
+    bus.emit_now(HeadShot(1, 2, 3))
     assert bus.event_types["Shot"] is Shot
     with pytest.raises(EventTypeError):
         bus.subscribe(make_clone("Shot"), lambda e: None)

@@ -56,7 +56,7 @@ def test_a_50_mb_message_becomes_a_bounded_dead_letter_that_says_it_was_cut():
         raise HugeError(message)
 
     bus.subscribe(Poked, fail)
-    bus.trigger(Poked())
+    bus.emit_now(Poked())
     [letter] = letters(bus)
     assert len(letter.error) < ERROR_TEXT_LIMIT + 100
     assert letter.error.startswith("HugeError: xxx")
@@ -134,7 +134,7 @@ def test_ctrl_c_and_exit_still_end_the_run(error):
             world.step()
         world.subscribe(Poked, lambda e: (_ for _ in ()).throw(error()))
         with pytest.raises(error):
-            world.trigger(Poked())
+            world.emit_now(Poked())
         assert world.bus.failures == 0
     finally:
         world.close()

@@ -77,7 +77,7 @@ def test_empty_log():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(["emit", "trigger", "pump", "tick"]), max_size=40))
+@given(st.lists(st.sampled_from(["emit", "emit_now", "pump", "tick"]), max_size=40))
 def test_offsets_start_at_zero_and_grow_by_one(program):
     bus = EventBus()
     bus.subscribe(Noise, lambda e: bus.emit(Spawned(e.level)) if e.level % 2 else None)
@@ -103,7 +103,7 @@ def test_every_record_has_its_tick():
     world = World(seed=0)
     try:
         world.add_system(lambda w: w.emit(Noise(w.tick)))
-        world.subscribe(Noise, lambda e: world.trigger(Spawned(e.level)))
+        world.subscribe(Noise, lambda e: world.emit_now(Spawned(e.level)))
         world.run(4)
         pairs = [(r.type, r.tick) for r in world.log]
         assert pairs == [("SimulationStarted", 0)] + [
@@ -119,7 +119,7 @@ def test_causes_of_input_system_and_handler_events():
     world = World(seed=0)
     try:
         world.subscribe(Pressed, lambda e: world.emit(Shot(1, 2)))
-        world.subscribe(Shot, lambda e: world.trigger(Boarded(2, 9)))
+        world.subscribe(Shot, lambda e: world.emit_now(Boarded(2, 9)))
         world.add_system(lambda w: w.emit(Noise(1)) if w.tick == 0 else None)
         pressed = world.emit(Pressed("space"))   # input, between ticks
         world.step()
@@ -137,12 +137,12 @@ def test_causes_of_input_system_and_handler_events():
 
 
 # A program: for each event type, the handlers subscribed to it; a handler is a list of
-# actions done while handling an event: ("emit"|"trigger", type index) or ("raise", 0).
-actions = st.tuples(st.sampled_from(["emit", "trigger", "raise"]), st.integers(0, len(TYPES) - 1))
+# actions done while handling an event: ("emit"|"emit_now", type index) or ("raise", 0).
+actions = st.tuples(st.sampled_from(["emit", "emit_now", "raise"]), st.integers(0, len(TYPES) - 1))
 handlers = st.lists(st.lists(actions, max_size=3), max_size=2)
 programs = st.fixed_dictionaries({
     "handlers": st.lists(st.tuples(st.integers(0, len(TYPES) - 1), handlers), max_size=len(TYPES)),
-    "roots": st.lists(st.tuples(st.sampled_from(["emit", "trigger", "pump"]), st.integers(0, len(TYPES) - 1)),
+    "roots": st.lists(st.tuples(st.sampled_from(["emit", "emit_now", "pump"]), st.integers(0, len(TYPES) - 1)),
                       min_size=1, max_size=6),
     "ttl": st.integers(0, 3),
     "limit": st.integers(1, 5),
@@ -363,9 +363,9 @@ def busy_log() -> EventLog:
     bus.subscribe(Shot, lambda e: bus.emit(Boarded(e.target, 40)))
     for tick in range(6):
         bus.tick = tick
-        bus.trigger(Shot(shooter=tick, target=tick + 1))
-        bus.trigger(E2(tick))
-        bus.trigger(Spawned(source=tick))
+        bus.emit_now(Shot(shooter=tick, target=tick + 1))
+        bus.emit_now(E2(tick))
+        bus.emit_now(Spawned(source=tick))
         bus.pump()
     return bus.log
 
@@ -409,8 +409,8 @@ def test_select_sees_only_retained_records():
 def test_why_is_root_first():
     bus = EventBus()
     bus.subscribe(E0, lambda e: bus.emit(E1(e.ttl)))
-    bus.subscribe(E1, lambda e: bus.trigger(E3(e.ttl)))
-    bus.trigger(Noise(0))
+    bus.subscribe(E1, lambda e: bus.emit_now(E3(e.ttl)))
+    bus.emit_now(Noise(0))
     bus.emit(E0(5))
     bus.pump()
     assert [(r.offset, r.type) for r in bus.log.why(3)] == [(1, "E0"), (2, "E1"), (3, "E3")]
@@ -438,7 +438,7 @@ def test_dead_letters_are_in_the_chain():
         raise ZeroDivisionError("division by zero")
 
     bus.subscribe(E1, fail)
-    bus.subscribe(E0, lambda e: bus.trigger(E2(0)))
+    bus.subscribe(E0, lambda e: bus.emit_now(E2(0)))
     bus.emit(E0(1))
     bus.pump()
     letters = bus.log.select(HandlerFailed)

@@ -38,8 +38,8 @@ class Reacted(Event):
 
 
 TYPES = (A, B, C)
-# For each type: what each of its handlers publishes ("emit" or "trigger", type index).
-shapes = st.lists(st.lists(st.tuples(st.sampled_from(["emit", "trigger"]), st.integers(0, 2)),
+# For each type: what each of its handlers publishes ("emit" or "emit_now", type index).
+shapes = st.lists(st.lists(st.tuples(st.sampled_from(["emit", "emit_now"]), st.integers(0, 2)),
                            min_size=1, max_size=3), min_size=1, max_size=3)
 
 
@@ -78,7 +78,7 @@ def fan_out(world: World, name: str) -> None:
     """A trigger-like handler: every Reacted makes two more, named ``name``."""
     def react(e):
         for _ in range(2):
-            world.trigger(Reacted(name))
+            world.emit_now(Reacted(name))
     world.subscribe(Reacted, react)
 
 
@@ -86,7 +86,7 @@ def test_a_runaway_fed_every_tick_is_cut_once_a_tick_and_warned_about_once(caplo
     world = World(reaction_budget=500)
     try:
         fan_out(world, "echo-forever")
-        world.add_system(lambda w: w.trigger(Reacted("root")))
+        world.add_system(lambda w: w.emit_now(Reacted("root")))
         with caplog.at_level(logging.WARNING, logger="engine.bus"):
             world.run(30)
         cuts = world.log.select(CascadeCut)

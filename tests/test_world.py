@@ -106,7 +106,7 @@ def test_one_world_acting_on_another_inside_its_tick_keeps_its_own_view(make_wor
 
     def blue_system(world):
         world.emit(Hurt(0, 1))           # delivered by blue's pump, after this system
-        red.trigger(Hurt(0, 1))          # red's handlers run now, in red
+        red.emit_now(Hurt(0, 1))          # red's handlers run now, in red
         red.create_entity(Position(5, 5))
         red.step()                       # a whole tick of red, nested
         seen.append(("blue system", len(esper.get_component(Position))))
@@ -128,8 +128,8 @@ def test_handlers_of_an_entity_deleted_with_esper_itself_end_at_the_next_step(ma
     esper.delete_entity(mine)
     world.step()
     assert not sub.active and filter_only.active
-    world.trigger(Hurt(mine, 1))
-    world.trigger(Hurt(999, 1))
+    world.emit_now(Hurt(mine, 1))
+    world.emit_now(Hurt(999, 1))
     assert felt == [-999]
     assert esper.entity_exists(other)
 
@@ -157,7 +157,7 @@ def test_trigger_from_outside_a_step_acts_on_its_own_world(make_world):
     blue.create_entity(Position(3, 3))
     counts = []
     red.subscribe(Honked, lambda e: counts.append(len(esper.get_component(Position))))
-    red.trigger(Honked(1))
+    red.emit_now(Honked(1))
     assert counts == [1]
 
 
@@ -216,8 +216,8 @@ def test_on_handlers_are_subscribed_by_add_system(make_world):
 
     medic = Medic()
     world.add_system(medic)
-    world.trigger(Hurt(3, 1))
-    world.trigger(Crossed(3, 0.5))
+    world.emit_now(Hurt(3, 1))
+    world.emit_now(Crossed(3, 0.5))
     assert calls == [("watch", "Hurt"), ("note", "Hurt"), ("bandage", 3),
                      ("watch", "Crossed"), ("note", "Crossed")]
     # Only handlers, no update(): listed as a system, nothing run each tick.
@@ -246,8 +246,8 @@ def test_on_handlers_of_a_subclass_and_its_base(make_world):
             calls.append("child.hurt")
 
     world.add_system(Child())
-    world.trigger(Hurt(1, 1))
-    world.trigger(Crossed(1, 1.0))
+    world.emit_now(Hurt(1, 1))
+    world.emit_now(Crossed(1, 1.0))
     assert calls == ["child.hurt", "base.crossed"]
 
 
@@ -318,7 +318,7 @@ def test_despawn_during_a_tick(make_world):
     assert world.seen == [e for e in ids if e not in dead]
     mine.clear()
     for e in ids:
-        world.trigger(Hurt(e, 1))
+        world.emit_now(Hurt(e, 1))
     assert mine == [(e, "Hurt") for e in ids if e not in dead]
     assert len(hurts) == 6
     assert [r.data for r in world.log.select(Despawned)] == [{"entity": e} for e in dead]
@@ -367,7 +367,7 @@ class Wanderers:
     @on(Moved)
     def check_line(self, e: Moved) -> None:
         if e.x > self.line:
-            self.world.trigger(Crossed(e.entity, self.line))
+            self.world.emit_now(Crossed(e.entity, self.line))
 
     @on(Crossed)
     def punish(self, e: Crossed) -> None:

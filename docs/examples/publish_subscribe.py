@@ -22,9 +22,9 @@ world.subscribe(Shot, lambda e: print("  entity 7 feels it"), entity=7)   # only
 crowd = world.subscribe(Headshot, lambda e: print("  the crowd gasps"))
 
 print("Shot at 3:")
-world.trigger(Shot(shooter=1, target=3, damage=10))
+world.emit_now(Shot(shooter=1, target=3, damage=10))
 print("Headshot at 7:")
-world.trigger(Headshot(shooter=1, target=7, damage=90))
+world.emit_now(Headshot(shooter=1, target=7, damage=90))
 crowd.cancel()
 print("Headshot at 7, the crowd has gone home:")
-world.trigger(Headshot(shooter=1, target=7, damage=90))
+world.emit_now(Headshot(shooter=1, target=7, damage=90))

@@ -207,7 +207,7 @@ class TriggerRuntime:
             except _ParamFailed as failed:
                 bus.record_failure(f"{where}: {call_.where}.{failed.param}", bus.current, failed.error)
                 continue
-            record = bus.trigger(BehaviourRan(owner, behaviour.name, params))
+            record = bus.emit_now(BehaviourRan(owner, behaviour.name, params))
             if record is None:
                 continue  # cut by the cascade guard, which recorded why
             with bus.handling(record):
@@ -281,7 +281,7 @@ class TriggerRuntime:
         state.active = value
         cause, state.pending_since, state.pending_cause = state.pending_cause, None, None
         with bus.handling(cause):
-            record = bus.trigger(AlarmEntered(item.name) if value else AlarmExited(item.name))
+            record = bus.emit_now(AlarmEntered(item.name) if value else AlarmExited(item.name))
         if record is None:
             return False
         if value:

@@ -1,4 +1,4 @@
-"""Queued vs. immediate: emit() waits for the next pump, trigger() runs handlers now."""
+"""Queued vs. immediate: emit() waits for the next pump, emit_now() runs handlers now."""
 
 from engine import Event, World, event
 
@@ -16,8 +16,8 @@ def bell_ringer(w: World) -> None:
     print("system starts")
     w.emit(Bell(1))
     print("  emitted 1: queued")
-    w.trigger(Bell(2))
-    print("  triggered 2: its handlers have run already")
+    w.emit_now(Bell(2))
+    print("  emitted 2 now: its handlers have run already")
     w.emit(Bell(3))
     print("  emitted 3: queued")
     print("system ends; the world pumps the queue")
