@@ -100,6 +100,22 @@ def test_replay_refuses_a_missing_or_changed_extension(honk_run, honk_folder: Pa
                                   "so the replay cannot load the same code")
 
 
+def test_an_extension_folder_named_relative_to_the_working_folder_outside_the_repo_replays(
+        honk_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    # `cd ~/scripts && python -m game --headless --triggers my_triggers`: the log names the
+    # extension "my_triggers/honk.py" (it is not under the repo), and replay must find it there.
+    shutil.copytree(honk_folder, tmp_path / "my_triggers")
+    monkeypatch.chdir(tmp_path)
+    game = build_game(seed=0, npcs=2, triggers=Path("my_triggers"))
+    run_headless(game, 0.5)
+    end_run(game.world)
+    records = records_of(game)
+    game.world.close()
+    assert records[0].data["options"]["extensions"] == {"my_triggers/honk.py": digest(
+        (tmp_path / "my_triggers" / "honk.py").read_text(encoding="utf-8"))}
+    assert replay(records).identical
+
+
 def test_the_replay_command_refuses_a_missing_extension_in_one_line(honk_run, honk_folder: Path, tmp_path: Path,
                                                                     capsys) -> None:
     _, records = honk_run

@@ -91,18 +91,24 @@ def load_recorded(recorded: Mapping[str, str], registry: Registry,
                   relative_to: str | Path | None = None) -> Extensions:
     """Load the extensions a run recorded (name -> SHA-256), for a replay.
 
-    Names are read relative to ``relative_to`` unless absolute.  Raises
+    Names are read relative to ``relative_to`` (then to the working folder)
+    unless absolute.  Raises
     :class:`ExtensionMismatch` when one is missing or its text changed."""
     files = []
     for name, expected in recorded.items():
-        path = Path(name) if Path(name).is_absolute() or relative_to is None else Path(relative_to) / name
-        if not path.is_file():
+        # A file outside ``relative_to`` was recorded by the name it was given
+        # (relative to the working folder), so that place is tried too.
+        places = [Path(name)] if Path(name).is_absolute() or relative_to is None else [Path(relative_to) / name,
+                                                                                          Path(name)]
+        found = {path: digest(_read(path, name)) for path in places if path.is_file()}
+        if not found:
             raise ExtensionMismatch(f"extension {name!r} is missing; the run loaded it (sha256 {expected[:12]}...), "
                                     "so the replay cannot load the same code")
-        found = digest(_read(path, name))
-        if found != expected:
+        same = [path for path, sha in found.items() if sha == expected]
+        if not same:
             raise ExtensionMismatch(f"extension {name!r} has changed since the run (sha256 was {expected[:12]}..., "
-                                    f"is {found[:12]}...); the replay would not run the same code")
+                                    f"is {next(iter(found.values()))[:12]}...); the replay would not run the same code")
+        path = same[0]
         files.append((name, path))
     return _load(files, registry)
 
