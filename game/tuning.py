@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine import World
+from engine.scripting.sources import display_name
 from engine.scripting.values import shown
 from game.events import TuningChanged
 
+#: The repository's folder: a tuning file inside it is named relative to it in messages.
+ROOT = Path(__file__).resolve().parent.parent
 #: The tuning file the game reads at start.
-TUNING_FILE = Path(__file__).resolve().parent.parent / "assets" / "tuning.toml"
+TUNING_FILE = ROOT / "assets" / "tuning.toml"
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,14 @@ def load_tuning(path: Path | None = None) -> Tuning:
     """Read a tuning file (default: :data:`TUNING_FILE`); raises :class:`TuningError`
     with one line naming the file and what is wrong."""
     path = TUNING_FILE if path is None else path
+    name = display_name(path, ROOT)  # "assets/tuning.toml", as the docs show it
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise TuningError(f"{path}: cannot be read: {error.strerror or error}") from None
+        raise TuningError(f"{name}: cannot be read: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise TuningError(f"{path}: not a valid TOML file: {error}") from None
-    return tuning_from(values, str(path))
+        raise TuningError(f"{name}: not a valid TOML file: {error}") from None
+    return tuning_from(values, name)
 
 
 def changed_from_defaults(tuning: Tuning) -> dict[str, int | float]:

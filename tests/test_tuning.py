@@ -49,6 +49,17 @@ def test_a_bad_tuning_file_is_one_line_naming_the_file(tmp_path: Path, text: str
     assert "\n" not in str(caught.value)
 
 
+def test_the_games_own_tuning_file_is_named_as_the_docs_name_it(tmp_path: Path, monkeypatch) -> None:
+    # docs/reference/triggers.md: `error: assets/tuning.toml: police_accuracy: expected 0 to 1, found 1.5`
+    monkeypatch.setattr(tuning_module, "ROOT", tmp_path)
+    path = tmp_path / "assets" / "tuning.toml"
+    path.parent.mkdir()
+    path.write_text("police_accuracy = 1.5\n", encoding="utf-8")
+    with pytest.raises(TuningError) as caught:
+        load_tuning(path)
+    assert str(caught.value) == "assets/tuning.toml: police_accuracy: expected 0 to 1, found 1.5"
+
+
 def test_the_game_does_not_start_with_a_bad_tuning_file(tmp_path: Path, monkeypatch, capsys) -> None:
     path = tmp_path / "tuning.toml"
     path.write_text("escape_seconds = -1\n", encoding="utf-8")
