@@ -116,6 +116,25 @@ def test_an_extension_folder_named_relative_to_the_working_folder_outside_the_re
     assert replay(records).identical
 
 
+def test_the_replay_command_warns_once_per_failing_trigger_not_once_per_event(tmp_path: Path, caplog) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "t.toml").write_text('[[trigger]]\nname = "too-many-goons"\non = "MoveInput"\n'
+                                   'do = [{ behaviour = "tune", name = "goons", value = 9 }]\n', encoding="utf-8")
+    game = build_game(seed=0, npcs=2, triggers=[TRIGGERS, folder])
+    run_headless(game, 10.0)
+    end_run(game.world)
+    records = records_of(game)
+    game.world.close()
+    assert sum(r.type == "HandlerFailed" for r in records) >= 2
+    log = tmp_path / "run.jsonl"
+    codec.save(records, log)
+    caplog.clear()
+    assert engine_main(["replay", str(log)]) == 0
+    warned = [r for r in caplog.records if r.name == "engine.bus"]
+    assert len(warned) == 1 and "too-many-goons" in warned[0].getMessage()
+
+
 def test_the_replay_command_refuses_a_missing_extension_in_one_line(honk_run, honk_folder: Path, tmp_path: Path,
                                                                     capsys) -> None:
     _, records = honk_run
