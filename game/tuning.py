@@ -36,6 +36,7 @@ class Tuning:
     """``tuning`` in expressions: every number the game's rules use (defaults as shipped)."""
 
     police_speed: float = 230.0
+    police_speed_per_star: float = 0.0
     police_units_per_star: int = 1
     police_units_max: int = 6
     police_spawn_seconds: float = 1.5
@@ -46,19 +47,24 @@ class Tuning:
     goon_accuracy_in_car: float = 0.4
     goons: int = 3
 
+    def police_speed_at(self, level: int) -> float:
+        """How fast police cars drive at a wanted level: the base speed, plus so much for each star above one."""
+        return self.police_speed + self.police_speed_per_star * max(0, level - 1)
+
     def police_units(self, level: int) -> int:
         """How many police units chase at a wanted level."""
         return 0 if level <= 0 else min(1 + self.police_units_per_star * level, self.police_units_max)
 
 
 #: The names ``tune`` accepts (checked when a trigger file is loaded).
-TuningName = Literal["police_speed", "police_units_per_star", "police_units_max", "police_spawn_seconds",
-                     "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy", "goon_accuracy_in_car",
-                     "goons"]
+TuningName = Literal["police_speed", "police_speed_per_star", "police_units_per_star", "police_units_max",
+                     "police_spawn_seconds", "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy",
+                     "goon_accuracy_in_car", "goons"]
 FIELDS = {f.name: f.type for f in dataclasses.fields(Tuning)}
 #: The range each value must lie in: chances are 0 to 1, at most 3 goons stand on the corner.
 LIMITS: dict[str, tuple[float, float]] = {
-    "police_speed": (0, 2000), "police_units_per_star": (0, 10), "police_units_max": (0, 20),
+    "police_speed": (0, 2000), "police_speed_per_star": (0, 500), "police_units_per_star": (0, 10),
+    "police_units_max": (0, 20),
     "police_spawn_seconds": (0, 600), "police_accuracy": (0, 1), "escape_seconds": (0, 3600),
     "heal_amount": (0, 1000), "goon_accuracy": (0, 1), "goon_accuracy_in_car": (0, 1), "goons": (0, 3),
 }

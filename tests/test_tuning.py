@@ -139,3 +139,11 @@ def test_tune_refuses_a_value_out_of_range_as_a_failure_naming_it() -> None:
         tune(game.world, "police_accuracy", 2.0)
     assert game.state.tuning == Tuning()
     game.world.close()
+
+
+def test_police_drive_faster_per_star_when_tuned():
+    from game.tuning import Tuning
+
+    tuning = Tuning(police_speed=200.0, police_speed_per_star=50.0)
+    assert [tuning.police_speed_at(level) for level in (1, 2, 3, 5)] == [200.0, 250.0, 300.0, 400.0]
+    assert Tuning().police_speed_at(5) == Tuning().police_speed   # shipped: the same speed at every star

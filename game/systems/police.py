@@ -102,7 +102,7 @@ class PoliceChase:
                     police.waypoint = step_toward(state.city, position.x, position.y, goal)
                 waypoint = police.waypoint
             angle = math.atan2(waypoint[1] - position.y, waypoint[0] - position.x)
-            speed = state.tuning.police_speed
+            speed = state.tuning.police_speed_at(state.wanted)
             velocity.x, velocity.y = math.cos(angle) * speed, math.sin(angle) * speed
             heading.angle = angle
         if police.cooldown > 0:
