@@ -37,7 +37,7 @@ from game.events import (
 from game.population import clear_all, reconcile
 from game.state import frame_view, game_state, player_view, population_view, tuning_view, wanted_view
 from game.tuning import FIELDS as TUNING_FIELDS
-from game.tuning import tune
+from game.tuning import check_tune, tune
 
 MAX_WANTED = 5
 
@@ -192,6 +192,8 @@ BEHAVIOURS = (
     (wasted, (PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged)),
     (tune, (TuningChanged,)),
 )
+#: Load-time checks of constant parameters, for behaviours whose limits are known before they run.
+VALIDATORS = {tune: check_tune}
 
 #: What changes each field of each state name (an empty list: no event does;
 #: a position moves every tick, a maximum never changes).  An alarm on a
@@ -224,6 +226,6 @@ def make_registry() -> Registry:
     for name, (read, doc) in STATE_VIEWS.items():
         registry.state(name, read, changed_by=STATE_CHANGES[name], doc=doc)
     for function, emits in BEHAVIOURS:
-        registry.add_behaviour(function, emits=emits)
+        registry.add_behaviour(function, emits=emits, validate=VALIDATORS.get(function))
     registry.seal()
     return registry

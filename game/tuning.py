@@ -126,6 +126,13 @@ def tuning(world: World) -> Tuning:
     return world.resources["game"].tuning
 
 
+def check_tune(constants: dict[str, Any]) -> None:
+    """Load-time check of a ``tune`` call whose name and value are constants: the range ``tune`` would refuse."""
+    name, value = constants.get("name"), constants.get("value")
+    if name is not None and value is not None:
+        checked(name, value)
+
+
 def tune(world: World, name: TuningName, value: float) -> None:
     """Change one tuning value (``tuning.NAME``) while the game runs; recorded as TuningChanged."""
     state = world.resources["game"]

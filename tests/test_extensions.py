@@ -120,7 +120,8 @@ def test_the_replay_command_warns_once_per_failing_trigger_not_once_per_event(tm
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "t.toml").write_text('[[trigger]]\nname = "too-many-goons"\non = "MoveInput"\n'
-                                   'do = [{ behaviour = "tune", name = "goons", value = 9 }]\n', encoding="utf-8")
+                                   'do = [{ behaviour = "tune", name = "goons", value = "tick * 0 + 9" }]\n',
+                                   encoding="utf-8")
     game = build_game(seed=0, npcs=2, triggers=[TRIGGERS, folder])
     run_headless(game, 10.0)
     end_run(game.world)

@@ -147,3 +147,16 @@ def test_police_drive_faster_per_star_when_tuned():
     tuning = Tuning(police_speed=200.0, police_speed_per_star=50.0)
     assert [tuning.police_speed_at(level) for level in (1, 2, 3, 5)] == [200.0, 250.0, 300.0, 400.0]
     assert Tuning().police_speed_at(5) == Tuning().police_speed   # shipped: the same speed at every star
+
+
+def test_check_refuses_a_constant_tune_outside_its_range(tmp_path):
+    """Limits known before the game runs are reported by `check`, naming file, trigger and call."""
+    from engine.scripting import check
+    from game.registry import make_registry
+
+    (tmp_path / "goons.toml").write_text(
+        '[[trigger]]\nname = "more-goons"\non = "WantedLevelChanged"\nwhen = "event.after >= 3"\n'
+        'do = [{ behaviour = "tune", name = "goons", value = 9 }]\n')
+    problems = [str(p) for p in check([tmp_path], make_registry())]
+    assert problems == [f"{tmp_path / 'goons.toml'}: trigger 'more-goons': do[0]: behaviour 'tune': "
+                        "goons: expected 0 to 3, found 9"]

@@ -14,6 +14,7 @@ import dataclasses
 import json
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from engine.scripting import Entity, Registry
@@ -71,22 +72,32 @@ def call(draw: st.DrawFn, registry: Registry, event_type: str | None) -> str:
     entities = ["player.id"] + ([f"event.{f}" for f in _entity_fields(registry.event_types[event_type])]
                                 if event_type else [])
     parts = [f"behaviour = {_toml(behaviour.name)}"]
+    constants: dict[str, object] = {}
     for param in behaviour.params.values():
         if not param.required and draw(st.booleans()):
             continue
         if param.choices is not None:
-            value = _toml(draw(st.sampled_from(param.choices)))
+            raw = draw(st.sampled_from(param.choices))
         elif param.type is Entity:
             value = _toml(draw(st.sampled_from(entities)))
+            parts.append(f"{param.name} = {value}")
+            continue
         elif param.type is bool:
-            value = _toml(draw(st.booleans()))
+            raw = draw(st.booleans())
         elif param.type is int:
-            value = _toml(draw(st.integers(0, 80)))
+            raw = draw(st.integers(0, 80))
         elif param.type is float:
-            value = _toml(draw(st.sampled_from([0.1, 0.25, 0.5, 0.75, 1.0])))
+            raw = draw(st.sampled_from([0.1, 0.25, 0.5, 0.75, 1.0]))
         else:
-            value = _toml(draw(st.sampled_from(["assault", "speeding", "theft"])))
-        parts.append(f"{param.name} = {value}")
+            raw = draw(st.sampled_from(["assault", "speeding", "theft"]))
+        constants[param.name] = raw
+        parts.append(f"{param.name} = {_toml(raw)}")
+    if behaviour.validate is not None:
+        # A valid set only: constants the behaviour's own load-time check refuses (a tune out of range) are not drawn.
+        try:
+            behaviour.validate(constants)
+        except ValueError:
+            assume(False)
     return "{ " + ", ".join(parts) + " }"
 
 

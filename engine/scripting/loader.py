@@ -177,6 +177,13 @@ class _Checks:
                 self.problem(f"{where}.{param.name}", f"missing parameter {param.name!r} of behaviour {name!r} "
                                                       f"(expected {param.type_name})")
                 ok = False
+        if ok and behaviour.validate is not None:
+            constants = {key: value.value for key, value in params.items() if isinstance(value, Literal)}
+            try:
+                behaviour.validate(constants)
+            except ValueError as error:
+                self.problem(where, f"behaviour {name!r}: {error}")
+                ok = False
         return Call(name, params, where) if ok else None
 
     def checked_expression(self, param: Param, text: str, field: str, names: Iterable[str],

@@ -75,7 +75,10 @@ class Behaviour:
     ``emits`` are the event types it may emit (besides the ``BehaviourRan``
     that records each call), as declared when it was registered; ``check``
     follows them to find loops of triggers.  None: not declared (taken as
-    emitting nothing).
+    emitting nothing).  ``validate``, if given, is called by the loader with
+    the call's parameters that are constants in the file, and raises
+    ``ValueError`` (its message one line) for values the behaviour would
+    refuse when it runs, so ``check`` reports them instead.
     """
 
     name: str
@@ -83,6 +86,7 @@ class Behaviour:
     params: dict[str, Param]
     doc: str = ""
     emits: tuple[type, ...] | None = None
+    validate: Callable[[dict[str, Any]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,22 +159,25 @@ class Registry:
                 raise ValueError(f"two event types are named {event_type.__name__!r}")
 
     def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None,
-                  emits: Iterable[type] | None = None) -> Any:
+                  emits: Iterable[type] | None = None,
+                  validate: Callable[[dict[str, Any]], None] | None = None) -> Any:
         """Decorator: register ``function(world, **params)`` as a behaviour.
 
         Parameters after ``world`` must be annotated with ``int``, ``float``,
         ``bool``, ``str``, :data:`Entity`, or a ``Literal[...]`` of allowed
         values; those with defaults are optional.  ``emits`` lists the event
         types it may emit (``@registry.behaviour(emits=[HealthChanged])``), so
-        that ``check`` can find triggers that keep firing each other.
+        that ``check`` can find triggers that keep firing each other;
+        ``validate`` checks constant parameters at load time (see :class:`Behaviour`).
         """
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
-            self.add_behaviour(func, name, emits)
+            self.add_behaviour(func, name, emits, validate)
             return func
         return register(function) if function is not None else register
 
     def add_behaviour(self, function: Callable[..., Any], name: str | None = None,
-                      emits: Iterable[type] | None = None) -> Behaviour:
+                      emits: Iterable[type] | None = None,
+                      validate: Callable[[dict[str, Any]], None] | None = None) -> Behaviour:
         """Register a behaviour (the non-decorator form); returns it."""
         behaviour_name = name or function.__name__
         self._refuse_builtin("behaviour", behaviour_name)
@@ -195,7 +202,7 @@ class Registry:
                                 f"among {', '.join(PARAM_TYPES.values())}, found {ptype!r}")
             required = p.default is inspect.Parameter.empty
             params[pname] = Param(pname, ptype, required, None if required else p.default, choices)
-        behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "", declared)
+        behaviour = Behaviour(behaviour_name, function, params, inspect.getdoc(function) or "", declared, validate)
         self.behaviours[behaviour_name] = behaviour
         return behaviour
 
