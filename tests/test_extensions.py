@@ -139,6 +139,9 @@ def load_one(tmp_path: Path, text: str, name: str = "ext.py"):
     ("x = 1\n", "triggers/ext.py: an extension needs a function extend(registry); found none"),
     ("def extend(registry):\n    return 3\n",
      "triggers/ext.py: extend(registry) must return a list of triggers and alarms (or nothing), found int"),
+    ("import sys\nsys.exit(3)\n", "triggers/ext.py:2: extension failed to import: SystemExit: 3"),
+    ("def extend(registry):\n    raise SystemExit('bye')\n",
+     "triggers/ext.py:2: extend(registry) raised: SystemExit: bye"),
 ])
 def test_a_broken_extension_is_one_line_naming_its_file_and_line(tmp_path: Path, text: str, line: str) -> None:
     with pytest.raises(TriggerFileError) as caught:

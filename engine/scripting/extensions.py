@@ -166,7 +166,7 @@ def _run(name: str, path: Path, text: str, registry: Registry) -> TriggerSet:
         raise _Failed(Problem(name, "an extension needs a function extend(registry); found none"))
     try:
         specs = extend(registry)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # sys.exit() in an extension is its failure, not the game's exit
         raise _Failed(_problem(name, path, error, "extend(registry) raised")) from None
     return _triggers(name, specs, registry)
 
@@ -184,13 +184,13 @@ def _module(name: str, path: Path, text: str, code: types.CodeType) -> types.Mod
     sys.modules[module_name] = module  # dataclasses and type hints look their module up here
     try:
         exec(code, module.__dict__)  # an extension is the user's own code, run with the user's rights
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         del sys.modules[module_name]
         raise _Failed(_problem(name, path, error, "extension failed to import")) from None
     return module
 
 
-def _problem(name: str, path: Path, error: Exception, what: str) -> Problem:
+def _problem(name: str, path: Path, error: BaseException, what: str) -> Problem:
     """One line naming the extension's line where ``error`` came from."""
     lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
     where = f"{name}:{lines[-1]}" if lines and lines[-1] else name
