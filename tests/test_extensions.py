@@ -273,3 +273,14 @@ def test_an_extensions_state_is_read_by_triggers_and_names_its_alarms_cause(tmp_
     honks = [r for r in game.world.log if r.type == "Honked"]
     assert entered.data == {"alarm": "honked-twice"} and entered.cause == honks[1].offset
     game.world.close()
+
+
+def test_an_extension_outside_the_repo_named_relative_to_the_working_folder_replays(tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    from engine.scripting.extensions import load_recorded
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "wave.py").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_extensions([Path("mine")], make_registry(), relative_to=ROOT)
+    assert list(loaded.digests) == [str(tmp_path / "mine" / "wave.py")]
+    assert load_recorded(loaded.digests, make_registry(), relative_to=ROOT).digests == loaded.digests

@@ -83,8 +83,15 @@ def load_extensions(paths: Iterable[str | Path], registry: Registry,
 
     Raises :class:`TriggerFileError` (one problem per broken file, naming its
     line) and changes nothing when any extension fails."""
-    files = [(display_name(path, relative_to), path) for path in extension_files(paths)]
+    files = [(_recorded_name(path, relative_to), path) for path in extension_files(paths)]
     return _load(files, registry)
+
+
+def _recorded_name(path: Path, relative_to: str | Path | None) -> str:
+    """The name a log records an extension by: relative to ``relative_to`` when
+    inside it, else absolute (a name relative to the working folder would be
+    read relative to ``relative_to`` by the replay, and not found)."""
+    return display_name(path if relative_to is None else path.absolute(), relative_to)
 
 
 def load_recorded(recorded: Mapping[str, str], registry: Registry,
@@ -112,9 +119,9 @@ def current_digests(paths: Iterable[str | Path], relative_to: str | Path | None 
     found = {}
     for path in extension_files(paths):
         try:
-            found[display_name(path, relative_to)] = digest(read_trigger_file(path))
+            found[_recorded_name(path, relative_to)] = digest(read_trigger_file(path))
         except UnreadableFile:
-            found[display_name(path, relative_to)] = ""
+            found[_recorded_name(path, relative_to)] = ""
     return found
 
 
