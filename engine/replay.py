@@ -27,6 +27,7 @@ from typing import Any
 
 from engine import codec
 from engine.cli import CommandSpec, UsageError
+from engine.failures import failures_once
 from engine.logbytes import EXCERPT, LogLine, canonical_line, excerpt, first_differing_byte, parse_record, read_lines
 from engine.record import Record
 from engine.replay_inputs import EventTypes, ReplayError, feed, inputs_by_tick
@@ -188,7 +189,8 @@ def _seconds(text: str) -> float:
 def cmd_replay(args: argparse.Namespace) -> int:
     """``replay``: re-run a log; exit 0 if identical, 1 with the first differing line and both versions."""
     try:
-        result = replay_file(args.log, max_gap=args.max_gap)
+        with failures_once():   # a trigger that failed in the run fails again: warn once per trigger, as the game does
+            result = replay_file(args.log, max_gap=args.max_gap)
     except FileNotFoundError:
         raise UsageError(f"{args.log}: no such file") from None
     except IsADirectoryError:
