@@ -284,3 +284,36 @@ def test_an_extension_outside_the_repo_named_relative_to_the_working_folder_repl
     loaded = load_extensions([Path("mine")], make_registry(), relative_to=ROOT)
     assert list(loaded.digests) == [str(tmp_path / "mine" / "wave.py")]
     assert load_recorded(loaded.digests, make_registry(), relative_to=ROOT).digests == loaded.digests
+
+
+TWICE = '''from engine.scripting import call, trigger
+
+def extend(registry):
+    return [trigger("t1", on="Shot", do=[call("heal", target="event.target", amount=1)])]
+'''
+
+
+def test_an_extensions_trigger_name_is_unique_within_the_extensions(tmp_path: Path) -> None:
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "a.py").write_text(TWICE, encoding="utf-8")
+    (folder / "b.py").write_text(TWICE + "# another file\n", encoding="utf-8")
+    with pytest.raises(TriggerFileError) as caught:
+        load_extensions([folder], make_registry(), relative_to=tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "triggers/b.py: trigger 't1': name: duplicate name; already used in triggers/a.py"]
+
+
+def test_a_trigger_file_cannot_reuse_an_extensions_trigger_name(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "triggers"
+    shutil.copytree(TRIGGERS, folder)
+    (folder / "a.py").write_text(TWICE, encoding="utf-8")
+    (folder / "z.toml").write_text('[[trigger]]\nname = "t1"\non = "Shot"\n'
+                                   'do = [{ behaviour = "heal", target = "event.target", amount = 3 }]\n',
+                                   encoding="utf-8")
+    line = f"{folder}/z.toml: trigger 't1': name: duplicate name; already used in {folder}/a.py"
+    with pytest.raises(TriggerFileError) as caught:
+        build_game(seed=0, triggers=folder)
+    assert [str(p) for p in caught.value.problems] == [line]
+    assert engine_main(["check", str(folder)]) == 1
+    assert line in capsys.readouterr().err

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.scripting.loader import Problem, TriggerFileError, build
+from engine.scripting.loader import Problem, TriggerFileError, _check_duplicates, build, declared_in
 from engine.scripting.model import TriggerSet
 from engine.scripting.registry import BuiltinNameError, Registry
 from engine.scripting.sources import UnreadableFile, display_name, read_trigger_file
@@ -150,6 +150,7 @@ def _load(files: list[tuple[str, Path]], registry: Registry) -> Extensions:
             problems.append(failed.problem)
         except TriggerFileError as error:
             problems.extend(error.problems)
+    _check_duplicates(declared_in(triggers), problems)   # records and `once` state go by name
     if problems:
         raise TriggerFileError(problems)
     return Extensions(extended, registry, digests, triggers)
