@@ -99,3 +99,12 @@ def test_the_replay_command_warns_once_per_failing_trigger(tmp_path: Path, caplo
     caplog.clear()
     assert engine_main(["replay", str(log)]) == 0
     assert sum("failed on #" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_failure_outside_any_record_is_warned_without_a_record_offset(caplog) -> None:
+    from engine import World
+    world = World(seed=0)
+    with failures_once():
+        world.bus.record_failure("a.toml: alarm 'h': when", None, RuntimeError("boom"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "handler a.toml: alarm 'h': when failed in its own tick code: RuntimeError: boom"]
