@@ -317,3 +317,12 @@ def test_a_trigger_file_cannot_reuse_an_extensions_trigger_name(tmp_path: Path, 
     assert [str(p) for p in caught.value.problems] == [line]
     assert engine_main(["check", str(folder)]) == 1
     assert line in capsys.readouterr().err
+
+
+def test_an_extension_reached_twice_is_loaded_once(tmp_path: Path) -> None:
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "wave.py").write_text(GOOD, encoding="utf-8")
+    (folder / "alias.py").symlink_to("wave.py")
+    loaded = load_extensions([folder, folder / "wave.py"], make_registry(), relative_to=tmp_path)
+    assert list(loaded.digests) == ["triggers/alias.py"] and loaded.triggers.names == ["wave-when-shot"]

@@ -69,7 +69,15 @@ def extension_files(paths: Iterable[str | Path]) -> list[Path]:
                 found.extend(Path(folder) / n for n in names if n.endswith(".py") and not n.startswith("."))
         elif path.suffix == ".py":
             found.append(path)
-    return sorted(found)
+    # A file reached twice (a symlink beside its target, a folder given twice) is loaded once.
+    seen: set[str] = set()
+    unique = []
+    for path in sorted(found):
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
 
 
 def digest(text: str) -> str:
