@@ -324,7 +324,10 @@ class EventBus:
         text = error_text(error)
         handler = _bounded(handler)
         offset, kind = (record.offset, record.type) if record is not None else (-1, "")
-        log.warning("handler %s failed on #%d %s: %s", handler, offset, kind, text)
+        if record is None:
+            log.warning("handler %s failed in its own tick code: %s", handler, text)
+        else:
+            log.warning("handler %s failed on #%d %s: %s", handler, offset, kind, text)
         letter = HandlerFailed(handler, offset, kind, text)
         if record is None:
             self._add(self._tick, None, letter, 0)

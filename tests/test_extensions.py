@@ -103,7 +103,7 @@ def test_replay_refuses_a_missing_or_changed_extension(honk_run, honk_folder: Pa
 def test_an_extension_folder_named_relative_to_the_working_folder_outside_the_repo_replays(
         honk_folder: Path, tmp_path: Path, monkeypatch) -> None:
     # `cd ~/scripts && python -m game --headless --triggers my_triggers`: the log names the
-    # extension "my_triggers/honk.py" (it is not under the repo), and replay must find it there.
+    # extension by its absolute path (it is not under the repo), and replay must find it there.
     shutil.copytree(honk_folder, tmp_path / "my_triggers")
     monkeypatch.chdir(tmp_path)
     game = build_game(seed=0, npcs=2, triggers=Path("my_triggers"))
@@ -111,7 +111,7 @@ def test_an_extension_folder_named_relative_to_the_working_folder_outside_the_re
     end_run(game.world)
     records = records_of(game)
     game.world.close()
-    assert records[0].data["options"]["extensions"] == {"my_triggers/honk.py": digest(
+    assert records[0].data["options"]["extensions"] == {str(tmp_path / "my_triggers" / "honk.py"): digest(
         (tmp_path / "my_triggers" / "honk.py").read_text(encoding="utf-8"))}
     assert replay(records).identical
 
@@ -175,6 +175,9 @@ def load_one(tmp_path: Path, text: str, name: str = "ext.py"):
     ("x = 1\n", "triggers/ext.py: an extension needs a function extend(registry); found none"),
     ("def extend(registry):\n    return 3\n",
      "triggers/ext.py: extend(registry) must return a list of triggers and alarms (or nothing), found int"),
+    ("import sys\nsys.exit(3)\n", "triggers/ext.py:2: extension failed to import: SystemExit: 3"),
+    ("def extend(registry):\n    raise SystemExit('bye')\n",
+     "triggers/ext.py:2: extend(registry) raised: SystemExit: bye"),
 ])
 def test_a_broken_extension_is_one_line_naming_its_file_and_line(tmp_path: Path, text: str, line: str) -> None:
     with pytest.raises(TriggerFileError) as caught:
@@ -306,3 +309,56 @@ def test_an_extensions_state_is_read_by_triggers_and_names_its_alarms_cause(tmp_
     honks = [r for r in game.world.log if r.type == "Honked"]
     assert entered.data == {"alarm": "honked-twice"} and entered.cause == honks[1].offset
     game.world.close()
+
+
+def test_an_extension_outside_the_repo_named_relative_to_the_working_folder_replays(tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    from engine.scripting.extensions import load_recorded
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "wave.py").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_extensions([Path("mine")], make_registry(), relative_to=ROOT)
+    assert list(loaded.digests) == [str(tmp_path / "mine" / "wave.py")]
+    assert load_recorded(loaded.digests, make_registry(), relative_to=ROOT).digests == loaded.digests
+
+
+TWICE = '''from engine.scripting import call, trigger
+
+def extend(registry):
+    return [trigger("t1", on="Shot", do=[call("heal", target="event.target", amount=1)])]
+'''
+
+
+def test_an_extensions_trigger_name_is_unique_within_the_extensions(tmp_path: Path) -> None:
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "a.py").write_text(TWICE, encoding="utf-8")
+    (folder / "b.py").write_text(TWICE + "# another file\n", encoding="utf-8")
+    with pytest.raises(TriggerFileError) as caught:
+        load_extensions([folder], make_registry(), relative_to=tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "triggers/b.py: trigger 't1': name: duplicate name; already used in triggers/a.py"]
+
+
+def test_a_trigger_file_cannot_reuse_an_extensions_trigger_name(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "triggers"
+    shutil.copytree(TRIGGERS, folder)
+    (folder / "a.py").write_text(TWICE, encoding="utf-8")
+    (folder / "z.toml").write_text('[[trigger]]\nname = "t1"\non = "Shot"\n'
+                                   'do = [{ behaviour = "heal", target = "event.target", amount = 3 }]\n',
+                                   encoding="utf-8")
+    line = f"{folder}/z.toml: trigger 't1': name: duplicate name; already used in {folder}/a.py"
+    with pytest.raises(TriggerFileError) as caught:
+        build_game(seed=0, triggers=folder)
+    assert [str(p) for p in caught.value.problems] == [line]
+    assert engine_main(["check", str(folder)]) == 1
+    assert line in capsys.readouterr().err
+
+
+def test_an_extension_reached_twice_is_loaded_once(tmp_path: Path) -> None:
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "wave.py").write_text(GOOD, encoding="utf-8")
+    (folder / "alias.py").symlink_to("wave.py")
+    loaded = load_extensions([folder, folder / "wave.py"], make_registry(), relative_to=tmp_path)
+    assert list(loaded.digests) == ["triggers/alias.py"] and loaded.triggers.names == ["wave-when-shot"]

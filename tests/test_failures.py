@@ -74,3 +74,38 @@ def test_the_inspector_shows_each_failure_once_with_its_count(tmp_path: Path) ->
     assert inspection.failing == [f"{WHERE}: {ERROR} (failed 2 times)"]
     assert inspection.dead_letters == 2
     game.world.close()
+
+
+def test_the_replay_command_warns_once_per_failing_trigger(tmp_path: Path, caplog) -> None:
+    import shutil
+
+    from engine import codec
+    from engine.cli import main as engine_main
+    from engine.ending import end_run
+    from game.build import TRIGGERS
+    from game.headless import run_headless
+    folder = tmp_path / "triggers"
+    shutil.copytree(TRIGGERS, folder)
+    (folder / "bad.toml").write_text('[[trigger]]\nname = "bad-tune"\non = "Shot"\n'
+                                     'do = [{ behaviour = "tune", name = "goons", value = "tick * 0 + 99" }]\n',
+                                     encoding="utf-8")
+    game = build_game(seed=0, triggers=folder)
+    with failures_once():
+        run_headless(game, 20.0)   # seed 0: the player shoots several times in 20 s
+    end_run(game.world)
+    records = list(game.world.log)
+    assert sum(r.type == "HandlerFailed" for r in records) > 1
+    log = tmp_path / "bad.jsonl"
+    codec.save(records, log)
+    caplog.clear()
+    assert engine_main(["replay", str(log)]) == 0
+    assert sum("failed on #" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_failure_outside_any_record_is_warned_without_a_record_offset(caplog) -> None:
+    from engine import World
+    world = World(seed=0)
+    with failures_once():
+        world.bus.record_failure("a.toml: alarm 'h': when", None, RuntimeError("boom"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "handler a.toml: alarm 'h': when failed in its own tick code: RuntimeError: boom"]

@@ -204,7 +204,7 @@ def test_hot_reload_turns_any_failure_into_a_record(folder: Path, monkeypatch) -
         def __str__(self) -> str:
             raise RuntimeError("no message either")
 
-    def explode(*args: object) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise Unprintable()
 
     monkeypatch.setattr(reload_module, "load_sources", explode)

@@ -130,7 +130,7 @@ def problems_and_loops(paths: list[str], registry: Registry, python: TriggerSet 
     ``python`` adds the extensions' own triggers to the loops looked for."""
     sources, problems = read_sources(paths)
     try:
-        loaded = load_sources(sources, registry)
+        loaded = load_sources(sources, registry, taken=python)
     except TriggerFileError as error:
         # Loops are looked for in a set that loads: a broken file's triggers are not built.
         return problems + error.problems

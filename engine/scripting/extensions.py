@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.scripting.loader import Problem, TriggerFileError, build
+from engine.scripting.loader import Problem, TriggerFileError, _check_duplicates, build, declared_in
 from engine.scripting.model import TriggerSet
 from engine.scripting.registry import BuiltinNameError, Registry
 from engine.scripting.sources import UnreadableFile, display_name, read_trigger_file
@@ -69,7 +69,15 @@ def extension_files(paths: Iterable[str | Path]) -> list[Path]:
                 found.extend(Path(folder) / n for n in names if n.endswith(".py") and not n.startswith("."))
         elif path.suffix == ".py":
             found.append(path)
-    return sorted(found)
+    # A file reached twice (a symlink beside its target, a folder given twice) is loaded once.
+    seen: set[str] = set()
+    unique = []
+    for path in sorted(found):
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
 
 
 def digest(text: str) -> str:
@@ -83,8 +91,15 @@ def load_extensions(paths: Iterable[str | Path], registry: Registry,
 
     Raises :class:`TriggerFileError` (one problem per broken file, naming its
     line) and changes nothing when any extension fails."""
-    files = [(display_name(path, relative_to), path) for path in extension_files(paths)]
+    files = [(_recorded_name(path, relative_to), path) for path in extension_files(paths)]
     return _load(files, registry)
+
+
+def _recorded_name(path: Path, relative_to: str | Path | None) -> str:
+    """The name a log records an extension by: relative to ``relative_to`` when
+    inside it, else absolute (a name relative to the working folder would be
+    read relative to ``relative_to`` by the replay, and not found)."""
+    return display_name(path if relative_to is None else path.absolute(), relative_to)
 
 
 def load_recorded(recorded: Mapping[str, str], registry: Registry,
@@ -118,9 +133,9 @@ def current_digests(paths: Iterable[str | Path], relative_to: str | Path | None 
     found = {}
     for path in extension_files(paths):
         try:
-            found[display_name(path, relative_to)] = digest(read_trigger_file(path))
+            found[_recorded_name(path, relative_to)] = digest(read_trigger_file(path))
         except UnreadableFile:
-            found[display_name(path, relative_to)] = ""
+            found[_recorded_name(path, relative_to)] = ""
     return found
 
 
@@ -149,6 +164,7 @@ def _load(files: list[tuple[str, Path]], registry: Registry) -> Extensions:
             problems.append(failed.problem)
         except TriggerFileError as error:
             problems.extend(error.problems)
+    _check_duplicates(declared_in(triggers), problems)   # records and `once` state go by name
     if problems:
         raise TriggerFileError(problems)
     return Extensions(extended, registry, digests, triggers)
@@ -172,7 +188,7 @@ def _run(name: str, path: Path, text: str, registry: Registry) -> TriggerSet:
         raise _Failed(Problem(name, "an extension needs a function extend(registry); found none"))
     try:
         specs = extend(registry)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # sys.exit() in an extension is its failure, not the game's exit
         raise _Failed(_problem(name, path, error, "extend(registry) raised")) from None
     return _triggers(name, specs, registry)
 
@@ -190,13 +206,13 @@ def _module(name: str, path: Path, text: str, code: types.CodeType) -> types.Mod
     sys.modules[module_name] = module  # dataclasses and type hints look their module up here
     try:
         exec(code, module.__dict__)  # an extension is the user's own code, run with the user's rights
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         del sys.modules[module_name]
         raise _Failed(_problem(name, path, error, "extension failed to import")) from None
     return module
 
 
-def _problem(name: str, path: Path, error: Exception, what: str) -> Problem:
+def _problem(name: str, path: Path, error: BaseException, what: str) -> Problem:
     """One line naming the extension's line where ``error`` came from."""
     lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
     where = f"{name}:{lines[-1]}" if lines and lines[-1] else name

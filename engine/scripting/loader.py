@@ -522,11 +522,12 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
     return sources, problems
 
 
-def load_sources(sources: Mapping[str, str], registry: Registry) -> TriggerSet:
-    """Validate several files' text together (names must be unique across them)."""
+def load_sources(sources: Mapping[str, str], registry: Registry, taken: TriggerSet | None = None) -> TriggerSet:
+    """Validate several files' text together (names must be unique across them,
+    and not be a name of ``taken``: the Python triggers already installed)."""
     problems: list[Problem] = []
     parsed = [_parse(text, registry, file, problems) for file, text in sources.items()]
-    _check_duplicates([entry for _, declared in parsed for entry in declared], problems)
+    _check_duplicates(declared_in(taken) + [entry for _, declared in parsed for entry in declared], problems)
     if problems:
         raise TriggerFileError(problems)
     result = TriggerSet()
@@ -558,6 +559,14 @@ def check(paths: Iterable[str | Path], registry: Registry) -> list[Problem]:
     except TriggerFileError as error:
         problems.extend(error.problems)
     return problems
+
+
+def declared_in(triggers: TriggerSet | None) -> Declared:
+    """The names a built trigger set declares, as :func:`_check_duplicates` takes them."""
+    if triggers is None:
+        return []
+    return ([(t.source, "trigger", t.name) for t in triggers.triggers]
+            + [(a.source, "alarm", a.name) for a in triggers.alarms])
 
 
 def _check_duplicates(declared: Declared, problems: list[Problem]) -> None:

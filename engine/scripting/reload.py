@@ -102,7 +102,7 @@ class HotReloader:
             sources, problems = read_sources(self.paths, self.relative_to)
             if problems:
                 raise TriggerFileError(problems)
-            loaded = load_sources(sources, self.runtime.registry)
+            loaded = load_sources(sources, self.runtime.registry, taken=self.runtime.code_set)
         except TriggerFileError as error:
             return self._refuse([str(p) for p in error.problems])
         except Exception as error:  # not a problem the loader knows: still one line, and the game goes on

@@ -154,14 +154,14 @@ class TriggerRuntime:
         sources, problems = read_sources(paths, relative_to)
         if problems:
             raise TriggerFileError(problems)
-        loaded = load_sources(sources, self.registry)
+        loaded = load_sources(sources, self.registry, taken=self.code_set)
         self.world.emit(TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms)))
         return loaded
 
     def _on_loaded(self, event: TriggersLoaded) -> None:
         # Validated before it was emitted; validated again so a replayed or
         # hand-made record cannot install a broken set.
-        self.file_set = load_sources(event.sources, self.registry)
+        self.file_set = load_sources(event.sources, self.registry, taken=self.code_set)
         loaded = self.world.bus.current
         # Alarms look at what changed after the files were loaded: records
         # queued meanwhile (after the TriggersLoaded record) count.
