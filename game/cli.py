@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -32,34 +32,24 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(USAGE_ERROR)
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text!r}")
-    return value
+def _ranged(parse: Callable[[str], float], inside: Callable[[float], bool], what: str,
+            allowed: str) -> Callable[[str], float]:
+    """An argparse type: ``parse(text)``, refused unless ``inside(value)``; one line naming what was expected."""
+    def check(text: str) -> float:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not inside(value):
+            raise argparse.ArgumentTypeError(f"expected {allowed}, got {text!r}")
+        return value
+    return check
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= MAX_NPCS:
-        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_NPCS} pedestrians, got {text!r}")
-    return value
-
-
-def _milliseconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a frame time in milliseconds, got {text!r}") from None
-    if not 0 < value <= 1000:
-        raise argparse.ArgumentTypeError(f"expected milliseconds between 0 and 1000, got {text!r}")
-    return value
+_positive = _ranged(float, lambda value: 0 < value <= 3600, "a number of seconds", "seconds between 0 and 3600")
+_count = _ranged(int, lambda value: 0 <= value <= MAX_NPCS, "a whole number", f"0 to {MAX_NPCS} pedestrians")
+_milliseconds = _ranged(float, lambda value: 0 < value <= 1000, "a frame time in milliseconds",
+                        "milliseconds between 0 and 1000")
 
 
 def _seed(text: str) -> int:
