@@ -157,6 +157,41 @@ class Vehicle:
 
     driver: int | None = None
     police: bool = False
+    #: The car's own health: bullets and crashes lower it, and at 0 it is wrecked.
+    health: int = 100
+    max_health: int = 100
+    #: True once the car has healed the player: it heals only on the first entry.
+    healed: bool = False
+    wrecked: bool = False
+
+
+@dataclass
+class Traffic:
+    """A civilian car driving the roads on its own (it leaves during a chase, like pedestrians)."""
+
+    goal: tuple[float, float] | None = None
+
+
+@dataclass
+class Cash(_Values):
+    """Money lying in the street: collected on foot or by car, it adds ``value`` to the score."""
+
+    value: int
+
+
+@dataclass
+class Roadblock(_Values):
+    """A police roadblock across a road (four stars and up)."""
+
+    ttl: int = 0
+
+
+@dataclass
+class Helicopter:
+    """The police helicopter (five stars): its radar sees over buildings."""
+
+    vision: float = 520.0
+    goal: tuple[float, float] | None = None
 
 
 @dataclass

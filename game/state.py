@@ -47,6 +47,14 @@ class GameState:
     crowd: Crowd = field(default_factory=Crowd)
     #: The numbers behind the rules (assets/tuning.toml; ``tune`` changes them).
     tuning: Tuning = field(default_factory=Tuning)
+    #: The player's score (cash collected, less penalties); changed only by ScoreChanged.
+    score: int = 0
+    #: Times the player was busted (arrested by the police).
+    busted_count: int = 0
+    #: Ticks of the run still to play (0 when the run has no time limit).
+    ticks_left: int = 0
+    #: Why the run ended ("time up", "wasted too often", ...), or "" while it goes on.
+    run_over: str = ""
 
     @property
     def lose_after(self) -> float:
