@@ -18,7 +18,7 @@ import esper
 
 from engine import Event
 from game.build import Game
-from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle
+from game.components import Cash, Corpse, Goon, Health, Player, Police, Position, Vehicle
 from game.events import FireInput, MoveInput, UsePressed
 from game.roads import axis_direction, nearest_node, step_away
 from game.state import GameState
@@ -219,5 +219,17 @@ class Autopilot:
 
     def _cruise(self, here: Position, health: Health, player: Player, state: GameState,
                 out: list[Event]) -> None:
-        self._set_move((0, 0), out)
         self._set_fire(False, None, out)
+        goal = nearest_cash(here)
+        if goal is None:
+            self._set_move((0, 0), out)
+        else:
+            self._steer(here, goal, out)
+
+
+def nearest_cash(here: Position) -> tuple[float, float] | None:
+    """Where the nearest cash lies (None: there is none): the autopilot collects it
+    when it has nothing better to do."""
+    spots = [(math.dist((p.x, p.y), (here.x, here.y)), e, (p.x, p.y))
+             for e, (_, p) in esper.get_components(Cash, Position)]
+    return min(spots)[2] if spots else None

@@ -21,12 +21,14 @@ from game.population import arrive_and_leave, reconcile
 from game.registry import make_registry
 from game.spatial import SpatialIndex
 from game.state import GameState
+from game.systems.cash import CashDrops, collect_cash
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
 from game.systems.frame_time import FrameTime
 from game.systems.movement import move, run_over
 from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
+from game.systems.run_clock import run_clock
 from game.systems.spawning import BODY_RADII, spawn_car, spawn_goon, spawn_player
 from game.tuning import Tuning, changed_from_defaults, load_tuning
 
@@ -106,7 +108,8 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
         run_options["tuning"] = changed_from_defaults(tuning)  # so a replay plays by the same numbers
     world = World(seed=seed, options=run_options, reaction_budget=reaction_budget_for(npcs))
     city = City(seed=seed)
-    state = GameState(city=city, population_normal=npcs, tuning=tuning)
+    state = GameState(city=city, population_normal=npcs, tuning=tuning,
+                      ticks_left=round(tuning.run_minutes * 60 * world.tick_rate))
     world.resources["game"] = state
     world.resources["audio"] = audio if audio is not None else SilentAudio()
     world.add_system(state.crowd)  # first: it counts every pedestrian from the first one
@@ -124,6 +127,9 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(move)
     world.add_system(run_over)
     world.add_system(fade_tracers)
+    world.add_system(CashDrops())
+    world.add_system(collect_cash)
+    world.add_system(run_clock)
     runtime = TriggerRuntime(world, loaded.registry)  # added last: alarms see the whole tick
     if loaded.triggers.names:
         runtime.add(loaded.triggers)

@@ -224,3 +224,58 @@ GAME_EVENTS = (
     PoliceSpawned, PoliceLeft, SuspectSighted, EscapedRadar, NPCSpawned, NPCDespawned, PopulationChanged,
     SoundStarted, SoundStopped, TuningChanged,
 )
+
+
+# -- the goal: cash, score, the end of a run (game/score.py, game/systems/cash.py) ------------------
+
+
+@event
+class CashAppeared(Event):
+    """Cash was dropped in the street at ``position`` (a pickup, or what a victim of a crime dropped)."""
+
+    entity: int
+    position: tuple[float, float]
+    value: int
+
+
+@event
+class CashCollected(Event):
+    """``collector`` (the player, on foot or in a car) picked up the cash ``entity``."""
+
+    entity: int
+    collector: int
+    value: int
+
+
+@event
+class ScoreChanged(Event):
+    """The score went from ``before`` to ``after``; ``reason`` says why (a penalty names itself)."""
+
+    before: int
+    after: int
+    reason: str
+
+
+@event
+class TimeRanOut(Event):
+    """The run's time limit (``tuning.run_minutes``) was reached."""
+
+    minutes: float
+
+
+@event
+class RunEnded(Event):
+    """The run is over (``reason``: "time up", "wasted too often", ...) with this final score."""
+
+    reason: str
+    score: int
+
+
+@event
+class GoonsAlerted(Event):
+    """The goons stopped waiting and turned on the player; ``reason`` says why."""
+
+    reason: str
+
+
+GAME_EVENTS = (*GAME_EVENTS, CashAppeared, CashCollected, ScoreChanged, TimeRanOut, RunEnded, GoonsAlerted)

@@ -16,6 +16,7 @@ from game.audio import Sound
 from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle, Velocity
 from game.events import (
     GAME_EVENTS,
+    CashAppeared,
     CrimeCommitted,
     Died,
     EnteredVehicle,
@@ -28,14 +29,18 @@ from game.events import (
     PlayerWasted,
     PoliceLeft,
     PopulationChanged,
+    RunEnded,
+    ScoreChanged,
     SoundStarted,
     SoundStopped,
     SuspectSighted,
+    TimeRanOut,
     TuningChanged,
     WantedLevelChanged,
 )
 from game.population import clear_all, reconcile
-from game.state import frame_view, game_state, player_view, population_view, tuning_view, wanted_view
+from game.score import add_score, drop_cash, end_run
+from game.state import frame_view, game_state, player_view, population_view, run_view, tuning_view, wanted_view
 from game.tuning import FIELDS as TUNING_FIELDS
 from game.tuning import check_tune, tune
 
@@ -191,6 +196,7 @@ BEHAVIOURS = (
     (restore_population, POPULATION_EVENTS), (police_stand_down, (PoliceLeft, Despawned)),
     (wasted, (PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged)),
     (tune, (TuningChanged,)),
+    (add_score, (ScoreChanged,)), (end_run, (RunEnded,)), (drop_cash, (CashAppeared,)),
 )
 #: Load-time checks of constant parameters, for behaviours whose limits are known before they run.
 VALIDATORS = {tune: check_tune}
@@ -207,14 +213,17 @@ STATE_CHANGES = {
     "population": {"current": [NPCSpawned, NPCDespawned, Died], "target": [PopulationChanged], "normal": [],
                    "thinning": [PopulationChanged]},
     "tuning": {name: [TuningChanged] for name in TUNING_FIELDS},
+    "run": {"score": [ScoreChanged], "ticks_left": [TimeRanOut], "wasted": [PlayerWasted], "busted": [],
+            "over": [RunEnded]},
 }
 #: Fields that also change without any event, every tick (a position, a
 #: time since): an alarm on them names the latest declared event, or none.
-DRIFTING = frozenset({"player.x", "player.y", "wanted.seconds_unseen"})
+DRIFTING = frozenset({"player.x", "player.y", "wanted.seconds_unseen", "run.ticks_left"})
 STATE_VIEWS = {"player": (player_view, "id, health, max_health, x, y, in_vehicle"),
                "wanted": (wanted_view, "level (0-5), seconds_unseen"),
                "frame": (frame_view, "ms (measured frame time), budget_ms"),
                "population": (population_view, "current, target, normal, thinning"),
+               "run": (run_view, "score, ticks_left (0: no time limit), wasted, busted, over"),
                "tuning": (tuning_view, "the numbers in assets/tuning.toml: " + ", ".join(TUNING_FIELDS))}
 
 

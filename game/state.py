@@ -55,6 +55,8 @@ class GameState:
     ticks_left: int = 0
     #: Why the run ended ("time up", "wasted too often", ...), or "" while it goes on.
     run_over: str = ""
+    #: True once the goons have stopped waiting (GoonsAlerted): a few safe seconds at the start.
+    goons_alerted: bool = False
 
     @property
     def lose_after(self) -> float:
@@ -110,6 +112,17 @@ class PopulationView:
     thinning: float
 
 
+@dataclass(frozen=True)
+class RunView:
+    """``run`` in expressions: the score and how the run stands."""
+
+    score: int
+    ticks_left: int
+    wasted: int
+    busted: int
+    over: bool
+
+
 def player_view(world: World) -> PlayerView:
     """Read the player for expressions."""
     state = game_state(world)
@@ -139,6 +152,12 @@ def population_view(world: World) -> PopulationView:
     world.activate()
     return PopulationView(state.crowd.standing_count(), state.population_target, state.population_normal,
                           state.thinning)
+
+
+def run_view(world: World) -> RunView:
+    """Read the run (score, time left, times wasted and busted) for expressions."""
+    state = game_state(world)
+    return RunView(state.score, state.ticks_left, state.wasted_count, state.busted_count, bool(state.run_over))
 
 
 def tuning_view(world: World) -> Tuning:

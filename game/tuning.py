@@ -46,6 +46,15 @@ class Tuning:
     goon_accuracy: float = 0.6
     goon_accuracy_in_car: float = 0.4
     goons: int = 3
+    cash_pickups: int = 6
+    cash_value: int = 100
+    cash_spawn_seconds: float = 4.0
+    cash_goon: int = 500
+    cash_victim: int = 250
+    run_minutes: float = 10.0
+    lives: int = 5
+    goon_grace_seconds: float = 6.0
+    goon_alert_range: float = 180.0
 
     def police_speed_at(self, level: int) -> float:
         """How fast police cars drive at a wanted level: the base speed, plus so much for each star above one."""
@@ -59,7 +68,8 @@ class Tuning:
 #: The names ``tune`` accepts (checked when a trigger file is loaded).
 TuningName = Literal["police_speed", "police_speed_per_star", "police_units_per_star", "police_units_max",
                      "police_spawn_seconds", "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy",
-                     "goon_accuracy_in_car", "goons"]
+                     "goon_accuracy_in_car", "goons", "cash_pickups", "cash_value", "cash_spawn_seconds",
+                     "cash_goon", "cash_victim", "run_minutes", "lives", "goon_grace_seconds", "goon_alert_range"]
 FIELDS = {f.name: f.type for f in dataclasses.fields(Tuning)}
 #: The range each value must lie in: chances are 0 to 1, at most 3 goons stand on the corner.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -67,6 +77,9 @@ LIMITS: dict[str, tuple[float, float]] = {
     "police_units_max": (0, 20),
     "police_spawn_seconds": (0, 600), "police_accuracy": (0, 1), "escape_seconds": (0, 3600),
     "heal_amount": (0, 1000), "goon_accuracy": (0, 1), "goon_accuracy_in_car": (0, 1), "goons": (0, 3),
+    "cash_pickups": (0, 50), "cash_value": (0, 100000), "cash_spawn_seconds": (0.1, 600), "cash_goon": (0, 100000),
+    "cash_victim": (0, 100000), "run_minutes": (0, 600), "lives": (1, 100), "goon_grace_seconds": (0, 600),
+    "goon_alert_range": (0, 2000),
 }
 
 

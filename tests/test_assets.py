@@ -48,6 +48,7 @@ SPRITE_SIZES: dict[str, tuple[int, int]] = {
     "star_full.png": (20, 20),
     "star_empty.png": (20, 20),
     "heart.png": (16, 16),
+    "cash.png": (18, 14),
 }
 
 # name -> (min seconds, max seconds)

@@ -72,7 +72,9 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
                   ("restore_population", {}), ("damage", {"target": game.player, "amount": 30}),
                   ("heal", {"target": game.player, "amount": 10}), ("damage", {"target": goon, "amount": 1000}),
                   ("police_stand_down", {}), ("clear_wanted", {}), ("wasted", {"target": game.player}),
-                  ("tune", {"name": "police_speed", "value": 300.0})]
+                  ("tune", {"name": "police_speed", "value": 300.0}),
+                  ("add_score", {"amount": 50, "reason": "probe"}), ("drop_cash", {"target": goon, "value": 10}),
+                  ("end_run", {"reason": "probe"})]
         assert {name for name, _ in probes} == set(registry.behaviours), "probe every behaviour"
         start = world.log.next_offset
         for name, params in probes:

@@ -451,6 +451,17 @@ def make_heart() -> pygame.Surface:
     return pen.finish()
 
 
+def make_cash() -> pygame.Surface:
+    """A bundle of green banknotes with a paper band, seen from above."""
+    pen = Pen(18, 14)
+    pen.rect((22, 70, 30), 1.0, 1.5, 16.0, 11.0, radius=1.5)
+    pen.rect((70, 160, 70), 2.0, 2.5, 14.0, 9.0, radius=1.0)
+    pen.ellipse((140, 210, 130), 9.0, 7.0, 3.0, 2.6)
+    pen.ellipse((40, 110, 45), 9.0, 7.0, 1.6, 1.4)
+    pen.rect((235, 225, 190), 5.0, 1.5, 2.2, 11.0)
+    return pen.finish(outline=(10, 30, 12))
+
+
 # ---------------------------------------------------------------------------
 # Tiles (64x64, opaque, seamless)
 # ---------------------------------------------------------------------------
@@ -1029,6 +1040,7 @@ def sprite_jobs() -> dict[str, Callable[[], pygame.Surface]]:
         "star_full.png": lambda: make_star(True),
         "star_empty.png": lambda: make_star(False),
         "heart.png": make_heart,
+        "cash.png": make_cash,
     }
     for i, style in enumerate(PEDESTRIANS):
         jobs[f"pedestrian_{i}.png"] = lambda s=style: make_person(s)

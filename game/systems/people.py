@@ -8,7 +8,7 @@ import esper
 
 from engine import World, on
 from game.components import Corpse, Goon, Heading, Pedestrian, Player, Position, Velocity
-from game.events import ShotFired
+from game.events import GoonsAlerted, ShotFired
 from game.spatial import spatial_index
 from game.state import game_state
 from game.systems.combat import fire
@@ -104,6 +104,12 @@ def goons(world: World) -> None:
     state = game_state(world)
     player_position = esper.component_for_entity(state.player, Position)
     in_car = esper.component_for_entity(state.player, Player).vehicle is not None
+    if not state.goons_alerted:
+        reason = _alert_reason(world, player_position)
+        if reason is None:
+            return  # onboarding: the goons stand their corner and wait
+        state.goons_alerted = True
+        world.emit(GoonsAlerted(reason))
     for entity, (goon, position, heading, velocity) in sorted(esper.get_components(Goon, Position, Heading,
                                                                                     Velocity)):
         if esper.has_component(entity, Corpse):
@@ -128,3 +134,17 @@ def goons(world: World) -> None:
                 heading.angle = angle  # facing the way he walks
             else:
                 velocity.x = velocity.y = 0.0
+
+
+def _alert_reason(world: World, player: Position) -> str | None:
+    """Why the waiting goons turn on the player now (None: they keep waiting)."""
+    state = game_state(world)
+    tuning = state.tuning
+    if esper.component_for_entity(state.player, Player).firing:
+        return "the player opened fire"
+    for _, (_, position) in sorted(esper.get_components(Goon, Position)):
+        if math.dist((position.x, position.y), (player.x, player.y)) <= tuning.goon_alert_range:
+            return "the player came close"
+    if world.tick * world.dt >= tuning.goon_grace_seconds:
+        return "the grace time ran out"
+    return None
