@@ -128,7 +128,8 @@ def _parse(text: str) -> list[Entry]:
             raise ValueError(f"score {number} is not a table")
         score, seed, reason = item.get("score"), item.get("seed", 0), item.get("reason", "")
         # bool is an int in Python; a score of `true` is corruption, not 1.
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (score, seed)) or not isinstance(reason, str):
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (score, seed))
+        if not whole or not isinstance(reason, str):
             raise ValueError(f"score {number} needs a whole-number score and seed and a text reason")
         entries.append(Entry(score, seed, reason))
     return entries
