@@ -1,6 +1,7 @@
 """Test setup: every test runs headless, whatever the developer's shell says; a real redis-server on demand."""
 
 import os
+import tempfile
 
 import pytest
 from redis_server import RedisServer
@@ -9,6 +10,8 @@ from redis_server import RedisServer
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# High scores and other saved data go to a throwaway folder, never the developer's own.
+os.environ["WANTED_DATA_DIR"] = tempfile.mkdtemp(prefix="wanted-data-")
 
 
 @pytest.fixture(scope="session")

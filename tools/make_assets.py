@@ -462,6 +462,20 @@ def make_cash() -> pygame.Surface:
     return pen.finish(outline=(10, 30, 12))
 
 
+def make_icon() -> pygame.Surface:
+    """The window icon: a gold wanted star on a dark badge under a red-and-blue light bar."""
+    pen = Pen(32, 32)
+    pen.rect((14, 18, 30), 1, 1, 30, 30, radius=6)
+    pen.rect((38, 48, 78), 2.5, 2.5, 27, 27, radius=5)
+    pen.rect((220, 36, 44), 5, 4, 10, 4, radius=1.5)
+    pen.rect((40, 96, 235), 17, 4, 10, 4, radius=1.5)
+    rot = -math.pi / 2
+    pen.polygon((60, 40, 10), star_points(16, 18.5, 11.5, 5.0, 5, rot))
+    pen.polygon((250, 190, 30), star_points(16, 18.5, 9.8, 4.2, 5, rot))
+    pen.polygon((255, 232, 120), star_points(15.2, 17.4, 5.0, 2.1, 5, rot))
+    return pen.finish()
+
+
 # ---------------------------------------------------------------------------
 # Tiles (64x64, opaque, seamless)
 # ---------------------------------------------------------------------------
@@ -1041,6 +1055,7 @@ def sprite_jobs() -> dict[str, Callable[[], pygame.Surface]]:
         "star_empty.png": lambda: make_star(False),
         "heart.png": make_heart,
         "cash.png": make_cash,
+        "icon.png": make_icon,
     }
     for i, style in enumerate(PEDESTRIANS):
         jobs[f"pedestrian_{i}.png"] = lambda s=style: make_person(s)
