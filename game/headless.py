@@ -59,6 +59,9 @@ class RunReport:
     milestones: dict[str, bool] = field(default_factory=dict)
     #: One line per loop of reactions the bus cut, with the ticks it was cut in.
     cascades: list[str] = field(default_factory=list)
+    score: int = 0
+    #: Why the run ended ("time up", ...), or "" if it was still going.
+    run_over: str = ""
 
 
 def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
@@ -89,13 +92,15 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
     return RunReport(world.tick, counts, health.current, health.maximum, game.state.wanted, pilot.phase,
-                     milestones(world.log), world.bus.cuts.summary())
+                     milestones(world.log), world.bus.cuts.summary(), game.state.score, game.state.run_over)
 
 
 def summary(report: RunReport) -> str:
     """The printed summary: counts per event type, final health and wanted level, milestones."""
     lines = [f"ran {report.ticks} ticks ({report.ticks / 60:.1f} s of game time); autopilot phase: {report.phase}"]
-    lines.append(f"final health {report.health}/{report.max_health}, wanted level {report.wanted}")
+    ended = f"; run ended: {report.run_over}" if report.run_over else ""
+    lines.append(f"final health {report.health}/{report.max_health}, wanted level {report.wanted}, "
+                 f"score ${report.score:,}{ended}")
     ticks = "  ".join(f"{'✓' if report.milestones.get(name) else '✗'} {name}" for name in MILESTONES)
     lines.append("scenario: " + ticks)
     lines.extend(report.cascades)  # a runaway trigger: once per loop, with its count of ticks

@@ -249,6 +249,9 @@ def test_the_status_line_shows_measured_rates_or_dashes_headless():
     renderer = Renderer(world)
     renderer.hud._render = lambda font, text, *a, **k: hud_text.append(text) or pygame.Surface((10, 10))
     renderer.draw(pygame.Surface(SIZE), 1.0)
+    assert not [t for t in hud_text if t.startswith("FPS")], "developer readouts are hidden from players by default"
+    renderer.hud.developer = True   # F3
+    renderer.draw(pygame.Surface(SIZE), 1.0)
     renderer.draw(pygame.Surface(SIZE), 1.0, fps=58.4, ticks_per_second=59.6)
     status = [t for t in hud_text if t.startswith("FPS")]
     assert status == [f"FPS - · -/60 ticks/s · tick {world.tick}", f"FPS 58 · 60/60 ticks/s · tick {world.tick}"]
@@ -463,3 +466,17 @@ def test_the_escape_meter_fills_while_no_unit_sees_the_player():
     surface = render_frame(world)
     assert tuple(surface.get_at(probe))[:3] == (90, 170, 255)
     assert tuple(surface.get_at((meter.right - 3, meter.bottom + 15)))[:3] != (90, 170, 255)  # half full
+
+
+def test_the_hud_shows_the_score_time_left_and_the_end_of_a_run():
+    world, _ = scene()
+    state = world.resources["game"]
+    state.score, state.ticks_left = 1250, (9 * 60 + 32) * world.tick_rate
+    hud_text = []
+    renderer = Renderer(world)
+    renderer.hud._render = lambda font, text, *a, **k: hud_text.append(text) or pygame.Surface((10, 10))
+    renderer.draw(pygame.Surface(SIZE), 1.0)
+    assert "$1,250   9:32 left" in hud_text and "RUN OVER" not in hud_text
+    state.run_over = "time up"
+    renderer.draw(pygame.Surface(SIZE), 1.0)
+    assert "RUN OVER" in hud_text and "time up - score $1,250" in hud_text

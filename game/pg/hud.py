@@ -17,7 +17,7 @@ from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
 
-PAUSED_HINT = "P resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  Esc quit"
+PAUSED_HINT = "P resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  F3 developer readouts  ·  Esc quit"
 WHITE = (240, 240, 240)
 SHADOW = (0, 0, 0)
 RED = (235, 60, 50)
@@ -72,6 +72,8 @@ class Hud:
         self._text: dict[tuple[int, str, tuple[int, ...], bool], pygame.Surface] = {}
         self._shade: pygame.Surface | None = None
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
+        #: Developer readouts (FPS, ticks/s, tick): hidden from players, F3 shows them.
+        self.developer = False
 
     @property
     def lines(self) -> list[str]:
@@ -92,11 +94,18 @@ class Hud:
             self._shade_screen(surface, 110)  # the world dims; the HUD stays bright over it
         self._health(surface, state)
         self._stars(surface, state, width)
-        self._status(surface, fps, ticks_per_second, width)
+        self._score(surface, state)
+        if self.developer:
+            self._status(surface, fps, ticks_per_second, width)
         self._ticker_panel(surface, height)
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)
+        if state.run_over:
+            self._shade_screen(surface, 150)
+            self._banner(surface, "RUN OVER", self.large, WHITE, height // 3)
+            self._centred(surface, f"{state.run_over} - score ${state.score:,}", self.medium, WHITE,
+                          height // 3 + 52)
         if paused:
             # Above the player (who is at the centre), so the frozen scene stays readable.
             self._banner(surface, "PAUSED", self.large, WHITE, height // 4)
@@ -121,6 +130,15 @@ class Hud:
             pygame.draw.rect(surface, tuple(min(255, c + 50) for c in bar_colour(fraction)), top)
         label = self._render(self.small, f"{current}/{maximum}", WHITE, shadow=True)
         surface.blit(label, label.get_rect(midleft=(HEALTH_BAR.right + 8, HEALTH_BAR.centery)))
+
+    def _score(self, surface: pygame.Surface, state: GameState) -> None:
+        """Under the health bar: the score, and the time the run has left (if it has a limit)."""
+        text = f"${state.score:,}"
+        if state.ticks_left > 0:
+            seconds = state.ticks_left // self.world.tick_rate
+            text += f"   {seconds // 60}:{seconds % 60:02d} left"
+        label = self._render(self.medium, text, WHITE, shadow=True)
+        surface.blit(label, (HEART.x, HEALTH_BAR.bottom + 10))
 
     def _stars(self, surface: pygame.Surface, state: GameState, width: int) -> None:
         world = self.world

@@ -76,6 +76,9 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
         inspector.draw(surface)
 
     def keys(key: int) -> bool:
+        if key == pygame.K_F3 and renderer.hud is not None:
+            renderer.hud.developer = not renderer.hud.developer  # FPS, ticks/s and tick: for developers
+            return True
         return inspector.handle_key(key) or (handle_key is not None and handle_key(key))
 
     mapper = InputMapper(to_logical, renderer.focus_on_screen, LOGICAL_SIZE)
