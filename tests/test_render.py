@@ -150,12 +150,33 @@ def test_ticker_shows_notable_events_in_words():
     world.step()
     renderer.draw(pygame.Surface(SIZE), 1.0)
     lines = renderer.hud.lines
-    assert any(line.endswith(f"Shot: goon #{ids['goon']} hit you (-12)") for line in lines), lines
-    assert lines[-1].endswith("WantedLevelChanged 0→2")
+    assert any(line.endswith(f"Goon #{ids['goon']} hit you (-12)") for line in lines), lines
+    assert lines[-1].endswith("Wanted: ★★")
     assert lines[-1].startswith("0.0s ")
     assert not any("MoveInput" in line for line in lines)
     # The health change caused by the shot is already told by the shot line.
-    assert not any("Health" in line for line in lines)
+    assert not any("health" in line for line in lines)
+
+
+@pytest.mark.parametrize(("record", "line"), [
+    (("SoundStarted", {"sound": "car_door", "loop": False}), None),
+    (("SoundStarted", {"sound": "radio_we_lost_him", "loop": False}), 'Radio: "We lost him"'),
+    (("AlarmEntered", {"alarm": "frame-budget"}), None),
+    (("AlarmEntered", {"alarm": "police-chase"}), "The streets empty"),
+    (("AlarmExited", {"alarm": "police-chase"}), "People are coming back"),
+    (("EscapedRadar", {"seconds": 10.0}), "Police lost you"),
+    (("WantedLevelChanged", {"before": 1, "after": 0}), "Wanted level cleared"),
+    (("CashCollected", {"entity": 40, "collector": 1, "value": 1500}), "+$1,500"),
+    (("ScoreChanged", {"before": 300, "after": 100, "reason": "busted"}), "Penalty -$200 (busted)"),
+    (("ScoreChanged", {"before": 100, "after": 300, "reason": "cash collected"}), None),
+    (("PopulationChanged", {"before": 40, "after": 0, "reason": "chase"}), None),
+])
+def test_ticker_lines_speak_the_players_language(record, line):
+    from engine.record import Record
+    from game.pg.ticker import format_record
+
+    kind, data = record
+    assert format_record(Record(5, 1, None, None, type=kind, data=data), lambda entity: f"#{entity}") == line
 
 
 def test_dead_letters_reach_the_hud():

@@ -25,8 +25,17 @@ NOISY = frozenset({
     "MoveInput", "FireInput", "UsePressed", "FrameTimeMeasured", "ShotFired", "BehaviourRan", "TriggersLoaded",
     "NPCSpawned", "NPCDespawned", "Despawned",
 })
-#: One-shot sounds that accompany something already on the ticker.
-NOISY_SOUNDS = frozenset({"gunshot"})
+#: The game's own records that are not news for a player (the F1 inspector shows them all, raw).
+QUIET = frozenset({"SoundStopped", "PopulationChanged", "CashAppeared", "TuningChanged"})
+#: The radio's voice lines, as the player hears them.
+RADIO = {"radio_pursuit": 'Radio: "All units, suspect in pursuit"', "radio_shots_fired": 'Radio: "Shots fired!"',
+         "radio_we_lost_him": 'Radio: "We lost him"'}
+#: What the crowd alarm entering and exiting means on the street.
+CROWD_NEWS = {("police-chase", True): "The streets empty", ("police-chase", False): "People are coming back"}
+#: How a Died record's kind reads.
+PEOPLE = {"person": "pedestrian"}
+#: The first line: what to do.
+GOAL_HINT = "Collect cash. Crimes pay more, but the police are watching."
 #: Record types that are failures: shown in the HUD's red box, not the ticker.
 FAILURES = frozenset({"HandlerFailed", "CascadeCut"})
 #: How far back a new ticker looks when it starts (and how many records it keeps to rebuild from).
@@ -146,52 +155,64 @@ def format_record(record: Record, name: Callable[[int], str],
         return None
     match kind:
         case "Shot":
-            return f"Shot: {name(d['shooter'])} hit {name(d['target'])} (-{d['damage']})"
+            return f"{name(d['shooter']).capitalize()} hit {name(d['target'])} (-{d['damage']})"
         case "HealthChanged":
             if _caused_by(record, ("Shot", "PedestrianHit"), lookup):
                 return None
-            return f"Health: {name(d['entity'])} {d['before']}→{d['after']}"
+            gained = d["after"] - d["before"]
+            if d["after"] > d["before"]:
+                return f"{name(d['entity']).capitalize()} healed +{gained}"
+            return f"{name(d['entity']).capitalize()} lost {-gained} health"
         case "PlayerWasted":
             return "WASTED"
         case "PlayerRespawned":
             return "You woke up at the hospital"
         case "Died":
-            return f"{d['kind']} #{d['entity']} died"
+            return f"A {PEOPLE.get(d['kind'], d['kind'])} died"
         case "EnteredVehicle":
-            return f"{name(d['entity'])} got into {name(d['vehicle'])}"
+            return f"{name(d['entity']).capitalize()} got into {name(d['vehicle'])}"
         case "ExitedVehicle":
-            return f"{name(d['entity'])} got out of {name(d['vehicle'])}"
+            return f"{name(d['entity']).capitalize()} got out of {name(d['vehicle'])}"
         case "PedestrianHit":
-            return f"{name(d['driver'])} ran over {name(d['target'])}"
+            return f"{name(d['driver']).capitalize()} ran over {name(d['target'])}"
         case "CrimeCommitted":
-            return f"Crime: {d['kind']} (+{d['severity']})"
+            return f"Crime: {d['kind']}"
         case "WantedLevelChanged":
-            return f"WantedLevelChanged {d['before']}→{d['after']}"
+            if d["after"] == 0:
+                return "Wanted level cleared"
+            return f"Wanted: {'★' * d['after']}" if d["after"] > d["before"] else f"Wanted down to {'★' * d['after']}"
         case "PoliceSpawned":
-            return f"Police: {name(d['entity'])} joined the chase"
+            return "A police car joined the chase"
         case "PoliceLeft":
-            return f"Police: {name(d['entity'])} left"
+            return None  # the chase is over: "Police lost you" said so
         case "SuspectSighted":
             return "Police spotted you"
         case "EscapedRadar":
-            return f"Escaped the radar ({d['seconds']:.0f}s unseen)"
-        case "PopulationChanged":
-            return f"Population {d['before']}→{d['after']} ({d['reason']})"
+            return "Police lost you"
         case "SoundStarted":
-            if d["sound"] in NOISY_SOUNDS:
-                return None
-            return f"SoundStarted {d['sound']}" + (" (loop)" if d["loop"] else "")
-        case "SoundStopped":
-            return f"SoundStopped {d['sound']}"
+            return RADIO.get(d["sound"])  # the radio's voices are news; the sounds themselves are heard
         case "AlarmEntered":
-            return f"Alarm on: {d['alarm']}"
+            return CROWD_NEWS.get((d["alarm"], True))
         case "AlarmExited":
-            return f"Alarm off: {d['alarm']}"
+            return CROWD_NEWS.get((d["alarm"], False))
+        case "CashCollected":
+            return f"+${d['value']:,}"
+        case "ScoreChanged":
+            lost = d["before"] - d["after"]
+            return f"Penalty -${lost:,} ({d['reason']})" if lost > 0 else None
+        case "GoonsAlerted":
+            return "The goons have seen you"
+        case "TimeRanOut":
+            return "Time is up"
+        case "RunEnded":
+            return f"Run over: {d['reason']} (score ${d['score']:,})"
         case "TriggersReloadFailed":
             count = len(d["errors"])
             return f"Trigger reload failed ({count} error{'s' if count != 1 else ''}), kept the last good set"
         case "SimulationStarted":
-            return f"Simulation started (seed {d['seed']}, {d['tick_rate']} ticks/s)"
+            return GOAL_HINT
+    if kind in QUIET:
+        return None
     # Anything else (a scripter's own events): the record's own description,
     # without the offset and tick the line already shows as time.
     text = describe(record).split(" ", 2)[-1]
