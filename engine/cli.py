@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from engine import codec, logscan
 from engine.logscan import ChunkTool
-from engine.logtools import MAX_TYPES, StatsTool, TraceTool, WhyTool
+from engine.logtools import MAX_TYPES, ConsequencesTool, StatsTool, TraceTool, WhyTool, consequences
 from engine.query import causal_chain
 from engine.record import Record
 
@@ -93,7 +93,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     types: set[str] = set()
     type_seen = False
     write = sys.stdout.write
-    for text, seen, found in scan_log(args.log, partial(TraceTool, args.type, args.entity, args.ticks), state):
+    for text, seen, found in scan_log(args.log, partial(TraceTool, args.type, args.entity, args.ticks, args.full),
+                                      state):
         write(text)
         type_seen = type_seen or found
         if len(types) < MAX_TYPES:
@@ -119,8 +120,14 @@ def cmd_why(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.log}: not a regular file; why reads the chain's lines back, so it needs a file")
     state = logscan.Scan()
     positions: array[int] = array("q")
-    for chunk in scan_log(args.log, WhyTool, state):
-        positions.extend(chunk)
+    causes: array[int] = array("q")
+    if args.forward:
+        for chunk_positions, chunk_causes in scan_log(args.log, ConsequencesTool, state):
+            positions.extend(chunk_positions)
+            causes.extend(chunk_causes)
+    else:
+        for chunk in scan_log(args.log, WhyTool, state):
+            positions.extend(chunk)
     first = state.first[0] if state.first else 0
     if not 0 <= args.offset - first < len(positions):
         span = f"{first}..{first + len(positions) - 1}" if positions else "none"
@@ -133,12 +140,37 @@ def cmd_why(args: argparse.Namespace) -> int:
             file.seek(positions[index])
             number, text, _ = next(codec.lines_of(file, args.log))
             return codec.decode_line(text, args.log, number)
+        if args.forward:
+            _print_consequences(args.offset, consequences(args.offset, first, causes), lookup)
+            return 0
         chain = causal_chain(args.offset, lookup)
     for depth, record in enumerate(chain):
         print(("  " * min(depth, MAX_INDENT) + ("└ " if depth else "")) + record.describe())
     if chain[0].cause is not None:
         print(f"(chain continues before offset {chain[0].offset}, which the file no longer holds)")
     return 0
+
+
+#: ``why --forward`` prints at most this many records of the tree, then says how many more there are.
+MAX_CONSEQUENCES = 500
+
+
+def _print_consequences(offset: int, children: dict[int, list[int]],
+                        lookup: Callable[[int], Record | None]) -> None:
+    """The tree of what the record at ``offset`` caused, the record first, each record under its cause."""
+    stack, printed = [(offset, 0)], 0
+    while stack and printed < MAX_CONSEQUENCES:
+        current, depth = stack.pop()
+        record = lookup(current)
+        if record is None:
+            continue
+        print(("  " * min(depth, MAX_INDENT) + ("└ " if depth else "")) + record.describe())
+        printed += 1
+        stack.extend((child, depth + 1) for child in reversed(children[current]))
+    if len(children) > printed:
+        print(f"... and {len(children) - printed} more records it caused (the tree is cut at {MAX_CONSEQUENCES})")
+    elif len(children) == 1:
+        print("(it caused nothing)")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -215,11 +247,14 @@ def _trace_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", metavar="T", help="only records of this event type")
     p.add_argument("--entity", metavar="E", type=int, help="only records naming this entity")
     p.add_argument("--ticks", metavar="A:B", type=parse_ticks, help="only ticks A <= tick < B")
+    p.add_argument("--full", action="store_true", help="show values whole (long text is cut with ... otherwise)")
 
 
 def _why_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
     p.add_argument("offset", metavar="OFFSET", type=int)
+    p.add_argument("--forward", action="store_true",
+                   help="print what the record caused (its consequences, as a tree) instead of its causes")
 
 
 def _stats_args(p: argparse.ArgumentParser) -> None:

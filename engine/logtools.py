@@ -26,7 +26,9 @@ class TraceTool:
     """``trace``: the chunk's records that match the filters, as printed lines."""
 
     def __init__(self, event_type: str | None = None, entity: int | None = None,
-                 ticks: tuple[int | None, int | None] | None = None) -> None:
+                 ticks: tuple[int | None, int | None] | None = None, full: bool = False) -> None:
+        #: ``trace --full``: values uncut (long text, every digit of a float).
+        self.full = full
         self.event_type = event_type
         self.entity = entity
         self.lo, self.hi = ticks if ticks is not None else (None, None)
@@ -46,7 +48,7 @@ class TraceTool:
             return
         if (self.lo is not None and record.tick < self.lo) or (self.hi is not None and record.tick >= self.hi):
             return
-        self.lines.append(record.describe())
+        self.lines.append(record.describe(full=self.full))
 
     def result(self) -> tuple[str, set[str], bool]:
         """The text to print, the types seen and whether ``event_type`` was (when filtering by type)."""
@@ -102,3 +104,37 @@ class WhyTool:
     def result(self) -> array[int]:
         """One byte position a record."""
         return self.positions
+
+
+class ConsequencesTool:
+    """``why --forward``: where each record's line starts and which record caused it
+    (-1 for a root), so the records a record caused can be found and read back."""
+
+    def __init__(self) -> None:
+        self.positions = array("q")
+        self.causes = array("q")
+
+    def visit(self, record: Record, position: int) -> None:
+        """Keep where the record's line starts, and its cause."""
+        self.positions.append(position)
+        self.causes.append(-1 if record.cause is None else record.cause)
+
+    def result(self) -> tuple[array[int], array[int]]:
+        """One byte position and one cause offset a record."""
+        return self.positions, self.causes
+
+
+def consequences(offset: int, first: int, causes: array[int]) -> dict[int, list[int]]:
+    """The records caused, directly or not, by the record at ``offset``: each one's
+    children, by offset.  One pass: a cause always comes before what it caused."""
+    start = offset - first
+    caused = bytearray(len(causes))
+    caused[start] = 1
+    children: dict[int, list[int]] = {offset: []}
+    for index in range(start + 1, len(causes)):
+        cause = causes[index] - first
+        if 0 <= cause and caused[cause]:
+            caused[index] = 1
+            children[cause + first].append(index + first)
+            children[index + first] = []
+    return children

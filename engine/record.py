@@ -79,14 +79,19 @@ class Record:
         return (f"Record(offset={self.offset}, tick={self.tick}, type={self.type!r}, "
                 f"cause={self.cause}, data={self.data!r})")
 
-    def describe(self) -> str:
-        """One readable line: ``#12 t=240 Shot <- #11 shooter=3 target=1``."""
+    def describe(self, full: bool = False) -> str:
+        """One readable line: ``#12 t=240 Shot <- #11 shooter=3 target=1``.
+
+        Long values are cut to 60 characters and floats to 4 digits, unless
+        ``full``: then every value is shown whole (newlines as ``\\n``, so the
+        record stays on one line)."""
         cause = "" if self.cause is None else f" <- #{self.cause}"
         data = self.data
         if not data:
             return f"#{self.offset} t={self.tick} {self.type}{cause}"
+        value = _whole if full else _short
         # A list, not a generator: join builds it anyway, and trace calls this once per record.
-        fields = " ".join([f"{k}={_short(v)}" for k, v in data.items()])
+        fields = " ".join([f"{k}={value(v)}" for k, v in data.items()])
         return f"#{self.offset} t={self.tick} {self.type}{cause} {fields}".rstrip()
 
 
@@ -120,3 +125,16 @@ def _short(value: Any) -> str:
     # Keep one record on one line: long text (trigger file sources) is cut.
     text = text.replace("\n", "⏎")
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _whole(value: Any) -> str:
+    """A value uncut: text whole (newlines written as \\n), floats with every digit."""
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "(" + ",".join(_whole(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_whole(v)}" for k, v in value.items()) + "}"
+    return str(value).replace("\\", "\\\\").replace("\n", "\\n")

@@ -279,7 +279,9 @@ def test_the_other_pages_quote_the_same_run(walk):
     (siren, _), (first, _) = whys(walk), runs(walk)
     reference = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
     causality = (DOCS / "concepts" / "causality.md").read_text(encoding="utf-8")
-    quoted = {int(n) for page in (reference, causality) for n in re.findall(r"why run\.jsonl (\d+)", page)}
+    # (`why --forward` shows the tree under another record: tests/test_consequences.py checks that one.)
+    backward = r"why run\.jsonl (\d+)\b(?! --forward)"
+    quoted = {int(n) for page in (reference, causality) for n in re.findall(backward, page)}
     quoted |= {int(n) for n in re.findall(r"--why (\d+)", reference)}
     assert quoted == {int(siren.argv[-1])}
     assert f"record {siren.argv[-1]} is the siren's" in reference
