@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from engine.events import Input
 from engine.failures import FailureTally
-from engine.log import Reader
+from engine.log import EventLog, Reader
 from engine.logview import LogView, describe, failure_line, safe_str
 from engine.record import Record
 from engine.scripting.events import TriggersLoaded, TriggersReloadFailed
@@ -43,6 +43,35 @@ class Problem(NamedTuple):
 
     record: Record
     lines: tuple[str, ...]
+
+
+#: Consequences kept for the inspector's why section (the rest are counted).
+CONSEQUENCES_SHOWN = 40
+#: How far after a record the inspector looks for what it caused: consequences follow their cause
+#: within a few ticks, and asking must stay instant however long the log is.
+CONSEQUENCE_HORIZON = 20_000
+
+
+def consequences_of(log: EventLog, offset: int) -> tuple[list[tuple[int, Record]], int]:
+    """What the record at ``offset`` caused, directly or not: the first :data:`CONSEQUENCES_SHOWN`
+    as (depth, record) in tree order, and how many there are within :data:`CONSEQUENCE_HORIZON` records."""
+    if not log.oldest <= offset < log.next_offset:
+        return [], 0
+    depth = {offset: 0}
+    children: dict[int, list[Record]] = {offset: []}
+    for later in range(offset + 1, min(log.next_offset, offset + 1 + CONSEQUENCE_HORIZON)):
+        record = log[later]
+        if record.cause in depth:
+            depth[later] = depth[record.cause] + 1
+            children[record.cause].append(record)
+            children[later] = []
+    shown: list[tuple[int, Record]] = []
+    stack = list(reversed(children[offset]))
+    while stack and len(shown) < CONSEQUENCES_SHOWN:
+        record = stack.pop()
+        shown.append((depth[record.offset], record))
+        stack.extend(reversed(children[record.offset]))
+    return shown, len(depth) - 1
 
 
 def is_noisy_input(record: Record) -> bool:
@@ -78,6 +107,10 @@ class Inspection:
         self.chain: list[Record] = []
         #: Offset of the record whose chain is shown.
         self.chain_offset: int | None = None
+        #: What that record caused, as (depth, record) in tree order (depth 1: caused directly).
+        self.consequences: list[tuple[int, Record]] = []
+        #: How many records it caused in all (more than :data:`CONSEQUENCES_SHOWN` are counted, not kept).
+        self.consequence_count = 0
         self._chain_note = ""
         self._reloaded_at: int | None = None  # offset of the latest good (re)load of triggers
         self._visible_records: list[Record] = []
@@ -120,6 +153,7 @@ class Inspection:
         self._dirty = True
 
     def _show_chain(self, offset: int) -> None:
+        self.consequences, self.consequence_count = consequences_of(self.world.log, offset)
         try:
             self.chain = self.world.log.why(offset)
         except KeyError:

@@ -495,3 +495,27 @@ def test_while_the_game_runs_only_f1_is_claimed():
         assert not inspector.handle_key(key), "movement keys stay with the player"
     inspector.app.paused = True
     assert inspector.handle_key(pygame.K_UP)
+
+
+def test_why_shows_both_directions_causes_above_consequences_below():
+    world = played(chain_world())
+    inspector = shown(world)
+    gamma = latest(world, Gamma)
+    root = world.why(gamma)[0]
+    inspector.select(root.offset)
+    inspector.explain()
+    caused = [record.offset for _, record in inspector.consequences]
+    assert gamma in caused and root.offset not in caused
+    # Exactly the records whose chain passes through the root, each deeper than its cause.
+    expected = {r.offset for r in world.log if r.offset != root.offset
+                and root.offset in {c.offset for c in world.why(r.offset)}}
+    assert set(caused) == expected and inspector.consequence_count == len(expected)
+    depth = {record.offset: d for d, record in inspector.consequences}
+    for d, record in inspector.consequences:
+        assert d == (1 if record.cause == root.offset else depth[record.cause] + 1)
+    texts = [row.text for row in inspector._why_rows()]
+    assert any(text.startswith(f"CAUSED {len(expected)} record") for text in texts)
+    # A record that caused nothing (the newest: nothing comes after it) says so.
+    inspector.select(world.log.next_offset - 1)
+    inspector.explain()
+    assert inspector.consequences == [] and any("caused nothing" in row.text for row in inspector._why_rows())

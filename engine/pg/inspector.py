@@ -305,6 +305,22 @@ class Inspector(Inspection):
                             for name, value in record.data.items())
             else:
                 rows.append(Row(prefix + self._describe(record), colour, indent, bold=record is target))
+        rows.extend(self._consequence_rows(target))
+        return rows
+
+    def _consequence_rows(self, target: Record) -> list[Row]:
+        """Below the chain, the other direction: what the selected record caused, as a tree."""
+        count = self.consequence_count
+        if not count:
+            return [Row(f"#{target.offset} caused nothing (yet)", DIM)]
+        more = count - len(self.consequences)
+        title = f"CAUSED {count} record{'s' * (count != 1)}"
+        if more:
+            title += f", first {len(self.consequences)} shown"
+        rows = [Row(title, TITLE, bold=True)]
+        for depth, record in self.consequences:
+            indent = min(depth - 1, MAX_INDENT_LEVELS) * INDENT
+            rows.append(Row("`- " + self._describe(record), TEXT, indent))
         return rows
 
     def _problem_rows(self) -> list[Row]:
