@@ -222,7 +222,8 @@ class CommandSpec:
 #: module is imported only when the command line is built.
 COMMANDS: dict[str, str] = {
     "trace": "engine.cli", "why": "engine.cli", "stats": "engine.cli",
-    "check": "engine.scripting.cli", "replay": "engine.replay", "plot": "engine.plot",
+    "check": "engine.scripting.cli", "replay": "engine.replay", "at": "engine.state_at", "plot": "engine.plot",
+    "graph": "engine.graph_cli",
     "publish": "engine.streams.cli", "fetch": "engine.streams.cli", "follow": "engine.streams.cli",
 }
 

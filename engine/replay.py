@@ -35,7 +35,7 @@ from engine.replay_run import DEFAULT_MAX_GAP, Difference, ReplayRun
 from engine.world import World
 
 __all__ = ["DEFAULT_MAX_GAP", "Difference", "EventTypes", "ReplayError", "ReplayResult", "feed", "find_factory",
-           "inputs_by_tick", "replay", "replay_file", "replay_lines", "start_of"]
+           "inputs_by_tick", "prepare", "replay", "replay_file", "replay_lines", "start_of"]
 
 ENTRY_POINT_GROUP = "wanted.games"
 
@@ -97,6 +97,24 @@ def replay_lines(lines: Sequence[LogLine], factory: Factory | None = None, sourc
     game, options the game refuses, an input type that no loaded class has,
     or a gap longer than ``max_gap``.
     """
+    world, parsed, gap = prepare(lines, factory, source, max_gap)
+    try:
+        run = ReplayRun(world, lines, parsed, gap)
+        difference = run.run()
+    finally:
+        world.close()
+    return ReplayResult(run.records, difference, len(lines))
+
+
+def prepare(lines: Sequence[LogLine], factory: Factory | None = None, source: str = "<log>",
+            max_gap: float | None = None, edit_options: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+            ) -> tuple[World, list[Record | codec.LogFormatError], int]:
+    """The world a log's first line describes, built and not yet stepped, the
+    lines parsed, and ``max_gap`` in ticks: what a :class:`ReplayRun` needs.
+
+    ``edit_options`` may change the run's options before the world is built
+    (a what-if replay loads other extensions).  Raises what
+    :func:`replay_lines` raises; the caller closes the world."""
     parsed = _parse_lines(lines, source)
     first = parsed[0] if parsed else None
     if isinstance(first, codec.LogFormatError):
@@ -107,19 +125,17 @@ def replay_lines(lines: Sequence[LogLine], factory: Factory | None = None, sourc
         if game is None:
             raise ReplayError("SimulationStarted names no game in its options; cannot rebuild the world")
         factory = find_factory(game)
+    if edit_options is not None:
+        options = edit_options(options)
     world = _build_world(factory, game or getattr(factory, "__name__", "?"), seed, options)
-    try:
-        rate = first.data.get("tick_rate")  # type: ignore[union-attr]
-        if rate is not None and rate != world.tick_rate:
-            # Steps of another length would diverge at once; say why instead of "differs at line 2".
-            raise ReplayError(f"SimulationStarted (offset 0): the log was recorded at {_shown(rate)} ticks/s, "
-                              f"but the game rebuilds its world at {world.tick_rate}")
-        gap = round((DEFAULT_MAX_GAP if max_gap is None else max_gap) * world.tick_rate)
-        run = ReplayRun(world, lines, parsed, gap)
-        difference = run.run()
-    finally:
+    rate = first.data.get("tick_rate")  # type: ignore[union-attr]
+    if rate is not None and rate != world.tick_rate:
         world.close()
-    return ReplayResult(run.records, difference, len(lines))
+        # Steps of another length would diverge at once; say why instead of "differs at line 2".
+        raise ReplayError(f"SimulationStarted (offset 0): the log was recorded at {_shown(rate)} ticks/s, "
+                          f"but the game rebuilds its world at {world.tick_rate}")
+    gap = round((DEFAULT_MAX_GAP if max_gap is None else max_gap) * world.tick_rate)
+    return world, parsed, gap
 
 
 def _parse_lines(lines: Sequence[LogLine], source: str) -> list[Record | codec.LogFormatError]:
@@ -173,6 +189,9 @@ def _replay_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
     p.add_argument("--max-gap", type=_seconds, default=DEFAULT_MAX_GAP, metavar="SECONDS",
                    help=f"most game time simulated between two records of the log (default {DEFAULT_MAX_GAP:g})")
+    p.add_argument("--triggers", metavar="DIR",
+                   help="what-if: re-run the recorded inputs under the trigger files and extensions in DIR "
+                        "instead of the run's, and report what changed")
 
 
 def _seconds(text: str) -> float:
@@ -187,7 +206,13 @@ def _seconds(text: str) -> float:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """``replay``: re-run a log; exit 0 if identical, 1 with the first differing line and both versions."""
+    """``replay``: re-run a log; exit 0 if identical, 1 with the first differing line and both versions.
+
+    With ``--triggers DIR``, a what-if replay instead (:mod:`engine.whatif`): a report, exit 0."""
+    if args.triggers is not None:
+        # Imported here: the what-if replay is built on this module.
+        from engine.whatif_report import cmd_what_if
+        return cmd_what_if(args)
     try:
         with failures_once():  # a trigger that fails at every event is one stderr line, as in the game
             result = replay_file(args.log, max_gap=args.max_gap)

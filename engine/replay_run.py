@@ -70,11 +70,16 @@ class ReplayRun:
         # The first line that held the same record in another encoding, and what is wrong with it.
         self._encoding: Difference | None = None
 
-    def run(self) -> Difference | None:
-        """Replay until the log's lines are all matched or one differs; the first difference, or None."""
+    def run(self, until_tick: int | None = None) -> Difference | None:
+        """Replay until the log's lines are all matched or one differs; the first difference, or None.
+
+        With ``until_tick``, stop after that tick has been stepped (and compared):
+        the world is then as the run had it at the end of that tick."""
         world = self.world
         difference = self._compare_new()   # what the world recorded while it was built
         while difference is None and self.next_line < len(self.lines):
+            if until_tick is not None and world.tick > until_tick:
+                return None
             difference = self._overdue()
             if difference is not None:
                 break

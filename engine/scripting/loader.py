@@ -522,9 +522,13 @@ def read_sources(paths: Iterable[str | Path], relative_to: str | Path | None = N
     return sources, problems
 
 
-def load_sources(sources: Mapping[str, str], registry: Registry, taken: TriggerSet | None = None) -> TriggerSet:
+def load_sources(sources: Mapping[str, str], registry: Registry, taken: TriggerSet | None = None,
+                 endless_loops: bool = False) -> TriggerSet:
     """Validate several files' text together (names must be unique across them,
-    and not be a name of ``taken``: the Python triggers already installed)."""
+    and not be a name of ``taken``: the Python triggers already installed).
+
+    A loop nothing can break is refused too, unless ``endless_loops`` (for
+    ``graph``, which draws such a loop instead of running it)."""
     problems: list[Problem] = []
     parsed = [_parse(text, registry, file, problems) for file, text in sources.items()]
     _check_duplicates(declared_in(taken) + [entry for _, declared in parsed for entry in declared], problems)
@@ -538,7 +542,7 @@ def load_sources(sources: Mapping[str, str], registry: Registry, taken: TriggerS
     from engine.scripting.cycles import cycle_problems, find_cycles  # cycles builds on this module
 
     endless = [problem for problem in cycle_problems(find_cycles(result, registry)) if not problem.warning]
-    if endless:
+    if endless and not endless_loops:
         raise TriggerFileError(endless)
     return result
 
