@@ -52,11 +52,13 @@ class ShotFired(Event):
 
 @event
 class Shot(Event):
-    """A bullet hit ``target``."""
+    """A bullet hit ``target``; ``vehicle`` is the car it hit, if any (then
+    ``target`` is its driver, or the car itself when nobody is at the wheel)."""
 
     shooter: int
     target: int
     damage: int
+    vehicle: int | None = None
 
 
 @event
@@ -96,10 +98,12 @@ class Died(Event):
 
 @event
 class EnteredVehicle(Event):
-    """``entity`` got into ``vehicle``."""
+    """``entity`` got into ``vehicle``; ``healed`` says the car had healed someone
+    before (a car heals once, on the first entry: ``Vehicle.healed``)."""
 
     entity: int
     vehicle: int
+    healed: bool = False
 
 
 @event
@@ -279,3 +283,60 @@ class GoonsAlerted(Event):
 
 
 GAME_EVENTS = (*GAME_EVENTS, CashAppeared, CashCollected, ScoreChanged, TimeRanOut, RunEnded, GoonsAlerted)
+
+
+# -- cars: first aid once, damage, wrecks (game/vehicles.py), traffic (game/traffic.py) ---------------
+
+
+@event
+class VehicleHealed(Event):
+    """``vehicle``'s first-aid kit healed ``entity`` (each car has one: it heals once)."""
+
+    vehicle: int
+    entity: int
+
+
+@event
+class VehicleCrashed(Event):
+    """``vehicle`` ran into a wall (``other`` None) or into the car ``other`` at ``speed`` px/s."""
+
+    vehicle: int
+    speed: float
+    other: int | None = None
+
+
+@event
+class VehicleDamaged(Event):
+    """A car's own health went from ``before`` to ``after`` (bullets, crashes)."""
+
+    vehicle: int
+    before: int
+    after: int
+
+
+@event
+class VehicleWrecked(Event):
+    """``vehicle`` is a wreck: it cannot be driven again; ``driver`` (if any) was thrown out."""
+
+    vehicle: int
+    driver: int | None = None
+
+
+@event
+class TrafficSpawned(Event):
+    """A civilian car joined the traffic at ``position``."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class TrafficDespawned(Event):
+    """A civilian car left the streets (``reason``: a chase empties them, ...)."""
+
+    entity: int
+    reason: str
+
+
+GAME_EVENTS = (*GAME_EVENTS, VehicleHealed, VehicleCrashed, VehicleDamaged, VehicleWrecked, TrafficSpawned,
+               TrafficDespawned)

@@ -36,6 +36,9 @@ from game.events import (
     SuspectSighted,
     TimeRanOut,
     TuningChanged,
+    VehicleDamaged,
+    VehicleHealed,
+    VehicleWrecked,
     WantedLevelChanged,
 )
 from game.population import clear_all, reconcile
@@ -43,6 +46,7 @@ from game.score import add_score, drop_cash, end_run
 from game.state import frame_view, game_state, player_view, population_view, run_view, tuning_view, wanted_view
 from game.tuning import FIELDS as TUNING_FIELDS
 from game.tuning import check_tune, tune
+from game.vehicles import damage_vehicle, use_first_aid, wreck_vehicle
 
 MAX_WANTED = 5
 
@@ -197,6 +201,8 @@ BEHAVIOURS = (
     (wasted, (PlayerWasted, PlayerRespawned, HealthChanged, WantedLevelChanged)),
     (tune, (TuningChanged,)),
     (add_score, (ScoreChanged,)), (end_run, (RunEnded,)), (drop_cash, (CashAppeared,)),
+    (use_first_aid, (VehicleHealed, *HEALTH_EVENTS)), (damage_vehicle, (VehicleDamaged,)),
+    (wreck_vehicle, (VehicleWrecked, ExitedVehicle)),
 )
 #: Load-time checks of constant parameters, for behaviours whose limits are known before they run.
 VALIDATORS = {tune: check_tune}

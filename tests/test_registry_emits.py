@@ -17,7 +17,7 @@ from engine.record import Record
 from engine.scripting.model import Call, Literal
 from engine.scripting.namespace import Namespace
 from game.build import build_game
-from game.components import Goon
+from game.components import Goon, Vehicle
 from game.registry import make_registry
 
 registry = make_registry()
@@ -66,6 +66,7 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
         world.run(5)
         world.activate()
         goon = sorted(e for e, _ in esper.get_component(Goon))[0]
+        car = sorted(e for e, v in esper.get_component(Vehicle) if not v.police)[0]
         probes = [("raise_wanted", {"amount": 2}), ("report_crime", {"kind": "probing"}),
                   ("play_sound", {"sound": "siren", "loop": True}), ("stop_sound", {"sound": "siren"}),
                   ("despawn_npcs", {}), ("respawn_npcs", {}), ("thin_population", {"fraction": 0.25}),
@@ -74,7 +75,9 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
                   ("police_stand_down", {}), ("clear_wanted", {}), ("wasted", {"target": game.player}),
                   ("tune", {"name": "police_speed", "value": 300.0}),
                   ("add_score", {"amount": 50, "reason": "probe"}), ("drop_cash", {"target": goon, "value": 10}),
-                  ("end_run", {"reason": "probe"})]
+                  ("end_run", {"reason": "probe"}),
+                  ("use_first_aid", {"vehicle": car, "target": game.player, "amount": 30}),
+                  ("damage_vehicle", {"vehicle": car, "amount": 1000}), ("wreck_vehicle", {"vehicle": car})]
         assert {name for name, _ in probes} == set(registry.behaviours), "probe every behaviour"
         start = world.log.next_offset
         for name, params in probes:

@@ -118,9 +118,9 @@ def test_bad_folders_are_one_line_and_exit_2(logs, tmp_path: Path, capsys) -> No
     assert "not a folder" in run_error(capsys, ["replay", log, "--triggers", str(tmp_path / "none")])
     (tmp_path / "empty").mkdir()
     assert "no .toml trigger files" in run_error(capsys, ["replay", log, "--triggers", str(tmp_path / "empty")])
-    broken = edited_triggers(tmp_path, "combat.toml", 'behaviour = "heal"', 'behaviour = "heel"')
+    broken = edited_triggers(tmp_path, "combat.toml", 'behaviour = "use_first_aid"', 'behaviour = "use_frist_aid"')
     message = run_error(capsys, ["replay", log, "--triggers", str(broken)])
-    assert "combat.toml" in message and "vehicle-heals" in message and "heel" in message
+    assert "combat.toml" in message and "vehicle-heals" in message and "use_frist_aid" in message
 
 
 def test_an_endless_loop_is_refused_as_the_game_refuses_it(logs, tmp_path: Path, capsys) -> None:

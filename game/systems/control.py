@@ -12,6 +12,7 @@ from game.events import EnteredVehicle, ExitedVehicle, FireInput, MoveInput, Use
 from game.spatial import spatial_index
 from game.state import game_state
 from game.systems.combat import fire
+from game.vehicles import exit_spot
 
 WALK_SPEED = 130.0
 DRIVE_SPEED = 330.0
@@ -59,18 +60,19 @@ class PlayerControl:
             player.vehicle = None
             car_pos = esper.component_for_entity(car, Position)
             # Step out on the driver's side, where there is room.
-            position.x, position.y = _exit_spot(world, car_pos)
+            position.x, position.y = exit_spot(world, car_pos)
             world.emit(ExitedVehicle(entity, car))
             return
         best, best_distance = None, ENTER_DISTANCE
         for car, (vehicle, car_pos) in sorted(esper.get_components(Vehicle, Position)):
             distance = math.dist((car_pos.x, car_pos.y), (position.x, position.y))
-            if vehicle.driver is None and not vehicle.police and distance <= best_distance:
+            if vehicle.driver is None and not vehicle.police and not vehicle.wrecked and distance <= best_distance:
                 best, best_distance = car, distance
         if best is not None:
-            esper.component_for_entity(best, Vehicle).driver = entity
+            vehicle = esper.component_for_entity(best, Vehicle)
+            vehicle.driver = entity
             player.vehicle = best
-            world.emit(EnteredVehicle(entity, best))
+            world.emit(EnteredVehicle(entity, best, healed=vehicle.healed))
 
     def update(self, world: World) -> None:
         entity, player = self._player()
@@ -105,11 +107,3 @@ class PlayerControl:
             with world.bus.handling(pressed):
                 fire(world, entity, (position.x, position.y), heading.angle, damage=(18, 26), accuracy=0.9)
 
-
-def _exit_spot(world: World, car: Position) -> tuple[float, float]:
-    city = game_state(world).city
-    for ox, oy in ((0, -30), (0, 30), (-40, 0), (40, 0), (0, -50), (0, 50)):
-        x, y = car.x + ox, car.y + oy
-        if not city.blocked(x, y, 9):
-            return x, y
-    return car.x, car.y
