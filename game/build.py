@@ -24,6 +24,7 @@ from game.state import GameState
 from game.systems.cash import CashDrops, collect_cash
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
+from game.systems.crashes import crashes
 from game.systems.frame_time import FrameTime
 from game.systems.movement import move, run_over
 from game.systems.people import Pedestrians, goons
@@ -125,6 +126,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(Pedestrians(world))
     world.add_system(PoliceChase())
     world.add_system(move)
+    world.add_system(crashes)
     world.add_system(run_over)
     world.add_system(fade_tracers)
     world.add_system(CashDrops())

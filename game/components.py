@@ -163,6 +163,8 @@ class Vehicle:
     #: True once the car has healed the player: it heals only on the first entry.
     healed: bool = False
     wrecked: bool = False
+    #: How fast it really went in the last tick, px/s (kept for driven cars: a crash is measured by it).
+    speed: float = 0.0
 
 
 @dataclass

@@ -55,6 +55,10 @@ class Tuning:
     lives: int = 5
     goon_grace_seconds: float = 6.0
     goon_alert_range: float = 180.0
+    crash_speed: float = 150.0
+    crash_damage: float = 0.06
+    traffic_cars: int = 12
+    traffic_speed: float = 140.0
 
     def police_speed_at(self, level: int) -> float:
         """How fast police cars drive at a wanted level: the base speed, plus so much for each star above one."""
@@ -69,7 +73,8 @@ class Tuning:
 TuningName = Literal["police_speed", "police_speed_per_star", "police_units_per_star", "police_units_max",
                      "police_spawn_seconds", "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy",
                      "goon_accuracy_in_car", "goons", "cash_pickups", "cash_value", "cash_spawn_seconds",
-                     "cash_goon", "cash_victim", "run_minutes", "lives", "goon_grace_seconds", "goon_alert_range"]
+                     "cash_goon", "cash_victim", "run_minutes", "lives", "goon_grace_seconds", "goon_alert_range",
+                     "crash_speed", "crash_damage", "traffic_cars", "traffic_speed"]
 FIELDS = {f.name: f.type for f in dataclasses.fields(Tuning)}
 #: The range each value must lie in: chances are 0 to 1, at most 3 goons stand on the corner.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -79,7 +84,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "heal_amount": (0, 1000), "goon_accuracy": (0, 1), "goon_accuracy_in_car": (0, 1), "goons": (0, 3),
     "cash_pickups": (0, 50), "cash_value": (0, 100000), "cash_spawn_seconds": (0.1, 600), "cash_goon": (0, 100000),
     "cash_victim": (0, 100000), "run_minutes": (0, 600), "lives": (1, 100), "goon_grace_seconds": (0, 600),
-    "goon_alert_range": (0, 2000),
+    "goon_alert_range": (0, 2000), "crash_speed": (0, 2000), "crash_damage": (0, 10), "traffic_cars": (0, 60),
+    "traffic_speed": (0, 1000),
 }
 
 

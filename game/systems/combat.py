@@ -18,32 +18,38 @@ RANGE = 320.0
 WITNESS_RADIUS = 420.0
 #: The largest body radius (a car's): how far from a bullet's path a hit can be.
 REACH = max(BODY_RADII)
+#: How far from a car's centre a bullet still hits it (cars are 48 by 24 px; any side counts as the long one).
+CAR_HALF_WIDTH = 18
 
 
 def fire(world: World, shooter: int, origin: tuple[float, float], angle: float,
          damage: tuple[int, int], accuracy: float) -> int | None:
     """Fire one bullet; returns the entity hit, if any.
 
-    Records ``ShotFired`` always, ``Shot`` on a hit, and ``CrimeCommitted``
+    Records ``ShotFired`` always, ``Shot`` on a hit (naming the car it went
+    into, if it hit one), and ``CrimeCommitted``
     when the player shoots where someone can see.  A miss scatters the aim,
     decided by the world's seeded RNG.
     """
     rng = world.rng
     if rng.random() > accuracy:
         angle += rng.choice((-1, 1)) * rng.uniform(0.12, 0.3)
-    hit, end = _trace(world, shooter, origin, angle)
+    hit, car, end = _trace(world, shooter, origin, angle)
     world.create_entity(Tracer(origin, end, hostile=shooter != game_state(world).player))
     world.emit(ShotFired(shooter, origin, end))
     if hit is not None:
-        world.emit(Shot(shooter, hit, rng.randint(*damage)))
+        world.emit(Shot(shooter, hit, rng.randint(*damage), vehicle=car))
     if shooter == game_state(world).player:
         _report_crime(world, origin, hit)
     return hit
 
 
 def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
-           ) -> tuple[int | None, tuple[float, float]]:
-    """The first living body along the ray (or the wall it stops at)."""
+           ) -> tuple[int | None, int | None, tuple[float, float]]:
+    """The first living body or civilian car along the ray (or the wall it stops
+    at): (who is hit, the car the bullet went into or None, where it stopped).
+    A car stops the bullet; whoever drives it is the one hit, or the car itself
+    when nobody does."""
     city = game_state(world).city
     cos, sin = math.cos(angle), math.sin(angle)
     wall = RANGE
@@ -71,14 +77,15 @@ def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
         miss = abs(px * sin - py * cos)
         if miss <= body.radius:
             best, best_t = entity, t
+    best_car = None
     for car, (vehicle, position) in sorted(esper.get_components(Vehicle, Position)):
-        if vehicle.driver is None or vehicle.driver == shooter or car == shooter:
-            continue
+        if vehicle.police or vehicle.driver == shooter or car == shooter:
+            continue  # police cars are bodies with health, found above; nobody shoots his own car
         px, py = position.x - origin[0], position.y - origin[1]
         t = px * cos + py * sin
-        if 0 < t < best_t and abs(px * sin - py * cos) <= 18:
-            best, best_t = vehicle.driver, t
-    return best, (origin[0] + cos * best_t, origin[1] + sin * best_t)
+        if 0 < t < best_t and abs(px * sin - py * cos) <= CAR_HALF_WIDTH:
+            best, best_car, best_t = (vehicle.driver if vehicle.driver is not None else car), car, t
+    return best, best_car, (origin[0] + cos * best_t, origin[1] + sin * best_t)
 
 
 def _report_crime(world: World, origin: tuple[float, float], hit: int | None) -> None:
