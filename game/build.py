@@ -31,6 +31,7 @@ from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
 from game.systems.run_clock import run_clock
 from game.systems.spawning import BODY_RADII, spawn_car, spawn_goon, spawn_player
+from game.traffic import TrafficFlow, fill
 from game.tuning import Tuning, changed_from_defaults, load_tuning
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,8 @@ MAX_NPCS = 5000
 
 #: The player starts on the sidewalk of block (1, 1), facing the road east.
 START_BLOCK = (1, 1)
+#: Parked cars stand this far from the road's middle line, at the kerb: out of the traffic's lanes.
+KERB = 82
 
 
 #: Reactions per pedestrian allowed in one tick.  The biggest legitimate
@@ -117,6 +120,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.resources["spatial"] = world.add_system(SpatialIndex())  # and indexes every body
     for radius in BODY_RADII:
         passability(city, radius)  # made now, not in the tick the first police car drives
+    flow = world.resources["traffic"] = TrafficFlow()
     _populate(world, state)
 
     world.add_system(FrameTime(world))
@@ -124,6 +128,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(PlayerControl(world))
     world.add_system(goons)
     world.add_system(Pedestrians(world))
+    world.add_system(flow)
     world.add_system(PoliceChase())
     world.add_system(move)
     world.add_system(crashes)
@@ -150,9 +155,9 @@ def _populate(world: World, state: GameState) -> None:
     state.player = spawn_player(world, px, py)
     # A car parked on the road just east of the start, and a few more around.
     road_x = City.road_center(START_BLOCK[0] + 1)
-    spawn_car(world, road_x - 40, py + 3 * TILE, angle=math.pi / 2)
+    spawn_car(world, road_x - KERB, py + 3 * TILE, angle=math.pi / 2)
     for i, j in ((0, 2), (3, 1), (2, 3), (4, 4)):
-        x, y = City.road_center(i) + 40, City.block_origin(i, j)[1] + 2 * TILE
+        x, y = City.road_center(i) + KERB, City.block_origin(i, j)[1] + 2 * TILE
         if x < city.size_px:
             spawn_car(world, x, y, angle=-math.pi / 2)
     # Goons hang around the corner north of the start, just out of range:
@@ -160,3 +165,4 @@ def _populate(world: World, state: GameState) -> None:
     for dx, dy in ((-1.2, -5.3), (0.0, -5.6), (1.0, -5.2))[:state.tuning.goons]:
         spawn_goon(world, px + dx * TILE * 0.6, py + dy * TILE)
     reconcile(world, "the city wakes up", spread=False)
+    fill(world)  # and the traffic drives

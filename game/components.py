@@ -168,10 +168,17 @@ class Vehicle:
 
 
 @dataclass
-class Traffic:
-    """A civilian car driving the roads on its own (it leaves during a chase, like pedestrians)."""
+class Traffic(_Values):
+    """A civilian car driving the roads on its own (it leaves during a chase, like pedestrians; game.traffic)."""
 
+    #: The corner it drives to now: where its lane meets the next one at intersection ``towards``.
     goal: tuple[float, float] | None = None
+    #: The intersection it is driving to, and the one it goes on to after it (grid indices, game.roads).
+    towards: tuple[int, int] = (0, 0)
+    after: tuple[int, int] = (0, 0)
+    #: Ticks it has waited for something in its way; True while it drives (its velocity is set).
+    waiting: int = 0
+    moving: bool = False
 
 
 @dataclass

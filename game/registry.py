@@ -35,6 +35,8 @@ from game.events import (
     SoundStopped,
     SuspectSighted,
     TimeRanOut,
+    TrafficDespawned,
+    TrafficSpawned,
     TuningChanged,
     VehicleDamaged,
     VehicleHealed,
@@ -44,6 +46,7 @@ from game.events import (
 from game.population import clear_all, reconcile
 from game.score import add_score, drop_cash, end_run
 from game.state import frame_view, game_state, player_view, population_view, run_view, tuning_view, wanted_view
+from game.traffic import clear_traffic, restore_traffic
 from game.tuning import FIELDS as TUNING_FIELDS
 from game.tuning import check_tune, tune
 from game.vehicles import damage_vehicle, use_first_aid, wreck_vehicle
@@ -203,6 +206,7 @@ BEHAVIOURS = (
     (add_score, (ScoreChanged,)), (end_run, (RunEnded,)), (drop_cash, (CashAppeared,)),
     (use_first_aid, (VehicleHealed, *HEALTH_EVENTS)), (damage_vehicle, (VehicleDamaged,)),
     (wreck_vehicle, (VehicleWrecked, ExitedVehicle)),
+    (clear_traffic, (TrafficDespawned, Despawned)), (restore_traffic, (TrafficSpawned,)),
 )
 #: Load-time checks of constant parameters, for behaviours whose limits are known before they run.
 VALIDATORS = {tune: check_tune}

@@ -167,3 +167,25 @@ def test_a_car_s_health_stays_in_bounds(actions: list[tuple[str, int]]) -> None:
         assert vehicle.wrecked == (vehicle.health == 0)
     assert all(0 <= r.data["after"] < r.data["before"] <= 100 for r in world.log if r.type == "VehicleDamaged")
     assert sum(1 for r in world.log if r.type == "VehicleWrecked") <= 1
+
+
+def test_running_into_another_car_dents_both_and_stops_the_car_once() -> None:
+    game = build_game(seed=1, npcs=0)
+    world = game.world
+    world.run(1)
+    car = _beside_a_car(game)
+    _use(game)
+    world.activate()
+    here = esper.component_for_entity(car, Position)
+    other = next(e for e, v in sorted(esper.get_component(Vehicle)) if e != car and not v.police)
+    for kind in (Position, PreviousPosition):
+        place = esper.component_for_entity(other, kind)
+        place.x, place.y = here.x, here.y + 120      # parked on the road, south of him
+    game.world.resources["spatial"].place(other, here.x, here.y + 120)
+    _drive_into(game, car, 0, 1, 40)
+    crashes = [r for r in world.log if r.type == "VehicleCrashed"]
+    assert [r.data["other"] for r in crashes] == [other], "one crash, into that car"
+    dented = {r.data["vehicle"] for r in world.log if r.type == "VehicleDamaged"}
+    assert dented == {car, other}
+    assert {r.data["trigger"] for r in world.log if r.type == "BehaviourRan"} >= {
+        "crashes-dent-cars", "crashes-dent-the-other-car"}

@@ -77,7 +77,8 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
                   ("add_score", {"amount": 50, "reason": "probe"}), ("drop_cash", {"target": goon, "value": 10}),
                   ("end_run", {"reason": "probe"}),
                   ("use_first_aid", {"vehicle": car, "target": game.player, "amount": 30}),
-                  ("damage_vehicle", {"vehicle": car, "amount": 1000}), ("wreck_vehicle", {"vehicle": car})]
+                  ("damage_vehicle", {"vehicle": car, "amount": 1000}), ("wreck_vehicle", {"vehicle": car}),
+                  ("clear_traffic", {}), ("restore_traffic", {})]
         assert {name for name, _ in probes} == set(registry.behaviours), "probe every behaviour"
         start = world.log.next_offset
         for name, params in probes:
@@ -87,6 +88,7 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
             world.run(1)
         found = emitted(r for r in world.log if r.offset >= start)
         assert undeclared(found) == {}
-        assert {"Died", "PoliceLeft", "NPCDespawned", "SoundStopped"} <= set().union(*found.values())
+        assert {"Died", "PoliceLeft", "NPCDespawned", "SoundStopped", "VehicleWrecked", "TrafficDespawned",
+                "TrafficSpawned"} <= set().union(*found.values())
     finally:
         world.close()

@@ -1,9 +1,9 @@
 """Crashes: a driven car that runs into a wall or another car at speed.
 
 The movement system slides bodies along walls and lets them pass through
-each other; a car someone drives is held to more: it cannot drive into
-another car (it stops against it), and running into a wall or a car fast
-is a :class:`~game.events.VehicleCrashed` that the trigger files turn into
+each other; a car someone drives is held to a little more: running into a
+wall or another car fast stops it, and is a
+:class:`~game.events.VehicleCrashed` that the trigger files turn into
 damage (assets/triggers/cars.toml).  Only driven civilian cars are looked
 at (the traffic stops for what is ahead of it, police units are bodies of
 their own), so this costs one or two cars a tick, not the crowd.
@@ -29,8 +29,8 @@ STOPPED_SHARE = 0.5
 
 
 def crashes(world: World) -> None:
-    """System (after movement): driven cars stop against other cars, and a
-    fast one that was stopped records a crash, with its speed before it."""
+    """System (after movement): a fast driven car stopped by a wall, or that
+    ran into another car (and is stopped by it), records a crash, with its speed before it."""
     state = game_state(world)
     threshold = state.tuning.crash_speed
     dt = world.dt
@@ -42,9 +42,9 @@ def crashes(world: World) -> None:
         position = esper.component_for_entity(car, Position)
         previous = esper.component_for_entity(car, PreviousPosition)
         was = vehicle.speed
-        other = _car_ahead(index, car, position, previous)
+        other = _car_run_into(index, car, position, previous) if was >= threshold else None
         if other is not None:
-            # Against another car: it stays where it was (and so does its driver).
+            # The crash stops it where it was (and its driver with it); slowly, it may edge past.
             position.x, position.y = previous.x, previous.y
             _ride_along(vehicle.driver, position)
             index.place(car, position.x, position.y)
@@ -57,15 +57,17 @@ def crashes(world: World) -> None:
             world.emit(VehicleCrashed(car, round(was, 1), other))
 
 
-def _car_ahead(index, car: int, position: Position, previous: PreviousPosition) -> int | None:
-    """The car this one ran into in this tick's move (None: no car): one it
-    touches now and came closer to (moving away from a car it touches is free)."""
+def _car_run_into(index, car: int, position: Position, previous: PreviousPosition) -> int | None:
+    """The car this one ran into in this tick's move (None: none): one it
+    touches now and did not touch before the move.  Cars it already touched
+    it may pass (the plain rule "never overlap" would let a car that starts
+    beside another, or a police unit that drives up to it, hold it for ever)."""
     for other in index.near(position.x, position.y, CONTACT):
         if other == car or not esper.has_component(other, Vehicle):
             continue
         there = esper.component_for_entity(other, Position)
-        now = math.dist((position.x, position.y), (there.x, there.y))
-        if now < CONTACT and now < math.dist((previous.x, previous.y), (there.x, there.y)):
+        if (math.dist((position.x, position.y), (there.x, there.y)) < CONTACT
+                <= math.dist((previous.x, previous.y), (there.x, there.y))):
             return other
     return None
 

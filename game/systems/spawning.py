@@ -16,6 +16,7 @@ from game.components import (
     Police,
     Position,
     PreviousPosition,
+    Traffic,
     Vehicle,
     Velocity,
     motion_of,
@@ -49,6 +50,16 @@ def spawn_car(world: World, x: float, y: float, angle: float = 0.0, police: bool
     """A parked car (or a police car)."""
     sprite = "police_car" if police else f"car_{world.rng.randrange(4)}"
     return _create(world, x, y, *_placed(x, y, angle), Body(CAR), Appearance(sprite), Vehicle(police=police))
+
+
+#: How many colours traffic cars come in (sprites traffic_car_0.png, ...).
+TRAFFIC_COLOURS = 3
+
+
+def spawn_traffic_car(world: World, x: float, y: float, angle: float, traffic: Traffic) -> int:
+    """A civilian car that drives the roads by itself (game.traffic drives it)."""
+    sprite = f"traffic_car_{world.rng.randrange(TRAFFIC_COLOURS)}"
+    return _create(world, x, y, *_placed(x, y, angle), Body(CAR), Appearance(sprite), Vehicle(), traffic)
 
 
 def spawn_goon(world: World, x: float, y: float) -> int:

@@ -1,0 +1,242 @@
+"""Civilian traffic: cars that drive the roads on their own, and leave during a chase.
+
+Each car drives in the right-hand lane of a road (:data:`LANE` off the
+middle line), from intersection to intersection of the road grid
+(:mod:`game.roads`), and at each one goes straight on or turns, chosen by
+the world's seeded RNG (never straight back: every intersection of the
+grid has two or more roads).  Going from lane to lane through the
+intersection's corner keeps a car on its side of the road.  A car looks
+ahead for something in its way (a person, another car, the player) and
+stops rather than drive through it; one kept waiting long enough stops
+waiting for other traffic cars, so two cars at a corner cannot wait for
+each other for ever.
+
+The city keeps :attr:`~game.tuning.Tuning.traffic_cars` of them.  Like the
+pedestrians, they leave the streets when a chase starts (``clear_traffic``,
+in the police-chase alarm of assets/triggers/police.toml) and come back
+when it is over (``restore_traffic``): one car every :data:`ARRIVAL_TICKS`,
+out of the player's sight, each :class:`TrafficSpawned` caused by the
+behaviour that let them come back.  A car the player takes, or a wreck, is
+no longer traffic, and another one comes instead.
+
+The work per tick is a few lines per car (a dozen cars): the velocity is
+set only when a car reaches a corner, stops or starts again, and each car
+looks ahead once every :data:`LOOK_EVERY` ticks, not every tick.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import esper
+
+from engine import World
+from game.camera import Camera
+from game.city import City
+from game.components import Body, Corpse, Heading, Motion, Position, Traffic, Vehicle
+from game.events import TrafficDespawned, TrafficSpawned
+from game.passability import passability
+from game.roads import neighbours, node_point
+from game.spatial import spatial_index
+from game.state import game_state
+from game.systems.spawning import CAR, spawn_traffic_car
+
+#: A lane's middle is this far right of the road's middle line: clear of the
+#: middle (where police units and the autopilot drive) and of the cars parked
+#: at the kerb (:data:`game.build.KERB`), a car's width (24 px) from each.
+LANE = 48.0
+#: A driver looks this far ahead of the car's centre, for a body that reaches within :data:`LOOK_RADIUS`
+#: of that point (half a car's width: what is beside the lane, a parked car, is not in the way).
+LOOK_AHEAD = 46.0
+LOOK_RADIUS = 12.0
+#: Each car looks ahead once every this many ticks (staggered by entity id).
+LOOK_EVERY = 4
+#: A car kept waiting this long (2 s) stops waiting for other traffic cars.
+PATIENCE = 120
+#: While the traffic comes back, one car arrives every this many ticks (a quarter second).
+ARRIVAL_TICKS = 15
+#: New cars appear out of the player's sight (with this margin around the screen) and this far from other cars.
+SIGHT_MARGIN = 48
+ROOM = 70.0
+#: Places tried for one new car before giving up until the next arrival.
+TRIES = 12
+
+
+@dataclass(eq=False)
+class TrafficFlow:
+    """The traffic of one world (a system; build_game adds it as the ``traffic`` resource).
+
+    A dataclass so that its repr shows its state (time travel compares states as text).
+    """
+
+    #: True while a chase keeps the traffic off the streets.
+    cleared: bool = False
+    #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back.
+    cause: int | None = None
+
+    def update(self, world: World) -> None:
+        """Drive every traffic car, let a stolen car go, and bring in one more
+        car every :data:`ARRIVAL_TICKS` while there are fewer than wanted."""
+        state = game_state(world)
+        tick, dt = world.tick, world.dt
+        speed = state.tuning.traffic_speed
+        cars = esper.get_components(Traffic, Motion, Vehicle)
+        stolen = []
+        for car, (traffic, motion, vehicle) in cars:
+            if vehicle.driver is not None:
+                stolen.append(car)
+                continue
+            _drive(world, car, traffic, motion, speed * dt, speed, (tick + car) % LOOK_EVERY == 0)
+        for car in stolen:
+            esper.remove_component(car, Traffic)  # the player's now: it is driven by the keys
+        count = len(cars) - len(stolen)
+        wanted = 0 if self.cleared else state.tuning.traffic_cars
+        if count >= wanted:
+            self.cause = None  # all back: a later replacement has no behaviour to thank
+        elif tick % ARRIVAL_TICKS == 0:
+            with world.bus.handling(world.log.get(self.cause) if self.cause is not None else None):
+                arrive(world)
+
+
+def traffic_flow(world: World) -> TrafficFlow:
+    """The world's :class:`TrafficFlow`."""
+    return world.resources["traffic"]
+
+
+def _drive(world: World, car: int, traffic: Traffic, motion: Motion, step: float, speed: float,
+           look: bool) -> None:
+    position, velocity = motion.position, motion.velocity
+    goal = traffic.goal
+    if goal is None:
+        return
+    dx, dy = goal[0] - position.x, goal[1] - position.y
+    if dx * dx + dy * dy <= step * step:
+        position.x, position.y = goal  # at the corner: on to the next one
+        _next_corner(world, traffic)
+        goal = traffic.goal
+        dx, dy = goal[0] - position.x, goal[1] - position.y
+        traffic.moving = False  # set off again below, in the new direction
+        look = True
+    if look:
+        length = math.hypot(dx, dy) or 1.0
+        # Not past the corner: beyond it the road turns (or the map ends).
+        reach = min(LOOK_AHEAD, length) / length
+        ahead = (position.x + dx * reach, position.y + dy * reach)
+        blocked = _in_the_way(world, car, ahead, traffic.waiting >= PATIENCE)
+        if blocked:
+            traffic.waiting += LOOK_EVERY
+            velocity.x = velocity.y = 0.0
+            traffic.moving = False
+            return
+        traffic.waiting = 0
+        if not traffic.moving:
+            velocity.x, velocity.y = dx / length * speed, dy / length * speed
+            esper.component_for_entity(car, Heading).angle = math.atan2(dy, dx)
+            traffic.moving = True
+
+
+def _in_the_way(world: World, car: int, ahead: tuple[float, float], impatient: bool) -> bool:
+    """Is there a body (or a wall) at ``ahead``?  An impatient driver ignores other traffic cars."""
+    state = game_state(world)
+    x, y = ahead
+    if passability(state.city, CAR).blocked(x, y):
+        return True
+    for other in spatial_index(world).near(x, y, LOOK_RADIUS):
+        if other == car:
+            continue
+        found = esper.try_components(other, Position, Body)
+        if found is None or (impatient and esper.has_component(other, Traffic)):
+            continue
+        there, body = found
+        reach = LOOK_RADIUS + body.radius
+        if (there.x - x) ** 2 + (there.y - y) ** 2 < reach * reach and not esper.has_component(other, Corpse):
+            return True
+    return False
+
+
+def _lane(start: tuple[int, int], end: tuple[int, int]) -> tuple[float, float]:
+    """The offset of the right-hand lane of the road from ``start`` to ``end`` (screen y points down)."""
+    di, dj = end[0] - start[0], end[1] - start[1]
+    return -dj * LANE, di * LANE
+
+
+def corner(before: tuple[int, int], at: tuple[int, int], after: tuple[int, int]) -> tuple[float, float]:
+    """Where a car coming from ``before`` turns at intersection ``at`` toward
+    ``after``: where its lane meets the next one (straight on: its own lane at the crossing)."""
+    x, y = node_point(*at)
+    ox, oy = _lane(before, at)
+    if (at[0] - before[0], at[1] - before[1]) == (after[0] - at[0], after[1] - at[1]):
+        return x + ox, y + oy
+    nx, ny = _lane(at, after)
+    return x + ox + nx, y + oy + ny
+
+
+def _onward(world: World, city: City, came: tuple[int, int], at: tuple[int, int]) -> tuple[int, int]:
+    """The next intersection after ``at`` (never straight back), seeded."""
+    options = [n for n in neighbours(city, *at) if n != came]
+    return world.rng.choice(options)
+
+
+def _next_corner(world: World, traffic: Traffic) -> None:
+    city = game_state(world).city
+    came, at = traffic.towards, traffic.after
+    after = _onward(world, city, came, at)
+    traffic.towards, traffic.after = at, after
+    traffic.goal = corner(came, at, after)
+
+
+def arrive(world: World, in_sight: bool = False) -> int | None:
+    """One more traffic car, on a road out of the player's sight (``in_sight``:
+    anywhere) and clear of other cars (None: no such place found this time);
+    records TrafficSpawned."""
+    state = game_state(world)
+    world.activate()
+    city, rng = state.city, world.rng
+    here = esper.component_for_entity(state.player, Position)
+    camera = Camera()
+    camera.follow(here.x, here.y, city.size_px, city.size_px)
+    count = city.blocks + 1
+    index = spatial_index(world)
+    for _ in range(TRIES):
+        start = (rng.randrange(count), rng.randrange(count))
+        end = rng.choice(neighbours(city, *start))
+        share = rng.uniform(0.2, 0.8)
+        (sx, sy), (ex, ey) = node_point(*start), node_point(*end)
+        ox, oy = _lane(start, end)
+        x, y = sx + (ex - sx) * share + ox, sy + (ey - sy) * share + oy
+        if (not in_sight and camera.sees(x, y, margin=SIGHT_MARGIN)) or any(
+                esper.has_component(e, Vehicle) for e in index.near(x, y, ROOM)):
+            continue
+        after = _onward(world, city, start, end)
+        angle = math.atan2(ey - sy, ex - sx)
+        entity = spawn_traffic_car(world, x, y, angle, Traffic(goal=corner(start, end, after), towards=end,
+                                                               after=after))
+        world.emit(TrafficSpawned(entity, (round(x, 1), round(y, 1))))
+        return entity
+    return None
+
+
+def fill(world: World) -> None:
+    """Every traffic car the city wants, at once (the city waking up, before the first tick)."""
+    for _ in range(game_state(world).tuning.traffic_cars):
+        arrive(world, in_sight=True)
+
+
+def clear_traffic(world: World) -> None:
+    """Empty the roads: every traffic car leaves, and none come back until ``restore_traffic``."""
+    flow = traffic_flow(world)
+    flow.cleared, flow.cause = True, None
+    world.activate()
+    for car, (_traffic, vehicle) in sorted(esper.get_components(Traffic, Vehicle)):
+        if vehicle.driver is None:
+            world.emit(TrafficDespawned(car, "a chase empties the streets"))
+            world.despawn(car)
+
+
+def restore_traffic(world: World) -> None:
+    """Let the traffic come back to the roads, a car at a time, out of the player's sight."""
+    flow = traffic_flow(world)
+    flow.cleared = False
+    current = world.bus.current
+    flow.cause = current.offset if current is not None else None

@@ -1,0 +1,147 @@
+"""Civilian traffic: cars drive the roads in their lanes, stop for what is in
+their way, leave the streets in a chase and come back after it."""
+
+from __future__ import annotations
+
+import math
+
+import esper
+from game_runs import autopilot_run, jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.build import build_game
+from game.city import City
+from game.components import Player, Position, Traffic, Vehicle, Velocity
+from game.events import UsePressed
+from game.roads import node_point
+from game.systems.spawning import spawn_pedestrian
+from game.traffic import LANE, corner
+
+ROADS = {"road", "road_line_h", "road_line_v", "crossing"}
+
+
+def _traffic(world) -> dict[int, Traffic]:
+    world.activate()
+    return dict(esper.get_component(Traffic))
+
+
+def test_the_city_has_its_traffic_and_it_drives_the_roads_in_lanes() -> None:
+    game = build_game(seed=0, npcs=0)
+    world, city = game.world, game.state.city
+    first = _traffic(world)
+    assert len(first) == game.state.tuning.traffic_cars == 12
+    driven = dict.fromkeys(first, 0.0)
+    last = {car: (p.x, p.y) for car, p in ((c, esper.component_for_entity(c, Position)) for c in first)}
+    for _ in range(1200):
+        world.step()
+        world.activate()
+        for car in first:
+            p = esper.component_for_entity(car, Position)
+            assert city.kind_at(p.x, p.y) in ROADS
+            # In a lane: LANE off a road's middle line, on one axis or the other (or crossing an intersection).
+            offsets = [abs((c - City.road_center(0)) % (9 * 64) - LANE) for c in (p.x, p.y)] + [
+                abs((c - City.road_center(0)) % (9 * 64) - (9 * 64 - LANE)) for c in (p.x, p.y)]
+            assert min(offsets) < 1.0
+            driven[car] += math.dist(last[car], (p.x, p.y))
+            last[car] = (p.x, p.y)
+    assert min(driven.values()) > 1500, "every car drove most of the 20 s (140 px/s: 2,800 px)"
+
+
+def test_a_turn_goes_from_lane_to_lane_on_the_right() -> None:
+    x, y = node_point(2, 2)
+    assert corner((1, 2), (2, 2), (3, 2)) == (x, y + LANE)          # east, straight on: the south lane
+    assert corner((1, 2), (2, 2), (2, 3)) == (x - LANE, y + LANE)   # east, then right (south)
+    assert corner((1, 2), (2, 2), (2, 1)) == (x + LANE, y + LANE)   # east, then left (north): across
+    assert corner((2, 1), (2, 2), (2, 3)) == (x - LANE, y)          # south, straight on: the west lane
+
+
+def test_a_car_stops_for_a_person_in_the_road_and_drives_on_when_he_is_gone() -> None:
+    game = build_game(seed=0, npcs=0)
+    world = game.world
+    world.run(2)
+    car, traffic = next(iter(sorted(_traffic(world).items())))
+    p = esper.component_for_entity(car, Position)
+    gx, gy = traffic.goal
+    length = math.dist((gx, gy), (p.x, p.y))
+    if length < 120:
+        world.run(round(length / 140 * 60) + 5)
+        world.activate()
+        traffic = esper.component_for_entity(car, Traffic)
+        p = esper.component_for_entity(car, Position)
+        gx, gy = traffic.goal
+        length = math.dist((gx, gy), (p.x, p.y))
+    ux, uy = (gx - p.x) / length, (gy - p.y) / length
+    person = spawn_pedestrian(world, p.x + ux * 60, p.y + uy * 60)
+    esper.remove_component(person, Velocity)  # stands still in the road
+    esper.add_component(person, Velocity())
+    world.run(40)
+    world.activate()
+    v = esper.component_for_entity(car, Velocity)
+    here = esper.component_for_entity(car, Position)
+    there = esper.component_for_entity(person, Position)
+    assert (v.x, v.y) == (0.0, 0.0) and math.dist((here.x, here.y), (there.x, there.y)) > 30
+    world.despawn(person)
+    world.run(10)
+    world.activate()
+    assert math.hypot(*(lambda v: (v.x, v.y))(esper.component_for_entity(car, Velocity))) > 0
+
+
+def test_the_player_can_take_a_traffic_car() -> None:
+    game = build_game(seed=0, npcs=0)
+    world = game.world
+    world.run(2)
+    car = min(_traffic(world))
+    world.activate()
+    me = esper.component_for_entity(game.player, Position)
+    there = esper.component_for_entity(car, Position)
+    me.x, me.y = there.x, there.y - 25
+    world.emit(UsePressed())
+    world.run(2)
+    world.activate()
+    assert esper.component_for_entity(game.player, Player).vehicle == car
+    assert not esper.has_component(car, Traffic), "his car now, not traffic"
+    assert esper.component_for_entity(car, Vehicle).driver == game.player
+    world.run(30)
+    assert len(_traffic(world)) == 12, "another car came instead"
+
+
+def test_in_a_chase_the_traffic_leaves_and_comes_back_after_it() -> None:
+    game, report = autopilot_run()
+    log = list(game.world.log)
+    entered = next(r for r in log if r.type == "AlarmEntered" and r.data["alarm"] == "police-chase")
+    exited = next(r for r in log if r.type == "AlarmExited" and r.data["alarm"] == "police-chase")
+    gone = [r for r in log if r.type == "TrafficDespawned"]
+    back = [r for r in log if r.type == "TrafficSpawned" and r.offset > exited.offset]
+    assert gone and all(entered.offset < r.offset < exited.offset for r in gone)
+    assert all(r.data["reason"] == "a chase empties the streets" for r in gone)
+    during = [r for r in log if r.type == "TrafficSpawned" and entered.offset < r.offset < exited.offset]
+    assert during == [], "no traffic while the chase is on"
+    assert len(back) >= game.state.tuning.traffic_cars - 1
+    # Why did they leave, why did they come back?  The chase, both ways.
+    assert entered.offset in [r.offset for r in game.world.why(gone[0].offset)]
+    assert exited.offset in [r.offset for r in game.world.why(back[0].offset)]
+    assert report.milestones["people back"]
+
+
+def test_traffic_is_the_same_for_the_same_seed() -> None:
+    first, second = build_game(seed=5, npcs=20), build_game(seed=5, npcs=20)
+    for game in (first, second):
+        game.world.run(600)
+    assert jsonl(first) == jsonl(second)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**16), st.integers(0, 12))
+def test_traffic_never_leaves_the_roads_and_never_overlaps(seed: int, cars: int) -> None:
+    import dataclasses
+
+    game = build_game(seed=seed, npcs=0, tuning=dataclasses.replace(build_game(npcs=0).state.tuning,
+                                                                    traffic_cars=cars))
+    world, city = game.world, game.state.city
+    for _ in range(300):
+        world.step()
+        world.activate()
+        where = [(p.x, p.y) for _, (_, p) in esper.get_components(Traffic, Position)]
+        assert len(where) <= cars
+        assert all(city.kind_at(x, y) in ROADS for x, y in where)
