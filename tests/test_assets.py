@@ -33,6 +33,8 @@ SPRITE_SIZES: dict[str, tuple[int, int]] = {
     "goon.png": PERSON,
     "police.png": PERSON,
     **{f"car_{i}.png": CAR for i in range(4)},
+    **{f"traffic_car_{i}.png": CAR for i in range(3)},
+    "car_wreck.png": CAR,
     "police_car.png": CAR,
     "police_car_lights.png": CAR,
     "tile_road.png": TILE,

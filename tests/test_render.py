@@ -170,6 +170,9 @@ def test_ticker_shows_notable_events_in_words():
     (("ScoreChanged", {"before": 300, "after": 100, "reason": "busted"}), "Penalty -$200 (busted)"),
     (("ScoreChanged", {"before": 100, "after": 300, "reason": "cash collected"}), None),
     (("PopulationChanged", {"before": 40, "after": 0, "reason": "chase"}), None),
+    (("TrafficSpawned", {"entity": 40, "position": (1.0, 2.0)}), None),
+    (("VehicleDamaged", {"vehicle": 2, "before": 100, "after": 80}), None),
+    (("VehicleWrecked", {"vehicle": 2, "driver": 1}), None),     # not the player (he is "you")
 ])
 def test_ticker_lines_speak_the_players_language(record, line):
     from engine.record import Record
@@ -177,6 +180,14 @@ def test_ticker_lines_speak_the_players_language(record, line):
 
     kind, data = record
     assert format_record(Record(5, 1, None, None, type=kind, data=data), lambda entity: f"#{entity}") == line
+
+
+def test_the_ticker_says_when_your_car_is_wrecked():
+    from engine.record import Record
+    from game.pg.ticker import format_record
+
+    wrecked = Record(5, 1, None, None, type="VehicleWrecked", data={"vehicle": 2, "driver": 1})
+    assert format_record(wrecked, lambda entity: "you" if entity == 1 else f"#{entity}") == "Your car is wrecked"
 
 
 def test_dead_letters_reach_the_hud():
@@ -501,3 +512,24 @@ def test_the_hud_shows_the_score_time_left_and_the_end_of_a_run():
     state.run_over = "time up"
     renderer.draw(pygame.Surface(SIZE), 1.0)
     assert "RUN OVER" in hud_text and "time up - score $1,250" in hud_text
+
+
+def test_wrecks_and_traffic_cars_are_drawn_and_a_wreck_smokes():
+    world, _ = scene()
+    world.activate()
+    wreck = world.create_entity(Position(720, 930), PreviousPosition(720, 930), Heading(0.0), Appearance("car_wreck"),
+                                Vehicle(wrecked=True, health=0))
+    world.create_entity(Position(640, 1000), PreviousPosition(640, 1000), Heading(0.0),
+                        Appearance("traffic_car_1"), Vehicle())
+    renderer = Renderer(world, hud=False)
+    surface = pygame.Surface(SIZE)
+    renderer.draw(surface, 1.0)
+    sx, sy = renderer.camera.to_screen(720, 930)
+    above = pygame.Rect(round(sx) - 12, round(sy) - 34, 24, 20)
+    greys = [c for c in colours(surface, above, 1) if max(c) - min(c) < 30 and 40 < c[0] < 200]
+    assert greys, "smoke rises above the wreck"
+    tx, ty = renderer.camera.to_screen(640, 1000)
+    purple = [c for c in colours(surface, pygame.Rect(round(tx) - 20, round(ty) - 8, 40, 16), 1)
+              if c[2] > 120 and c[1] < 100 and c[0] > 90]
+    assert purple, "the purple traffic car is drawn"
+    assert renderer.sprites.has("car_wreck") and wreck

@@ -358,6 +358,55 @@ CARS = (
 )
 
 
+#: Civilian traffic (game/traffic.py): colours the parked cars do not have, so the
+#: cars that drive themselves read as traffic at a glance.
+TRAFFIC = (
+    CarStyle(body=(58, 150, 84), rear_glass=9.0, roof=(12.0, 27.5), front_glass=32.0),
+    CarStyle(body=(128, 64, 160), stripe=(236, 220, 250)),
+    CarStyle(body=(232, 120, 36), rear_glass=13.0, roof=(16.0, 29.0), front_glass=33.5),
+)
+
+
+def make_traffic_car(style: CarStyle) -> pygame.Surface:
+    """A traffic car: a plain car with a taxi-style roof light left off (a small pale box)."""
+    pen = Pen(48, 24)
+    draw_wheels(pen)
+    draw_body(pen, style, style.body)
+    draw_lights(pen)
+    if style.stripe is not None:
+        pen.rect(style.stripe, 2.6, 10.4, 43.0, 1.2)
+        pen.rect(style.stripe, 2.6, 12.4, 43.0, 1.2)
+    draw_cabin(pen, style, style.body)
+    r0, r1 = style.roof
+    mid = (r0 + r1) / 2
+    pen.rect(shade(style.body, 0.55), mid - 2.2, 9.2, 4.4, 5.6, radius=0.8)
+    pen.rect((236, 232, 214), mid - 1.6, 9.8, 3.2, 4.4, radius=0.6)
+    return pen.finish(outline=OUTLINE)
+
+
+def make_wreck() -> pygame.Surface:
+    """A burnt-out car: charred shell, rust and soot, the glass gone, no lights."""
+    rng = np.random.default_rng(11)
+    pen = Pen(48, 24)
+    style = CarStyle(body=(58, 52, 48))
+    draw_wheels(pen)
+    draw_body(pen, style, style.body)
+    r0, r1 = style.roof
+    fg, rg = style.front_glass, style.rear_glass
+    hole = (16, 14, 14)
+    pen.polygon(hole, [(r1 - 0.5, 6.0), (fg, 5.8), (fg, 18.2), (r1 - 0.5, 18.0)])  # windows burnt out
+    pen.polygon(hole, [(r0 + 0.5, 6.0), (rg, 6.0), (rg, 18.0), (r0 + 0.5, 18.0)])
+    pen.rect((40, 36, 34), r0, 6.2, r1 - r0, 11.6, radius=1.8)  # the roof, sagging
+    pen.rect((70, 60, 52), r0 + 1.0, 7.4, r1 - r0 - 2.0, 2.0, radius=0.8)
+    for _ in range(9):  # rust and scorch marks
+        x, y = rng.uniform(4.0, 44.0), rng.uniform(5.0, 19.0)
+        colour = (128, 64, 30, 170) if rng.random() < 0.5 else (20, 18, 18, 190)
+        pen.blend_ellipse(colour, x, y, rng.uniform(1.0, 2.6), rng.uniform(0.8, 1.8))
+    pen.line((96, 90, 84), (34.0, 6.0), (44.0, 9.0), 0.6)  # a buckled bonnet
+    pen.line((96, 90, 84), (34.0, 18.0), (43.0, 14.5), 0.6)
+    return pen.finish(outline=OUTLINE)
+
+
 def draw_light_bar(pen: Pen, red_lit: bool) -> None:
     """Roof light bar: red half at -y, blue half at +y, one side lit."""
     red = (255, 50, 44) if red_lit else (96, 14, 18)
@@ -1061,6 +1110,9 @@ def sprite_jobs() -> dict[str, Callable[[], pygame.Surface]]:
         jobs[f"pedestrian_{i}.png"] = lambda s=style: make_person(s)
     for i, car in enumerate(CARS):
         jobs[f"car_{i}.png"] = lambda c=car: make_car(c)
+    for i, car in enumerate(TRAFFIC):
+        jobs[f"traffic_car_{i}.png"] = lambda c=car: make_traffic_car(c)
+    jobs["car_wreck.png"] = make_wreck
     return jobs
 
 

@@ -46,6 +46,11 @@ SHADOW_OFFSET = (3, 4)
 #: A police unit's radar on the ground: faint blue while searching, red once it sees the player.
 RADAR_SEARCHING = (70, 130, 255)
 RADAR_SEEING = (255, 60, 50)
+#: Smoke rises from a wreck, and thinner from a car below this share of its health.
+SMOKING = 0.35
+SMOKE = (48, 46, 46)
+#: Puffs per car, and the ticks one takes to rise and fade (they loop: the same every run).
+PUFFS, PUFF_TICKS = 3, 60
 
 
 def interpolated(entity: int, alpha: float) -> tuple[float, float] | None:
@@ -72,6 +77,7 @@ class Renderer:
         self._tracer_ttl: dict[int, int] = {}
         self._pool: pygame.Surface | None = None
         self._discs: dict[tuple[int, tuple[int, int, int]], pygame.Surface] = {}
+        self._puffs: dict[tuple[int, int], pygame.Surface] = {}
 
     def focus_on_screen(self) -> tuple[float, float]:
         """Where the player (or their car) was drawn last frame: the origin for mouse aiming."""
@@ -92,6 +98,7 @@ class Renderer:
         self._tiles(surface, state)
         self._radar(surface, state, alpha, focus)
         self._entities(surface, state, alpha)
+        self._smoke(surface, alpha)
         self._tracers(surface)
         if self.hud is not None:
             self.hud.draw(surface, paused, fps, ticks_per_second)
@@ -184,6 +191,32 @@ class Renderer:
             surface.blit(shadow, shadow.get_rect(center=(sx + SHADOW_OFFSET[0], sy + SHADOW_OFFSET[1])))
             image = sprites.rotated(name, angle)
             surface.blit(image, image.get_rect(center=(sx, sy)))
+
+    def _smoke(self, surface: pygame.Surface, alpha: float) -> None:
+        """Smoke over the wrecks and the badly dented cars on screen: a few puffs
+        that rise, grow and fade, each car's offset by its id."""
+        camera, tick = self.camera, self.world.tick
+        for entity, vehicle in esper.get_component(Vehicle):
+            if vehicle.police or (not vehicle.wrecked and vehicle.health > vehicle.max_health * SMOKING):
+                continue
+            where = interpolated(entity, alpha)
+            if where is None or not camera.sees(*where):
+                continue
+            sx, sy = camera.to_screen(*where)
+            thick = 1.0 if vehicle.wrecked else 0.5
+            for k in range(PUFFS):
+                age = ((tick + entity * 7 + k * PUFF_TICKS // PUFFS) % PUFF_TICKS) / PUFF_TICKS
+                puff = self._puff(round(4 + 9 * age), round(200 * thick * (1 - age)))
+                surface.blit(puff, puff.get_rect(center=(round(sx + 5 * age), round(sy - 26 * age))))
+
+    def _puff(self, radius: int, opacity: int) -> pygame.Surface:
+        key = (radius, opacity // 10 * 10)  # few surfaces: opacity in steps of 10
+        puff = self._puffs.get(key)
+        if puff is None:
+            puff = pygame.Surface((2 * radius + 2, 2 * radius + 2), pygame.SRCALPHA)
+            pygame.draw.circle(puff, (*SMOKE, key[1]), (radius + 1, radius + 1), radius)
+            self._puffs[key] = puff
+        return puff
 
     def _on_screen(self, state: GameState) -> list[int]:
         """Entities that may be on screen: the world's spatial index answers for

@@ -23,10 +23,11 @@ from game.components import Goon, Pedestrian, Police, Vehicle
 #: Record types too frequent or too internal to be news.
 NOISY = frozenset({
     "MoveInput", "FireInput", "UsePressed", "FrameTimeMeasured", "ShotFired", "BehaviourRan", "TriggersLoaded",
-    "NPCSpawned", "NPCDespawned", "Despawned",
+    "NPCSpawned", "NPCDespawned", "Despawned", "TrafficSpawned", "TrafficDespawned",
 })
 #: The game's own records that are not news for a player (the F1 inspector shows them all, raw).
-QUIET = frozenset({"SoundStopped", "PopulationChanged", "CashAppeared", "TuningChanged"})
+QUIET = frozenset({"SoundStopped", "PopulationChanged", "CashAppeared", "TuningChanged", "VehicleHealed",
+                   "VehicleCrashed", "VehicleDamaged"})
 #: The radio's voice lines, as the player hears them.
 RADIO = {"radio_pursuit": 'Radio: "All units, suspect in pursuit"', "radio_shots_fired": 'Radio: "Shots fired!"',
          "radio_we_lost_him": 'Radio: "We lost him"'}
@@ -173,6 +174,8 @@ def format_record(record: Record, name: Callable[[int], str],
             return f"{name(d['entity']).capitalize()} got into {name(d['vehicle'])}"
         case "ExitedVehicle":
             return f"{name(d['entity']).capitalize()} got out of {name(d['vehicle'])}"
+        case "VehicleWrecked":
+            return "Your car is wrecked" if d["driver"] is not None and name(d["driver"]) == "you" else None
         case "PedestrianHit":
             return f"{name(d['driver']).capitalize()} ran over {name(d['target'])}"
         case "CrimeCommitted":
