@@ -63,7 +63,7 @@ class Autopilot:
                 continue
             if free_cars:
                 vehicle = esper.component_for_entity(entity, Vehicle)
-                if vehicle.police or vehicle.driver is not None:
+                if vehicle.police or vehicle.driver is not None or vehicle.wrecked:
                     continue
             d = math.dist((position.x, position.y), (here.x, here.y))
             if best is None or d < best[0]:
@@ -174,7 +174,8 @@ class Autopilot:
             return
         car = self.car if self.car is not None and esper.entity_exists(self.car) else None
         target = esper.component_for_entity(car, Position) if car is not None else None
-        if target is None or esper.component_for_entity(car, Vehicle).driver is not None:
+        if target is None or esper.component_for_entity(car, Vehicle).driver is not None or \
+                esper.component_for_entity(car, Vehicle).wrecked:
             found = self._nearest(Vehicle, here, free_cars=True)
             if found is None:
                 self._go("flee")

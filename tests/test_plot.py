@@ -111,8 +111,10 @@ def test_timeline_data(game_log):
     counts = [len(times) for _, times in line.rows]
     assert counts == sorted(counts, reverse=True)   # most frequent on top
     labels = [s.label for s in line.steps]
-    assert "WantedLevelChanged" in labels
     assert "HealthChanged (entity 1)" in labels      # the player: most HealthChanged records
+    assert len(labels) == 4                          # the four step types with the most records
+    # In this run the cars' dents (VehicleDamaged) outnumber the stars; without them the stars show.
+    line = timeline([r for r in records if r.type != "VehicleDamaged"])
     wanted = next(s for s in line.steps if s.label == "WantedLevelChanged")
     assert wanted.start == 0 and max(wanted.values) >= 1
 

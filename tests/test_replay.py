@@ -174,13 +174,14 @@ def test_a_refused_trigger_reload_replays_identically(tmp_path: Path, capsys) ->
 
 
 def test_a_log_of_a_build_and_its_end_replays_identically(tmp_path: Path, capsys) -> None:
-    game = build_game(seed=0, npcs=0, triggers=None)   # the build records nothing but SimulationStarted
+    game = build_game(seed=0, npcs=0, triggers=None)   # the build records SimulationStarted and the traffic
     end_run(game.world)
     path = tmp_path / "two.jsonl"
     codec.save(game.world.log, path)
     game.world.close()
     assert main(["replay", str(path)]) == 0
-    assert capsys.readouterr().out == "replayed 2 records: identical\n"
+    cars = game.state.tuning.traffic_cars
+    assert capsys.readouterr().out == f"replayed {2 + cars} records: identical\n"
 
 
 # -- a bad SimulationStarted record or log file: one line, exit 2 -----------------------------------

@@ -151,7 +151,9 @@ def test_the_report_names_the_line_and_byte_and_shows_both_versions(log_lines: l
     assert main(["replay", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
     at = index_of(log_lines, "MoveInput")
-    byte = sum(map(len, log_lines[:at])) + len(b'{"offset": ')
+    # The first byte that differs: the first digit in which offset at + 1 differs from offset at.
+    digit = next(i for i, (a, b) in enumerate(zip(str(at + 1), str(at), strict=False)) if a != b)
+    byte = sum(map(len, log_lines[:at])) + len(b'{"offset": ') + digit
     assert out[0] == f"replay differs from {path} at line {at + 1} (byte {byte}):"
     assert out[1] == f"  the log has offset {at + 1} where the replay writes offset {at}"
     assert out[2].startswith('  log:    {"offset": ') and out[3].startswith('  replay: {"offset": ')
