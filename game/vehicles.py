@@ -28,9 +28,10 @@ def civilian_car(entity: int) -> Vehicle | None:
 
 
 def use_first_aid(world: World, vehicle: Entity, target: Entity, amount: int) -> None:
-    """The car's first-aid kit heals ``target`` by ``amount`` (never above his
-    maximum), once per car: the kit is used up (``Vehicle.healed``), and a car
-    whose kit is gone heals nothing however often he gets back in."""
+    """Heal ``target`` by ``amount`` from the car's first-aid kit, once per car (``Vehicle.healed``).
+
+    Never above his maximum; a car whose kit is used up heals nothing,
+    however often he gets back in."""
     from game.registry import heal  # the registry imports this module: a late import, not a cycle
 
     world.activate()
@@ -55,8 +56,9 @@ def damage_vehicle(world: World, vehicle: Entity, amount: int) -> None:
 
 
 def wreck_vehicle(world: World, vehicle: Entity) -> None:
-    """The car is a wreck: it stops, can never be driven again, looks burnt
-    out, and whoever sat at the wheel is thrown out beside it."""
+    """Make the car a wreck: it stops and can never be driven again; the driver is thrown out.
+
+    It looks burnt out (the wreck sprite), and a traffic car stops being traffic."""
     world.activate()
     car = civilian_car(vehicle)
     if car is None or car.wrecked:
