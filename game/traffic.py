@@ -7,9 +7,9 @@ the world's seeded RNG (never straight back: every intersection of the
 grid has two or more roads).  Going from lane to lane through the
 intersection's corner keeps a car on its side of the road.  A car looks
 ahead for something in its way (a person, another car, the player) and
-stops rather than drive through it; one kept waiting long enough stops
-waiting for other traffic cars, so two cars at a corner cannot wait for
-each other for ever.
+stops rather than drive through it; one kept waiting long enough squeezes
+past cars nobody drives (other traffic, a parked car, a wreck), so two cars
+at a corner cannot wait for each other for ever, nor a queue behind a wreck.
 
 The city keeps :attr:`~game.tuning.Tuning.traffic_cars` of them.  Like the
 pedestrians, they leave the streets when a chase starts (``clear_traffic``,
@@ -52,7 +52,7 @@ LOOK_AHEAD = 46.0
 LOOK_RADIUS = 12.0
 #: Each car looks ahead once every this many ticks (staggered by entity id).
 LOOK_EVERY = 4
-#: A car kept waiting this long (2 s) stops waiting for other traffic cars.
+#: A car kept waiting this long (2 s) squeezes past cars nobody drives.
 PATIENCE = 120
 #: While the traffic comes back, one car arrives every this many ticks (a quarter second).
 ARRIVAL_TICKS = 15
@@ -81,7 +81,8 @@ class TrafficFlow:
         state = game_state(world)
         tick, dt = world.tick, world.dt
         speed = state.tuning.traffic_speed
-        cars = esper.get_components(Traffic, Motion, Vehicle)
+        # In entity order: a car at a corner draws from the seeded RNG.
+        cars = sorted(esper.get_components(Traffic, Motion, Vehicle))
         stolen = []
         for car, (traffic, motion, vehicle) in cars:
             if vehicle.driver is not None:
@@ -123,13 +124,14 @@ def _drive(world: World, car: int, traffic: Traffic, motion: Motion, step: float
         # Not past the corner: beyond it the road turns (or the map ends).
         reach = min(LOOK_AHEAD, length) / length
         ahead = (position.x + dx * reach, position.y + dy * reach)
-        blocked = _in_the_way(world, car, ahead, traffic.waiting >= PATIENCE)
-        if blocked:
+        if not _in_the_way(world, car, ahead, impatient=False):
+            traffic.waiting = 0
+        elif traffic.waiting < PATIENCE or _in_the_way(world, car, ahead, impatient=True):
             traffic.waiting += LOOK_EVERY
             velocity.x = velocity.y = 0.0
             traffic.moving = False
             return
-        traffic.waiting = 0
+        # else: squeezing past a car nobody drives, still impatient until the way is clear
         if not traffic.moving:
             velocity.x, velocity.y = dx / length * speed, dy / length * speed
             esper.component_for_entity(car, Heading).angle = math.atan2(dy, dx)
@@ -137,7 +139,8 @@ def _drive(world: World, car: int, traffic: Traffic, motion: Motion, step: float
 
 
 def _in_the_way(world: World, car: int, ahead: tuple[float, float], impatient: bool) -> bool:
-    """Is there a body (or a wall) at ``ahead``?  An impatient driver ignores other traffic cars."""
+    """Is there a body (or a wall) at ``ahead``?  An impatient driver squeezes past
+    cars nobody drives (other traffic, a parked car, a wreck), never a person or a driven car."""
     state = game_state(world)
     x, y = ahead
     if passability(state.city, CAR).blocked(x, y):
@@ -146,13 +149,19 @@ def _in_the_way(world: World, car: int, ahead: tuple[float, float], impatient: b
         if other == car:
             continue
         found = esper.try_components(other, Position, Body)
-        if found is None or (impatient and esper.has_component(other, Traffic)):
+        if found is None or (impatient and _nobody_drives(other)):
             continue
         there, body = found
         reach = LOOK_RADIUS + body.radius
         if (there.x - x) ** 2 + (there.y - y) ** 2 < reach * reach and not esper.has_component(other, Corpse):
             return True
     return False
+
+
+def _nobody_drives(entity: int) -> bool:
+    """A car with nobody at the wheel (traffic drives itself, but will not run anyone over)."""
+    vehicle = esper.try_component(entity, Vehicle)
+    return vehicle is not None and (vehicle.driver is None and not vehicle.police)
 
 
 def _lane(start: tuple[int, int], end: tuple[int, int]) -> tuple[float, float]:

@@ -145,3 +145,33 @@ def test_traffic_never_leaves_the_roads_and_never_overlaps(seed: int, cars: int)
         where = [(p.x, p.y) for _, (_, p) in esper.get_components(Traffic, Position)]
         assert len(where) <= cars
         assert all(city.kind_at(x, y) in ROADS for x, y in where)
+
+
+def test_a_car_kept_waiting_by_a_wreck_squeezes_past_it() -> None:
+    from game.components import PreviousPosition
+    from game.vehicles import wreck_vehicle
+
+    game = build_game(seed=0, npcs=0)
+    world = game.world
+    world.run(2)
+    world.activate()
+    car, traffic = min(_traffic(world).items())
+    p = esper.component_for_entity(car, Position)
+    gx, gy = traffic.goal
+    length = math.dist((gx, gy), (p.x, p.y))
+    assert length > 80, "room for a wreck before the corner"
+    x, y = p.x + (gx - p.x) / length * 60, p.y + (gy - p.y) / length * 60
+    start = (p.x, p.y)
+    wreck = next(e for e, v in sorted(esper.get_component(Vehicle)) if not esper.has_component(e, Traffic))
+    for kind in (Position, PreviousPosition):
+        place = esper.component_for_entity(wreck, kind)
+        place.x, place.y = x, y
+    world.resources["spatial"].place(wreck, x, y)
+    wreck_vehicle(world, wreck)
+    world.run(60)
+    world.activate()
+    assert esper.component_for_entity(car, Traffic).waiting > 0, "it stopped for the wreck"
+    world.run(240)
+    world.activate()
+    here = esper.component_for_entity(car, Position)
+    assert math.dist((here.x, here.y), start) > 100, "and then drove on past it"
