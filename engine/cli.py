@@ -77,7 +77,7 @@ def parse_ticks(text: str) -> tuple[int | None, int | None]:
     """``A:B`` → ``(A, B)``; either side may be empty."""
     lo, sep, hi = text.partition(":")
     if not sep:
-        raise argparse.ArgumentTypeError(f"expected a tick range A:B, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a tick range A:B (one tick T is T:T+1), got {text!r}")
     try:
         start, end = (int(lo) if lo.strip() else None, int(hi) if hi.strip() else None)
     except ValueError:

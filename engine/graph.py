@@ -225,7 +225,7 @@ def to_dot(graph: TriggerGraph, title: str) -> graphviz.Digraph:
             if weight:
                 label = f"{label} {weight}".strip()
                 attrs["penwidth"] = f"{1 + 4 * math.log1p(weight) / math.log1p(biggest):.2f}"
-            elif a.startswith(("reactor/", "behaviour/")):
+            elif not b.startswith("state/"):
                 attrs["style"] = "dashed"  # declared, but it did not happen in this run
         if b.startswith("state/"):
             attrs.setdefault("style", "dotted")

@@ -6,10 +6,13 @@ Three views, from the most precise to the broadest:
   (records before it are the same, offset for offset; after it, offsets
   shift and a record-by-record diff says little);
 * **counts per event type** before and after;
-* **causal chains that appeared or disappeared**: each record's chain is
-  the list of steps from its root input to it (``UsePressed → EnteredVehicle
-  → heal (car-heals) → HealthChanged``); a chain that only one run has is
-  a consequence the other rules made or unmade.
+* **causal chains that appeared, disappeared or changed in number**: a
+  chain is the list of steps from a root input to a record that caused
+  nothing (``UsePressed → EnteredVehicle → heal (car-heals) →
+  HealthChanged``; the chains to the records in between are its prefixes,
+  so they are not listed again); a chain that only one run has is a
+  consequence the other rules made or unmade, one both have a different
+  number of times is a consequence they made more or less often.
 
 Then one sentence: the event types that happen in only one of the runs,
 with the tick they first do ("PlayerWasted happens: first at tick 1,840").
@@ -64,6 +67,8 @@ class Comparison:
     disappeared: list[Chain] = field(default_factory=list)
     first_seen_before: dict[str, Record] = field(default_factory=dict)
     first_seen_after: dict[str, Record] = field(default_factory=dict)
+    #: Chains both runs have, a different number of times: (in the run, in the what-if run).
+    recounted: list[tuple[Chain, Chain]] = field(default_factory=list)
 
 
 def compare(run: WhatIfRun) -> Comparison:
@@ -74,10 +79,14 @@ def compare(run: WhatIfRun) -> Comparison:
                 if steps not in chains_before]
     disappeared = [Chain(steps, count, first) for steps, (count, first) in chains_before.items()
                    if steps not in chains_after]
+    recounted = [(Chain(steps, count, first), Chain(steps, *chains_after[steps]))
+                 for steps, (count, first) in chains_before.items()
+                 if steps in chains_after and chains_after[steps][0] != count]
     in_step, out_of_step = _in_step(run.logged, run.other)
     return Comparison(_first_divergence(run.logged, run.other), in_step, out_of_step, before, after,
                       sorted(appeared, key=lambda c: c.first.offset), sorted(disappeared, key=lambda c: c.first.offset),
-                      _first_of_each_type(run.logged), _first_of_each_type(run.other))
+                      _first_of_each_type(run.logged), _first_of_each_type(run.other),
+                      sorted(recounted, key=lambda pair: pair[0].first.offset))
 
 
 def _same(logged: Record, other: Record) -> bool:
@@ -205,6 +214,7 @@ def report(run: WhatIfRun, comparison: Comparison, log: str, folder: str) -> lis
     lines.append("")
     lines.extend(_chain_lines("chains only the what-if run has", comparison.appeared))
     lines.extend(_chain_lines("chains only the run had", comparison.disappeared))
+    lines.extend(_recounted_lines(comparison.recounted))
     lines.append("in short: " + summary(comparison))
     return lines
 
@@ -267,6 +277,18 @@ def _counts(comparison: Comparison) -> list[str]:
     lines.append(f"  {'(all)':<{width}}  {sum(before.values()):>7}  {sum(after.values()):>7}  "
                  f"{sum(after.values()) - sum(before.values()):>+7}")
     return lines
+
+
+def _recounted_lines(pairs: list[tuple[Chain, Chain]]) -> list[str]:
+    if not pairs:
+        return []
+    lines = [f"chains both runs have, a different number of times ({len(pairs)}, "
+             f"the first {min(len(pairs), MAX_CHAINS)} by when they start):"]
+    for before, after in pairs[:MAX_CHAINS]:
+        lines.append(f"  ×{before.count} → ×{after.count}: {' → '.join(before.steps)}")
+    if len(pairs) > MAX_CHAINS:
+        lines.append(f"  ... and {len(pairs) - MAX_CHAINS} more")
+    return [*lines, ""]
 
 
 def _chain_lines(title: str, chains: list[Chain]) -> list[str]:
