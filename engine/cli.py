@@ -50,6 +50,8 @@ def log_problems(path: str) -> Iterator[None]:
         raise UsageError(f"{path}: is a directory, expected a .jsonl log file") from None
     except codec.LogFormatError as error:
         raise UsageError(str(error)) from None
+    except BrokenPipeError:
+        raise   # stdout's reader went away (`| head`): not the log's fault; main() ends quietly
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
 
@@ -91,18 +93,19 @@ def cmd_trace(args: argparse.Namespace) -> int:
     """``trace``: print the records that match the filters, one a line, as the file is read."""
     state = logscan.Scan()
     types: set[str] = set()
-    type_seen = False
+    type_seen: set[str] = set()
     write = sys.stdout.write
     for text, seen, found in scan_log(args.log, partial(TraceTool, args.type, args.entity, args.ticks, args.full),
                                       state):
         write(text)
-        type_seen = type_seen or found
+        type_seen |= found
         if len(types) < MAX_TYPES:
             types |= seen
-    if args.type and not type_seen:
+    missing = [t for t in args.type or () if t not in type_seen]
+    if missing:
         listed = sorted(types)
         more = f" and {len(listed) - 30} more" if len(listed) > 30 else ""
-        raise UsageError(f"{args.log}: no records of type {args.type!r} "
+        raise UsageError(f"{args.log}: no records of type {missing[0]!r} "
                          f"(types present: {', '.join(listed[:30]) or 'none'}{more})")
     return 0
 
@@ -245,7 +248,8 @@ def load_commands() -> dict[str, CommandSpec]:
 
 def _trace_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
-    p.add_argument("--type", metavar="T", help="only records of this event type")
+    p.add_argument("--type", metavar="T", action="append",
+                   help="only records of this event type (may be given again: records of any of them)")
     p.add_argument("--entity", metavar="E", type=int, help="only records naming this entity")
     p.add_argument("--ticks", metavar="A:B", type=parse_ticks, help="only ticks A <= tick < B")
     p.add_argument("--full", action="store_true", help="show values whole (long text is cut with ... otherwise)")
