@@ -14,7 +14,9 @@ a ``SoundStopped`` stops a loop).  So
 * a world nobody made an ``AudioReader`` for (headless, a replay) is silent.
 
 The mixer is a protocol, so tests use a fake one and the game uses
-``game.pg.audio.PygameAudio``.
+``game.pg.audio.PygameAudio``.  A mixer may also have an ``update()``
+method, called once a frame after the records are played (the real mixer
+ends its ducking there when a voice line is over).
 """
 
 from __future__ import annotations
@@ -61,10 +63,17 @@ class AudioReader:
         #: One-shots played, and how many times the reader resynced after time travel.
         self.played = 0
         self.resyncs = 0
+        # Optional: a fake mixer in a test need not have it.
+        self._mixer_frame = getattr(mixer, "update", None)
         self.resync()
 
     def update(self) -> None:
         """Play what was recorded since the last frame (call once per rendered frame)."""
+        self._play_news()
+        if self._mixer_frame is not None:
+            self._mixer_frame()
+
+    def _play_news(self) -> None:
         batch = self.reader.poll()
         if batch.truncated is not None or batch.missed:
             # Time travel (or records lost to retention): the records read now are the past
