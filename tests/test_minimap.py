@@ -150,3 +150,21 @@ def test_it_fits_any_frame_size(size):
     surface = pygame.Surface(size)
     rect = Minimap(world).draw(surface)
     assert surface.get_rect().contains(rect)
+
+
+def test_the_map_turns_see_through_when_the_player_is_under_it():
+    world, _ = scene(player_at=tile_centre(5, 1))
+    surface = pygame.Surface(SCREEN)
+    surface.fill((200, 0, 200))
+    minimap = Minimap(world)
+    rect = minimap.draw(surface)
+    inside = minimap.to_map(*tile_centre(20, 10), rect)
+    assert colour(surface, inside) == mm.ROAD
+    surface.fill((200, 0, 200))
+    minimap.avoid = (rect.centerx, rect.centery)  # the camera stopped at the city's corner: he is here
+    minimap.draw(surface)
+    r, g, _b = colour(surface, inside)
+    assert r > mm.ROAD[0] + 20 and g < mm.ROAD[1] - 20, "the game shows through"
+    minimap.avoid = (100, 100)
+    minimap.draw(surface)
+    assert colour(surface, inside) == mm.ROAD

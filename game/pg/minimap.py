@@ -7,6 +7,10 @@ searching, red once they see you, as on the ground), the helicopter,
 cars, and the nearest cash.  Pedestrians are left off: a thousand dots
 would hide the roads and cost more than the rest of the HUD.  Like the rest
 of the HUD it reads the world and never changes it.
+
+Near the city's edge the camera stops following and the player can walk
+under the corner the map sits in; then the map turns see-through
+(:attr:`Minimap.avoid`, where the renderer drew the player).
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ HELICOPTER = (180, 220, 255)
 GOAL = (60, 235, 110)
 #: Police dots swap colour every this many ticks (their light bar).
 LIGHTS_TICKS = 8
+#: Width of the frame around the map.
+BORDER = 3
+#: Opacity (0-255) of the map while the player is under it.
+SEE_THROUGH = 70
 
 
 def map_rect(surface_size: tuple[int, int], size: int = SIZE) -> pygame.Rect:
@@ -69,6 +77,10 @@ class Minimap:
         self.size = size
         self._layer: pygame.Surface | None = None
         self._city: City | None = None
+        #: Where the player is on screen (set by the renderer each frame): the map gets out of the way.
+        self.avoid: tuple[float, float] | None = None
+        # The map is drawn here, then blitted whole: it clips the radar rings and can be see-through.
+        self._canvas = pygame.Surface((size + 2 * BORDER, size + 2 * BORDER))
 
     def to_map(self, x: float, y: float, rect: pygame.Rect) -> tuple[int, int]:
         """A world point's pixel on the minimap drawn at ``rect``."""
@@ -76,26 +88,25 @@ class Minimap:
         return rect.x + int(x * scale), rect.y + int(y * scale)
 
     def draw(self, surface: pygame.Surface) -> pygame.Rect:
-        """Draw the minimap in the bottom-right corner of ``surface``; returns where."""
+        """Draw the minimap in the bottom-right corner of ``surface``; returns where (the map, inside its frame)."""
         world = self.world
         state: GameState = world.resources["game"]
         rect = map_rect(surface.get_size(), self.size)
-        surface.fill(FRAME, rect.inflate(6, 6))
-        surface.blit(self._static(state.city), rect)
+        canvas, local = self._canvas, pygame.Rect(BORDER, BORDER, self.size, self.size)
+        canvas.fill(FRAME)
+        canvas.blit(self._static(state.city), local)
         world.activate()
-        clip = surface.get_clip()
-        surface.set_clip(rect)  # radar rings near the edge stay inside the map
-        try:
-            me = self._player_point(state)
-            self._police(surface, state, rect, me)
-            self._cars(surface, rect)
-            self._goal(surface, rect, me)
-            if me is not None:
-                centre = self.to_map(*me, rect)
-                pygame.draw.circle(surface, PLAYER_EDGE, centre, 5)
-                pygame.draw.circle(surface, PLAYER, centre, 3)
-        finally:
-            surface.set_clip(clip)
+        me = self._player_point(state)
+        self._police(canvas, state, local, me)
+        self._cars(canvas, local)
+        self._goal(canvas, local, me)
+        if me is not None:
+            centre = self.to_map(*me, local)
+            pygame.draw.circle(canvas, PLAYER_EDGE, centre, 5)
+            pygame.draw.circle(canvas, PLAYER, centre, 3)
+        under = self.avoid is not None and rect.inflate(40, 40).collidepoint(self.avoid)
+        canvas.set_alpha(SEE_THROUGH if under else None)
+        surface.blit(canvas, (rect.x - BORDER, rect.y - BORDER))
         return rect
 
     # -- layers ----------------------------------------------------------------------
