@@ -248,4 +248,4 @@ def test_the_note_says_what_changed():
     for _ in range(NOTE_FRAMES):
         keys.draw(surface)
     assert keys.showing == 0
-    assert surface.get_at((320, 360 - 50))[:3] == (0, 0, 0)
+    assert surface.get_at((320, 52))[:3] == (0, 0, 0)

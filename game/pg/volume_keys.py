@@ -19,6 +19,8 @@ NOTE_FRAMES = 90
 LOWER = frozenset({pygame.K_MINUS, pygame.K_KP_MINUS})
 RAISE = frozenset({pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS})  # + is shift-= on most keyboards
 NOTE_COLOUR = (240, 240, 240)
+#: Where the note's top is: under the developer readouts' line.
+NOTE_TOP = 48
 
 
 class Volume(Protocol):
@@ -70,7 +72,7 @@ class VolumeKeys:
         return f"Volume {round(self.volume.master_volume * 100)}%  (- / +)"
 
     def draw(self, surface: pygame.Surface) -> None:
-        """Once a frame: the note, bottom centre, while it shows."""
+        """Once a frame: the note, top centre (clear of the ticker and the minimap), while it shows."""
         if self.showing <= 0:
             return
         self.showing -= 1
@@ -82,7 +84,7 @@ class VolumeKeys:
                 self._font = pygame.font.Font(None, 30)
             self._note = (text, self._font.render(text, True, NOTE_COLOUR))
         image = self._note[1]
-        width, height = surface.get_size()
-        box = image.get_rect(midbottom=(width // 2, height - 40)).inflate(20, 10)
+        width = surface.get_width()
+        box = image.get_rect(midtop=(width // 2, NOTE_TOP)).inflate(20, 10)
         surface.fill((0, 0, 0), box)
         surface.blit(image, image.get_rect(center=box.center))
