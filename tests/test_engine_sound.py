@@ -130,7 +130,7 @@ def test_the_audio_reader_tells_the_mixer_the_note_each_frame():
 
 
 def test_the_real_mixer_crossfades_between_bands_and_falls_silent(tmp_path):
-    from game.pg.audio import ENGINE_CHANNELS, PygameAudio
+    from game.pg.audio import ENGINE_CHANNELS, ENGINE_FADE_FRAMES, PygameAudio
 
     audio = PygameAudio(settings=tmp_path / "sound.json")
     try:
@@ -138,13 +138,21 @@ def test_the_real_mixer_crossfades_between_bands_and_falls_silent(tmp_path):
         audio.engine("engine", 0.5)
         first = audio._engine.channel
         assert first in ENGINE_CHANNELS and pygame.mixer.Channel(first).get_busy()
-        assert pygame.mixer.Channel(first).get_volume() == pytest.approx(0.25, abs=0.01)
+        assert pygame.mixer.Channel(first).get_volume() == 0.0, "a band fades in"
+        volumes = []
+        for _ in range(ENGINE_FADE_FRAMES):
+            audio.engine("engine", 0.5)
+            volumes.append(pygame.mixer.Channel(first).get_volume())
+        assert volumes == sorted(volumes) and volumes[-1] == pytest.approx(0.25, abs=0.01)
         audio.engine("engine", 1.0)  # same band, louder: same channel
         assert audio._engine.channel == first
         assert pygame.mixer.Channel(first).get_volume() == pytest.approx(0.5, abs=0.01)
         audio.engine("engine_2", 1.0)
         second = audio._engine.channel
         assert second != first and pygame.mixer.Channel(second).get_sound() is audio._sound("engine_2")
+        for _ in range(ENGINE_FADE_FRAMES):
+            audio.engine("engine_2", 1.0)
+        assert pygame.mixer.Channel(second).get_volume() == pytest.approx(0.5, abs=0.01)
         audio.toggle_mute()
         assert pygame.mixer.Channel(second).get_volume() == 0.0
         audio.engine(None, 0.0)

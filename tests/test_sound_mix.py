@@ -171,6 +171,8 @@ def test_the_siren_and_chatter_duck_while_a_voice_plays(audio):
     assert audio.ducking
     assert channel_volume(audio, "siren") == pytest.approx(DUCK, abs=0.01)
     assert channel_volume(audio, "radio_chatter") == pytest.approx(DUCK, abs=0.01)
+    audio._engine.ramp = 1.0  # faded in
+    audio._engine.apply()
     assert pygame.mixer.Channel(audio._engine.channel).get_volume() == pytest.approx(1.0, abs=0.01)
     audio.update()
     assert audio.ducking, "the voice still plays"

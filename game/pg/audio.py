@@ -33,8 +33,10 @@ LOOP_CHANNELS = 4
 ENGINE_CHANNELS = (LOOP_CHANNELS, LOOP_CHANNELS + 1)
 #: The channels one-shots play on (SDL's own free-channel search would also pick reserved ones).
 ONE_SHOT_CHANNELS = range(LOOP_CHANNELS + len(ENGINE_CHANNELS), CHANNELS)
-#: Milliseconds over which one engine band gives way to the next.
+#: Milliseconds over which an engine band fades out when the next takes over...
 ENGINE_FADE_MS = 120
+#: ...and frames (about as long at 60 a second) over which the next fades in.
+ENGINE_FADE_FRAMES = 7
 
 
 @contextlib.contextmanager
@@ -279,7 +281,12 @@ class PygameAudio:
 
 
 class _EngineVoice:
-    """The engine loop on its two reserved channels: a band change fades one out and the next in."""
+    """The engine loop on its two reserved channels: a band change fades one out and the next in.
+
+    The fade-in is ours (a ramp over :data:`ENGINE_FADE_FRAMES` frames), not
+    SDL_mixer's: during its own fade SDL_mixer overwrites the channel's
+    volume, so the level and a mute set meanwhile would be lost.
+    """
 
     def __init__(self, audio: PygameAudio) -> None:
         self.audio = audio
@@ -287,6 +294,8 @@ class _EngineVoice:
         self.band: str | None = None
         self.channel = ENGINE_CHANNELS[0]
         self.level = 0.0
+        #: 0 to 1: how far the band playing has faded in.
+        self.ramp = 1.0
 
     def set(self, band: str | None, level: float) -> None:
         audio = self.audio
@@ -300,14 +309,17 @@ class _EngineVoice:
                 if clip is not None:
                     self.channel = ENGINE_CHANNELS[1] if self.channel == ENGINE_CHANNELS[0] else ENGINE_CHANNELS[0]
                     channel = pygame.mixer.Channel(self.channel)
-                    channel.play(clip, loops=-1, fade_ms=ENGINE_FADE_MS)
+                    channel.set_volume(0.0)
+                    channel.play(clip, loops=-1)
                     if audio.paused:
                         channel.pause()
-                    self.band = band
+                    self.band, self.ramp = band, 0.0
+            elif self.band is not None and not audio.paused:
+                self.ramp = min(1.0, self.ramp + 1.0 / ENGINE_FADE_FRAMES)
             self.apply()
         except (pygame.error, OSError, ValueError):
             pass  # a sound that fails to play must not stop the game
 
     def apply(self) -> None:
         if self.band is not None:
-            pygame.mixer.Channel(self.channel).set_volume(self.level * self.audio.level)
+            pygame.mixer.Channel(self.channel).set_volume(self.level * self.ramp * self.audio.level)
