@@ -7,7 +7,7 @@ import pytest
 
 from engine import World
 from game.city import TILE, City
-from game.components import Cash, Helicopter, Player, Police, Position, Vehicle
+from game.components import Cash, Helicopter, Player, Police, Position, Roadblock, Vehicle
 from game.pg import minimap as mm
 from game.pg.minimap import Minimap, map_rect
 from game.state import GameState
@@ -109,6 +109,15 @@ def test_the_helicopter_shows_with_its_radar():
     assert colour(surface, minimap.to_map(*where, rect)) == mm.HELICOPTER
     ring = minimap.to_map(where[0], where[1] + 520.0, rect)
     assert any(colour(surface, (ring[0], ring[1] + dy)) == mm.RADAR_SEARCHING for dy in (-1, 0, 1))
+
+
+def test_roadblocks_are_orange_bars():
+    world, _ = scene(player_at=tile_centre(40, 40))
+    where = tile_centre(25, 1)
+    world.create_entity(Position(*where), Roadblock(ttl=100))
+    surface, minimap, rect = draw(world)
+    x, y = minimap.to_map(*where, rect)
+    assert colour(surface, (x - 2, y)) == colour(surface, (x + 2, y)) == mm.ROADBLOCK
 
 
 def test_only_the_nearest_cash_is_marked_as_the_goal():

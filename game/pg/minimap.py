@@ -4,7 +4,7 @@ The map never changes during a game, so its picture (one pixel per tile,
 scaled up without smoothing) is made once; a frame only blits it and draws
 a few dots over it: the player, police units (and their radar, blue while
 searching, red once they see you, as on the ground), the helicopter,
-cars, and the nearest cash.  Pedestrians are left off: a thousand dots
+roadblocks, cars, and the nearest cash.  Pedestrians are left off: a thousand dots
 would hide the roads and cost more than the rest of the HUD.  Like the rest
 of the HUD it reads the world and never changes it.
 
@@ -22,7 +22,7 @@ import pygame
 
 from engine import World
 from game.city import City
-from game.components import Cash, Helicopter, Player, Police, Position, Vehicle
+from game.components import Cash, Helicopter, Player, Police, Position, Roadblock, Vehicle
 from game.state import GameState
 
 #: Side of the map in pixels (the default city is 48 tiles: 4 pixels a tile).
@@ -46,6 +46,7 @@ RADAR_SEARCHING = (70, 130, 255)
 RADAR_SEEING = (255, 60, 50)
 HELICOPTER = (180, 220, 255)
 GOAL = (60, 235, 110)
+ROADBLOCK = (255, 150, 30)
 #: Police dots swap colour every this many ticks (their light bar).
 LIGHTS_TICKS = 8
 #: Width of the frame around the map.
@@ -99,6 +100,9 @@ class Minimap:
         me = self._player_point(state)
         self._police(canvas, state, local, me)
         self._cars(canvas, local)
+        for _, (_block, position) in esper.get_components(Roadblock, Position):
+            x, y = self.to_map(position.x, position.y, local)
+            canvas.fill(ROADBLOCK, (x - 3, y - 1, 7, 3))
         self._goal(canvas, local, me)
         if me is not None:
             centre = self.to_map(*me, local)
