@@ -251,3 +251,38 @@ def test_the_note_says_what_changed():
         keys.draw(surface)
     assert keys.showing == 0
     assert surface.get_at((320, 52))[:3] == (0, 0, 0)
+
+
+def test_p_pauses_the_real_mixer_and_p_again_resumes_it(tmp_path, monkeypatch):
+    from game.build import build_game
+    from game.pg.audio import PygameAudio
+    from game.pg.play import run_window
+
+    world = build_game(seed=0, npcs=5).world
+    world.resources["audio"].play(world, "siren", loop=True)  # as the police-chase alarm would
+    audio = PygameAudio(settings=tmp_path / "sound.json")
+    heard: list[str] = []
+    real_pause, real_unpause = pygame.mixer.pause, pygame.mixer.unpause
+    monkeypatch.setattr(pygame.mixer, "pause", lambda: (heard.append("pause"), real_pause())[1])
+    monkeypatch.setattr(pygame.mixer, "unpause", lambda: (heard.append("unpause"), real_unpause())[1])
+    frames = [0]
+
+    def press(key: int) -> None:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+
+    def between_frames() -> None:
+        frames[0] += 1
+        if frames[0] == 2:
+            press(pygame.K_p)
+        elif frames[0] == 3:
+            assert audio.paused and audio.looping == {"siren"}, "held, not stopped"
+            press(pygame.K_p)
+        elif frames[0] == 4:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    try:
+        app = run_window(world, seconds=10, between_frames=between_frames, mixer=audio)
+    finally:
+        audio.close()
+    assert not app.paused and not audio.paused
+    assert heard == ["pause", "unpause"]
