@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import sound_settings
@@ -286,3 +286,44 @@ def test_p_pauses_the_real_mixer_and_p_again_resumes_it(tmp_path, monkeypatch):
         audio.close()
     assert not app.paused and not audio.paused
     assert heard == ["pause", "unpause"]
+
+
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("volume"), st.floats(-0.5, 1.5)),
+    st.tuples(st.just("mute"), st.none()),
+    st.tuples(st.sampled_from(["loop", "stop"]), st.sampled_from(["siren", "radio_chatter"])),
+    st.tuples(st.just("play"), st.sampled_from(["gunshot", "radio_pursuit", "radio_shots_fired", "heal"])),
+    st.tuples(st.just("voice_over"), st.none()),
+    st.tuples(st.sampled_from(["pause", "resume", "update"]), st.none()),
+), max_size=25)
+
+
+@settings(max_examples=30, deadline=None)
+@given(OPERATIONS)
+def test_every_channel_always_plays_at_the_level_the_settings_and_the_duck_say(tmp_path_factory, operations):
+    from game.pg.audio import PygameAudio
+
+    audio = PygameAudio(settings=tmp_path_factory.mktemp("sound") / "sound.json")
+    try:
+        for name, argument in operations:
+            if name == "volume":
+                audio.set_master_volume(argument)
+            elif name == "mute":
+                audio.toggle_mute()
+            elif name == "voice_over":
+                for channel, _clip in audio._voices:
+                    channel.stop()
+            elif argument is None:
+                getattr(audio, name)()
+            else:
+                getattr(audio, name)(argument)
+            assert 0.0 <= audio.master_volume <= 1.0
+            for sound, index in audio._loops.items():
+                assert pygame.mixer.Channel(index).get_volume() == pytest.approx(audio.channel_level(sound), abs=0.01)
+            for index in ONE_SHOT_CHANNELS:
+                assert pygame.mixer.Channel(index).get_volume() == pytest.approx(audio.level, abs=0.01)
+        audio.update()
+        voices_playing = any(channel.get_busy() and channel.get_sound() is clip for channel, clip in audio._voices)
+        assert audio.ducking == voices_playing
+    finally:
+        audio.close()

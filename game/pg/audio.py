@@ -104,6 +104,7 @@ class PygameAudio:
             pygame.mixer.set_num_channels(CHANNELS)
             pygame.mixer.set_reserved(LOOP_CHANNELS + len(ENGINE_CHANNELS))
             self.enabled = True
+            self._apply_levels()  # the saved volume (or mute) from the first sound on
         except (pygame.error, OSError) as error:
             print(f"audio: no sound device ({error}), playing silently")
 
