@@ -135,14 +135,19 @@ def cmd_why(args: argparse.Namespace) -> int:
     if not 0 <= args.offset - first < len(positions):
         span = f"{first}..{first + len(positions) - 1}" if positions else "none"
         raise UsageError(f"{args.log}: no record at offset {args.offset} (offsets in file: {span})")
-    with log_problems(args.log), open(args.log, "rb") as file:
+    with log_problems(args.log):
+        file = open(args.log, "rb")
+    with file:
         def lookup(offset: int) -> Record | None:
             index = offset - first
             if not 0 <= index < len(positions):
                 return None
-            file.seek(positions[index])
-            number, text, _ = next(codec.lines_of(file, args.log))
-            return codec.decode_line(text, args.log, number)
+            # Only reading is the log's problem: an error writing the tree (a closed
+            # pipe, a full disk) is the output's, and main reports it as that.
+            with log_problems(args.log):
+                file.seek(positions[index])
+                number, text, _ = next(codec.lines_of(file, args.log))
+                return codec.decode_line(text, args.log, number)
         if args.forward:
             _print_consequences(args.offset, consequences(args.offset, first, causes), lookup)
             return 0
