@@ -33,7 +33,7 @@ from engine.logbytes import canonical_line
 from engine.record import Record
 from engine.replay import ReplayError
 from engine.scripting.loader import TriggerFileError
-from engine.whatif import WhatIfRun, what_if
+from engine.whatif import FolderError, WhatIfRun, what_if
 
 #: A chain keeps its root and its last steps; longer ones show "…" between.
 CHAIN_HEAD, CHAIN_TAIL = 1, 7
@@ -331,6 +331,8 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     try:
         with log_problems(args.log), failures_once():
             run = what_if(args.log, args.triggers, args.max_gap)
+    except FolderError as error:
+        raise UsageError(str(error)) from None
     except ReplayError as error:
         raise UsageError(f"{args.log}: {error}") from None
     except TriggerFileError as error:

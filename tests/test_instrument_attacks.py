@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import errno
 import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from engine.cli import main
+from game.build import TRIGGERS
 from tests.test_consequences import branching_world, written
+from tests.test_whatif import shipped_log
 
 
 class _FailingOutput(io.StringIO):
@@ -37,3 +43,74 @@ def test_why_forward_blames_the_output_not_the_log_when_writing_fails(tmp_path, 
     assert main(["why", path, "1", "--forward"]) == status
     err = capsys.readouterr().err
     assert err.strip() == said and path not in err
+
+
+# -- what-if replay: logs that lie, folders whose extensions fail -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def game_log(tmp_path_factory) -> Path:
+    return shipped_log(tmp_path_factory.mktemp("attack"), 0, 12)
+
+
+def one_line_error(capsys, argv: list[str]) -> str:
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert "Traceback" not in err and err.count("\n") == 1 and err.startswith("error: ")
+    return err.strip()
+
+
+def edited_log(game_log: Path, tmp_path: Path, edit: Callable[[list[dict]], None]) -> str:
+    records = [json.loads(line) for line in game_log.read_text().splitlines()]
+    edit(records)
+    path = tmp_path / "edited.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return str(path)
+
+
+def _first(records: list[dict], kind: str) -> dict:
+    return next(r for r in records if r["type"] == kind)
+
+
+def _drop_line(records: list[dict]) -> None:
+    del records[5]
+
+
+def _cause_forward(records: list[dict]) -> None:
+    records[5]["cause"] = len(records) - 1
+
+
+def _extensions_text(records: list[dict]) -> None:
+    records[0]["data"]["options"]["extensions"] = "abc"
+
+
+def _sources_text(records: list[dict]) -> None:
+    _first(records, "TriggersLoaded")["data"]["sources"] = "nope"
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (_drop_line, "offset 6 does not follow offset 4"),       # was a report blaming the folder for the gap
+    (_cause_forward, "is not an earlier offset than 5"),      # the same
+    (_extensions_text, "option 'extensions' must be a table"),  # was a traceback (ValueError in dict.update)
+    (_sources_text, "TriggersLoaded 'sources' must be a table"),  # was a traceback
+])
+def test_what_if_refuses_a_log_that_lies_in_one_line(game_log, tmp_path, capsys, edit, said):
+    path = edited_log(game_log, tmp_path, edit)
+    assert said in one_line_error(capsys, ["replay", path, "--triggers", str(TRIGGERS)])
+
+
+@pytest.mark.parametrize("code", ["import sys\nsys.exit(3)\n",
+                                  "def extend(registry):\n    raise RuntimeError('boom')\n",
+                                  "def extend(registry:\n"])
+def test_what_if_blames_the_folder_for_an_extension_that_fails(game_log, tmp_path, capsys, code):
+    folder = tmp_path / "triggers"
+    shutil.copytree(TRIGGERS, folder)
+    (folder / "bad.py").write_text(code)
+    message = one_line_error(capsys, ["replay", str(game_log), "--triggers", str(folder)])
+    assert message.startswith(f"error: --triggers {folder}: ") and "bad.py" in message
+    assert "SimulationStarted" not in message
+
+
+def test_what_if_names_the_folder_first_when_it_is_no_folder(game_log, tmp_path, capsys):
+    message = one_line_error(capsys, ["replay", str(game_log), "--triggers", str(tmp_path / "none")])
+    assert message == f"error: --triggers {tmp_path / 'none'}: not a folder"
