@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
+from engine.scripting.loader import TriggerFileError
+from engine.scripting.values import MAX_ITEMS
 from game.build import TRIGGERS
 from tests.test_consequences import branching_world, written
+from tests.test_extensions import load_one
 from tests.test_whatif import shipped_log
 
 
@@ -114,3 +117,20 @@ def test_what_if_blames_the_folder_for_an_extension_that_fails(game_log, tmp_pat
 def test_what_if_names_the_folder_first_when_it_is_no_folder(game_log, tmp_path, capsys):
     message = one_line_error(capsys, ["replay", str(game_log), "--triggers", str(tmp_path / "none")])
     assert message == f"error: --triggers {tmp_path / 'none'}: not a folder"
+
+
+# -- extensions in a trigger folder: what extend(registry) returns -----------------------------------------------
+
+@pytest.mark.parametrize(("text", "line"), [
+    # A generator that never ends: the load hung and grew without bound.
+    ("from engine.scripting import trigger\ndef extend(registry):\n    while True:\n"
+     "        yield trigger('t', on='Shot', do=[])\n",
+     f"triggers/ext.py: extend(registry) returned more than {MAX_ITEMS:,} triggers and alarms"),
+    # A generator that raises as it yields: a traceback out of the loader.
+    ("def extend(registry):\n    yield 1 // 0\n", "triggers/ext.py:2: extend(registry) raised: ZeroDivisionError: "
+                                                   "integer division or modulo by zero"),
+])
+def test_what_extend_returns_is_bounded_and_its_failures_are_one_line(tmp_path, text, line):
+    with pytest.raises(TriggerFileError) as caught:
+        load_one(tmp_path, text)
+    assert [str(p) for p in caught.value.problems] == [line]
