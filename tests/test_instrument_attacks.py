@@ -14,8 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.cli import main
+from engine.record import Record
 from engine.scripting.loader import TriggerFileError
 from engine.scripting.values import MAX_ITEMS
 from game.build import TRIGGERS
@@ -134,3 +137,32 @@ def test_what_extend_returns_is_bounded_and_its_failures_are_one_line(tmp_path, 
     with pytest.raises(TriggerFileError) as caught:
         load_one(tmp_path, text)
     assert [str(p) for p in caught.value.problems] == [line]
+
+
+# -- trace and why print what a log holds: a hostile log must not drive the terminal ------------------------------
+
+HOSTILE = {"k\x1b[31m\ney": 1, "text": "a\x1b[2J\rb\x07\u202ec", "nested": {"a\rb": "c\nd"}}
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_describe_escapes_control_characters_in_keys_and_values(full):
+    line = Record(offset=3, tick=1, type="Noted", cause=None, event=None, data=HOSTILE).describe(full=full)
+    assert line.isprintable()   # no ESC, CR, BEL, newline or bidi override reaches the terminal
+    assert "k\\x1b[31m\\ney=1" in line and "\\x1b[2J\\rb\\x07\\u202ec" in line and "a\\rb:" in line
+
+
+def test_trace_of_a_hostile_log_keeps_each_record_on_one_printable_line(tmp_path, capsys):
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps({"offset": 0, "tick": 0, "type": "Noted", "cause": None, "data": HOSTILE}) + "\n")
+    for extra in ([], ["--full"]):
+        assert main(["trace", str(path), *extra]) == 0
+        out = capsys.readouterr().out
+        assert out.count("\n") == 1 and out.rstrip("\n").isprintable()
+
+
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=80) | st.integers() | st.lists(st.text(max_size=5)),
+                       max_size=4))
+def test_any_record_describes_as_one_printable_line(data):
+    record = Record(offset=0, tick=0, type="Noted", cause=None, event=None, data=data)
+    for full in (False, True):
+        assert record.describe(full=full).isprintable()
