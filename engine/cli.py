@@ -56,10 +56,22 @@ def log_problems(path: str) -> Iterator[None]:
         raise UsageError(f"{path}: {error.strerror or error}") from None
 
 
-def load_log(path: str) -> list[Record]:
-    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`."""
-    with log_problems(path):
-        return codec.load(path)
+def load_log(path: str, cut_ok: bool = False) -> list[Record]:
+    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`.
+
+    ``cut_ok``: a last line cut off (a run killed while writing) is a one-line
+    warning, and the records before it are returned, as :func:`scan_log` does."""
+    with log_problems(path), open(path, "rb") as file:
+        records = codec.read_file(file, path)
+        return list(before_the_cut(records) if cut_ok else records)
+
+
+def before_the_cut(records: Iterator[Record]) -> Iterator[Record]:
+    """``records`` up to a last line cut off, which is a one-line warning on stderr instead of an error."""
+    try:
+        yield from records
+    except codec.CutOffLine as cut:
+        print(f"warning: {cut}", file=sys.stderr)
 
 
 def scan_log(path: str, make_tool: Callable[[], ChunkTool], state: logscan.Scan) -> Iterator[Any]:

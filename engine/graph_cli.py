@@ -21,7 +21,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from engine import codec
-from engine.cli import CommandSpec, UsageError, log_problems
+from engine.cli import CommandSpec, UsageError, before_the_cut, log_problems
 from engine.graph import TriggerGraph, build, to_dot, weigh
 from engine.logbytes import read_lines
 from engine.scripting.cli import find_registry
@@ -75,8 +75,8 @@ def load_logged(log: str, registry_module: str | None) -> tuple[TriggerSet, obje
     replay builds it, so the run's recorded extensions are loaded and
     checked as replay checks them; with ``registry_module`` only the files
     are read, against that registry."""
-    with log_problems(log):
-        for record in codec.read_file(open(log, "rb"), log):
+    with log_problems(log), open(log, "rb") as file:
+        for record in codec.read_file(file, log):
             if record.type == "TriggersLoaded":
                 sources = record.data.get("sources")
                 break
@@ -182,7 +182,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     weighed = ""
     if args.log is not None:
         with log_problems(args.log), open(args.log, "rb") as file:
-            records = weigh(graph, codec.read_file(file, args.log))
+            records = weigh(graph, before_the_cut(codec.read_file(file, args.log)))
         title += f", weighted by {args.log} ({records:,} records)"
         weighed = f", weighted by the {records:,} records of {args.log}"
     write(graph, title, args.output)

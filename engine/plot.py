@@ -256,7 +256,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: expected a file name ending in {', '.join(FORMATS)}")
     if not out.parent.exists():
         raise UsageError(f"{out}: folder {str(out.parent)!r} does not exist")
-    records = load_log(args.log)
+    records = load_log(args.log, cut_ok=True)   # a killed run's log is worth looking at too
     rate, window = tick_rate_of(records), None
     if args.ticks is not None:
         lo, hi = args.ticks

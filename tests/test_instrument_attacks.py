@@ -166,3 +166,31 @@ def test_any_record_describes_as_one_printable_line(data):
     record = Record(offset=0, tick=0, type="Noted", cause=None, event=None, data=data)
     for full in (False, True):
         assert record.describe(full=full).isprintable()
+
+
+# -- a killed run's log (its last line cut off): plot and graph --log use what is whole, as trace and why do -------
+
+def cut_log(game_log: Path, tmp_path: Path) -> Path:
+    text = game_log.read_text()
+    path = tmp_path / "killed.jsonl"
+    path.write_text(text[: text.rindex("\n", 0, len(text) - 1) + 30])   # the last line, cut after 29 characters
+    return path
+
+
+def test_graph_weighs_a_killed_runs_log_by_its_whole_lines(game_log, tmp_path, capsys):
+    path = cut_log(game_log, tmp_path)
+    whole = len(path.read_text().splitlines()) - 1
+    out = tmp_path / "graph.dot"
+    assert main(["graph", "--log", str(path), "-o", str(out)]) == 0
+    printed, err = capsys.readouterr()
+    assert f"weighted by the {whole:,} records" in printed and out.exists()
+    assert err.count("\n") == 1 and err.startswith("warning: ") and "the last line is cut off" in err
+
+
+def test_plot_draws_a_killed_runs_log_with_one_warning(game_log, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = cut_log(game_log, tmp_path)
+    out = tmp_path / "plot.png"
+    assert main(["plot", str(path), "-o", str(out), "--ticks", "0:1"]) == 0
+    err = capsys.readouterr().err
+    assert out.exists() and err.count("\n") == 1 and "the last line is cut off" in err
