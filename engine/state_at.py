@@ -190,11 +190,15 @@ def cmd_at(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     values = found.values
     if args.state:
-        names = {v.name.partition(".")[0] for v in values}
-        unknown = [name for name in args.state if name not in names]
+        # A state name (wanted) or one value as the table prints it (wanted.level).
+        def chosen(value: Value, name: str) -> bool:
+            return value.name == name or value.name.partition(".")[0] == name
+        unknown = [name for name in args.state if not any(chosen(v, name) for v in values)]
         if unknown:
-            raise UsageError(f"--state {unknown[0]}: no such state name (known: {', '.join(sorted(names))})")
-        values = [v for v in values if v.name.partition(".")[0] in args.state]
+            names = sorted({v.name.partition(".")[0] for v in values})
+            raise UsageError(f"--state {unknown[0]}: no such state name (known: {', '.join(names)}; "
+                             "or one value as shown, such as wanted.level)")
+        values = [v for v in values if any(chosen(v, name) for name in args.state)]
     print(f"{args.log} at the end of tick {found.tick} ({found.seconds:.2f} s), rebuilt by replaying its inputs:")
     width = max((len(v.name) for v in values), default=0)
     shown = [_shown(v.value) for v in values]

@@ -194,3 +194,13 @@ def test_plot_draws_a_killed_runs_log_with_one_warning(game_log, tmp_path, capsy
     assert main(["plot", str(path), "-o", str(out), "--ticks", "0:1"]) == 0
     err = capsys.readouterr().err
     assert out.exists() and err.count("\n") == 1 and "the last line is cut off" in err
+
+
+# -- at: --state names a value as the table prints it ------------------------------------------------------------
+
+def test_at_state_takes_one_value_as_the_table_prints_it(game_log, capsys):
+    assert main(["at", str(game_log), "100", "--state", "wanted.level"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [row.split()[0] for row in rows] == ["wanted.level"]
+    message = one_line_error(capsys, ["at", str(game_log), "100", "--state", "wanted.lev"])
+    assert "--state wanted.lev: no such state name" in message and "wanted.level" in message
