@@ -109,6 +109,11 @@ class BlankRecord(Record):
     __init__ = object.__init__
 
 
+def shown(value: Any) -> str:
+    """A value as :meth:`Record.describe` shows it: one printable line, long text cut to 60 characters."""
+    return _short(value)
+
+
 def _short(value: Any) -> str:
     # Fast paths for the common plain values (trace formats a million records);
     # the general cases below give the same text for them.

@@ -30,7 +30,7 @@ from engine import codec
 from engine.cli import UsageError, log_problems
 from engine.failures import failures_once
 from engine.logbytes import canonical_line
-from engine.record import Record
+from engine.record import Record, shown
 from engine.replay import ReplayError
 from engine.scripting.loader import TriggerFileError
 from engine.whatif import FolderError, WhatIfRun, what_if
@@ -127,7 +127,8 @@ def step_of(record: Record) -> str:
     """A record as one step of a chain: its type, or for a behaviour that ran, the behaviour and its trigger."""
     if record.type == "BehaviourRan":
         data = record.data
-        return f"{data.get('behaviour')} ({data.get('trigger')})"
+        # Names from the log, which may be hostile: cut and escaped as trace shows them.
+        return f"{shown(data.get('behaviour'))} ({shown(data.get('trigger'))})"
     return record.type
 
 
@@ -171,7 +172,7 @@ def rule_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
         elif old[name] != new[name]:
             keys = sorted(k for k in old[name][1].keys() | new[name][1].keys()
                           if old[name][1].get(k) != new[name][1].get(k))
-            lines.append(f"changed {new[name][0]} {name!r} ({', '.join(keys) or 'its kind'})")
+            lines.append(f"changed {new[name][0]} {name!r} ({', '.join(map(shown, keys)) or 'its kind'})")
     return lines
 
 
@@ -183,7 +184,8 @@ def _rules(sources: dict[str, str]) -> dict[str, tuple[str, dict]]:
         except tomllib.TOMLDecodeError:
             continue  # the run's own files were valid when recorded; a hand-edited log may not be
         for kind in ("trigger", "alarm"):
-            for table in parsed.get(kind, ()):
+            tables = parsed.get(kind, ())
+            for table in tables if isinstance(tables, list) else ():  # `trigger = 5` in a hand-edited log
                 if isinstance(table, dict) and isinstance(table.get("name"), str):
                     rules[table["name"]] = (kind, table)
     return rules

@@ -204,3 +204,19 @@ def test_at_state_takes_one_value_as_the_table_prints_it(game_log, capsys):
     assert [row.split()[0] for row in rows] == ["wanted.level"]
     message = one_line_error(capsys, ["at", str(game_log), "100", "--state", "wanted.lev"])
     assert "--state wanted.lev: no such state name" in message and "wanted.level" in message
+
+
+def _hostile_names(records: list[dict]) -> None:
+    _first(records, "BehaviourRan")["data"]["trigger"] = "evil\x1b[2J\rX"
+    sources = _first(records, "TriggersLoaded")["data"]["sources"]
+    sources["x.toml"] = 'trigger = 5\n[[alarm]]\nname = "bad\\u001b[31m\\nname"\nwhen = "true"\n'
+
+
+def test_what_if_reports_a_hand_edited_logs_names_printably(game_log, tmp_path, capsys):
+    # `trigger = 5` in a recorded file was a TypeError traceback; an ESC in a logged trigger name reached the terminal.
+    path = edited_log(game_log, tmp_path, _hostile_names)
+    assert main(["replay", path, "--triggers", str(TRIGGERS)]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert all(line.isprintable() for line in out.splitlines())
+    assert "evil\\x1b[2J\\rX" in out and "removed alarm 'bad\\x1b[31m\\nname'" in out
