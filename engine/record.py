@@ -93,7 +93,7 @@ class Record:
         # A list, not a generator: join builds it anyway, and trace calls this once per record.
         fields = " ".join([f"{k}={value(v)}" for k, v in data.items()])
         if not fields.isprintable():   # values come out escaped, so only a key can hold control characters
-            fields = " ".join([f"{_escaped(k)}={value(v)}" for k, v in data.items()])
+            fields = " ".join([f"{printable(k)}={value(v)}" for k, v in data.items()])
         return f"#{self.offset} t={self.tick} {self.type}{cause} {fields}".rstrip()
 
 
@@ -127,10 +127,10 @@ def _short(value: Any) -> str:
     if isinstance(value, list):
         return "(" + ",".join(_short(v) for v in value) + ")"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_escaped(k)}:{_short(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{printable(k)}:{_short(v)}" for k, v in value.items()) + "}"
     text = str(value)
     # Keep one record on one line: long text (trigger file sources) is cut.
-    text = _escaped(text.replace("\n", "⏎"))
+    text = printable(text.replace("\n", "⏎"))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -143,11 +143,11 @@ def _whole(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "(" + ",".join(_whole(v) for v in value) + ")"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_escaped(k)}:{_whole(v)}" for k, v in value.items()) + "}"
-    return _escaped(str(value).replace("\\", "\\\\"))   # a newline becomes \n, as every control character
+        return "{" + ",".join(f"{printable(k)}:{_whole(v)}" for k, v in value.items()) + "}"
+    return printable(str(value).replace("\\", "\\\\"))   # a newline becomes \n, as every control character
 
 
-def _escaped(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with each character a terminal would act on written as its escape (``\\x1b``, ``\\r``, ``\\n``).
 
     A log is input like any other: a value holding ESC [2J would clear the

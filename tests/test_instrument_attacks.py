@@ -220,3 +220,25 @@ def test_what_if_reports_a_hand_edited_logs_names_printably(game_log, tmp_path, 
     assert "Traceback" not in err
     assert all(line.isprintable() for line in out.splitlines())
     assert "evil\\x1b[2J\\rX" in out and "removed alarm 'bad\\x1b[31m\\nname'" in out
+
+
+# -- graph: trigger names are the user's text ------------------------------------------------------------------------
+
+def test_graph_draws_trigger_names_with_backslashes_and_control_characters(tmp_path, capsys):
+    # A name ending in a backslash escaped DOT's closing quote: the .dot was unreadable (exit 0) and .svg
+    # failed with four DotSyntaxWarning lines and "dot failed".
+    folder = tmp_path / "triggers"
+    shutil.copytree(TRIGGERS, folder)
+    (folder / "names.toml").write_text('[[trigger]]\nname = "ends in a backslash\\\\"\non = "Shot"\n'
+                                       'do = [{ behaviour = "play_sound", sound = "heal" }]\n'
+                                       '[[trigger]]\nname = "esc \\u001b[31m and a\\nnewline"\non = "Shot"\n'
+                                       'do = [{ behaviour = "play_sound", sound = "heal" }]\n')
+    out = tmp_path / "graph.dot"
+    assert main(["graph", str(folder), "-o", str(out)]) == 0
+    source = out.read_text()
+    assert '"reactor/ends in a backslash\\\\"' in source and "\x1b" not in source
+    assert "esc \\\\x1b[31m and a\\\\nnewline" in source
+    if shutil.which("dot"):
+        svg = tmp_path / "graph.svg"
+        assert main(["graph", str(folder), "-o", str(svg)]) == 0 and svg.stat().st_size > 0
+    assert capsys.readouterr().err == ""
