@@ -6,6 +6,7 @@ non-zero exit (2 for a mistake in the input), no traceback, bounded work.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.cli import main
@@ -242,3 +243,61 @@ def test_graph_draws_trigger_names_with_backslashes_and_control_characters(tmp_p
         svg = tmp_path / "graph.svg"
         assert main(["graph", str(folder), "-o", str(svg)]) == 0 and svg.stat().st_size > 0
     assert capsys.readouterr().err == ""
+
+
+# -- fuzz: whatever the bytes, each command answers or refuses in one line ----------------------------------------
+
+def run_quietly(argv: list[str]) -> tuple[int, str, str]:
+    """``main(argv)`` with its output captured (hypothesis cannot reuse a function-scoped capsys)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+def assert_answers_or_refuses(status: int, err: str) -> None:
+    assert "Traceback" not in err
+    if status == 2:
+        assert err.startswith("error: ") or err.startswith("warning: ")
+        assert err.count("\n") <= 2   # at most a cut-off warning and the error
+    else:
+        assert status == 0 and err.count("\n") <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(cut=st.integers(0, 10_000), noise=st.binary(max_size=12), offset=st.integers(-2, 40),
+       forward=st.booleans())
+def test_why_on_a_log_with_bytes_replaced_answers_or_refuses(tmp_path_factory, cut, noise, offset, forward):
+    source = Path(written(branching_world(2, 2), tmp_path_factory.mktemp("log"))).read_bytes()
+    at = cut % (len(source) + 1)
+    path = tmp_path_factory.mktemp("fuzz") / "log.jsonl"
+    path.write_bytes(source[:at] + noise + source[at + len(noise):])
+    status, _, err = run_quietly(["why", str(path), str(offset), *(["--forward"] if forward else [])])
+    assert_answers_or_refuses(status, err)
+
+
+@settings(max_examples=6, deadline=None)
+@given(line=st.integers(1, 10_000), field=st.sampled_from(["offset", "tick", "cause", "type", "data"]),
+       value=st.none() | st.integers(-3, 10**6) | st.text(max_size=6) | st.lists(st.integers(), max_size=2))
+def test_at_and_what_if_on_a_log_with_one_field_changed_answer_or_refuse(game_log, tmp_path_factory, line, field,
+                                                                         value):
+    records = [json.loads(text) for text in game_log.read_text().splitlines()]
+    records[line % len(records)][field] = value
+    path = tmp_path_factory.mktemp("fuzz") / "log.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    for argv in (["at", str(path), "200"], ["replay", str(path), "--triggers", str(TRIGGERS)]):
+        status, _, err = run_quietly(argv)
+        assert_answers_or_refuses(status, err)   # a failing handler's one line may come before the error
+
+
+@settings(max_examples=25, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8"), max_size=200)
+       | st.builds(lambda name, on, behaviour: f'[[trigger]]\nname = {name!r}\non = {on!r}\n'
+                   f'do = [{{ behaviour = {behaviour!r} }}]\n',
+                   st.text(max_size=10), st.sampled_from(["Shot", "Died", "Nope", ""]),
+                   st.sampled_from(["play_sound", "heal", "despawn_npcs", "nope"])))
+def test_graph_of_a_folder_with_any_trigger_text_draws_or_refuses(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("triggers")
+    (folder / "fuzz.toml").write_text(text, encoding="utf-8")
+    status, _, err = run_quietly(["graph", str(folder), "-o", str(folder / "graph.dot")])
+    assert_answers_or_refuses(status, err)
