@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -301,3 +302,20 @@ def test_graph_of_a_folder_with_any_trigger_text_draws_or_refuses(tmp_path_facto
     (folder / "fuzz.toml").write_text(text, encoding="utf-8")
     status, _, err = run_quietly(["graph", str(folder), "-o", str(folder / "graph.dot")])
     assert_answers_or_refuses(status, err)
+
+
+# -- --registry MODULE: the module is the user's code ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("import sys\nsys.exit(0)\n", "importing it failed: SystemExit: 0"),       # was exit 0, nothing written
+    ("def make_registry():\n    raise SystemExit(4)\n", "make_registry() failed: SystemExit: 4"),
+])
+def test_a_registry_module_that_exits_is_one_line_not_a_silent_success(tmp_path, capsys, monkeypatch, code, said):
+    (tmp_path / "exiting_registry.py").write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "exiting_registry", raising=False)   # put back as it was afterwards
+    out = tmp_path / "graph.dot"
+    for argv in (["graph", str(TRIGGERS), "-o", str(out)], ["check", str(TRIGGERS)]):
+        message = one_line_error(capsys, [*argv, "--registry", "exiting_registry"])
+        assert said in message
+    assert not out.exists()
