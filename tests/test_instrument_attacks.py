@@ -319,3 +319,10 @@ def test_a_registry_module_that_exits_is_one_line_not_a_silent_success(tmp_path,
         message = one_line_error(capsys, [*argv, "--registry", "exiting_registry"])
         assert said in message
     assert not out.exists()
+
+
+@pytest.mark.parametrize("triggers", [[], ["--triggers", str(TRIGGERS)]])
+def test_replay_refuses_a_max_gap_too_big_to_count_in_ticks(game_log, capsys, triggers):
+    # 1e308 seconds overflowed when turned into ticks: an OverflowError traceback, exit 1.
+    message = one_line_error(capsys, ["replay", str(game_log), *triggers, "--max-gap", "1e308"])
+    assert "argument --max-gap: expected at most 1,000,000,000 seconds, got '1e308'" in message
