@@ -263,6 +263,13 @@ def cmd_plot(args: argparse.Namespace) -> int:
         last = records[-1].tick if records else 0
         records = _window(records, args.ticks, args.log)
         if lo is not None and hi == lo + 1:
+            # The chain picture draws every record of the tick: options that pick rows or
+            # mark a chain on the timeline would be ignored without a word.
+            ignored = [name for name, value in (("--types", args.types), ("--entity", args.entity),
+                                                ("--why", args.why)) if value is not None]
+            if ignored:
+                raise UsageError(f"{' and '.join(ignored)}: a one-tick window ({lo}:{hi}) draws every record "
+                                 "of the tick as a chain; widen the window to use it")
             return _plot_one_tick(records, lo, out, args.log)
         window = (records[0].tick if lo is None else lo, last + 1 if hi is None else hi)
     try:

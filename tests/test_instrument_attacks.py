@@ -326,3 +326,12 @@ def test_replay_refuses_a_max_gap_too_big_to_count_in_ticks(game_log, capsys, tr
     # 1e308 seconds overflowed when turned into ticks: an OverflowError traceback, exit 1.
     message = one_line_error(capsys, ["replay", str(game_log), *triggers, "--max-gap", "1e308"])
     assert "argument --max-gap: expected at most 1,000,000,000 seconds, got '1e308'" in message
+
+
+# -- plot: a one-tick window draws the tick's chain, so row and chain options cannot apply -------------------------
+
+@pytest.mark.parametrize("extra", [["--why", "5"], ["--types", "Nope"], ["--entity", "1"]])
+def test_plot_of_one_tick_refuses_options_it_would_ignore(tmp_path, capsys, extra):
+    path = written(branching_world(2, 2), tmp_path)   # was exit 0, the option silently left out
+    message = one_line_error(capsys, ["plot", path, "--ticks", "0:1", "-o", str(tmp_path / "p.png"), *extra])
+    assert f"{extra[0]}: a one-tick window (0:1) draws every record" in message
