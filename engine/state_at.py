@@ -25,7 +25,7 @@ from typing import Any
 from engine import codec
 from engine.cli import CommandSpec, UsageError, log_problems
 from engine.ending import is_end
-from engine.logbytes import read_lines
+from engine.logbytes import LogLine, read_lines
 from engine.record import Record
 from engine.replay import ReplayError, prepare
 from engine.replay_run import ReplayRun
@@ -66,6 +66,7 @@ def state_at(path: str, tick: int) -> StateAt:
     lines = read_lines(path)
     world, parsed, gap = prepare(lines, source=path)
     try:
+        _check_order(lines, parsed, path)
         records = [r for r in parsed if isinstance(r, Record)]
         last = _last_tick(records)
         if not 0 <= tick <= last:
@@ -89,6 +90,21 @@ def state_at(path: str, tick: int) -> StateAt:
         return StateAt(tick, (tick + 1) / world.tick_rate, _values(states, history, records))
     finally:
         world.close()
+
+
+def _check_order(lines: Sequence[LogLine], parsed: Sequence[Record | codec.LogFormatError], path: str) -> None:
+    """Raise :class:`~engine.codec.LogFormatError` for records that do not follow each other, up to the first
+    line that holds none (the replay reports that one when it gets there).
+
+    The inputs are scheduled from every record: two logs joined into one file
+    fed tick 0 its inputs twice, and the answer was "the replay differs"."""
+    whole = []
+    for line, record in zip(lines, parsed, strict=True):
+        if isinstance(record, codec.LogFormatError):
+            break
+        whole.append((line.number, record))
+    for _ in codec.in_log_order(whole, path):
+        pass
 
 
 def _last_tick(records: Sequence[Record]) -> int:

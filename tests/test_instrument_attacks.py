@@ -335,3 +335,17 @@ def test_plot_of_one_tick_refuses_options_it_would_ignore(tmp_path, capsys, extr
     path = written(branching_world(2, 2), tmp_path)   # was exit 0, the option silently left out
     message = one_line_error(capsys, ["plot", path, "--ticks", "0:1", "-o", str(tmp_path / "p.png"), *extra])
     assert f"{extra[0]}: a one-tick window (0:1) draws every record" in message
+
+
+def _joined(records: list[dict]) -> None:
+    records.extend(json.loads(json.dumps(records)))   # two runs in one file: `cat a.jsonl b.jsonl`
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (_joined, "does not follow offset"),          # was "the replay differs from the log at line 45"
+    (_drop_line, "offset 6 does not follow offset 4"),
+    (_cause_forward, "is not an earlier offset than 5"),
+])
+def test_at_refuses_a_log_whose_records_do_not_follow_each_other(game_log, tmp_path, capsys, edit, said):
+    path = edited_log(game_log, tmp_path, edit)
+    assert said in one_line_error(capsys, ["at", path, "100"])
