@@ -13,6 +13,7 @@ import pygame
 from engine import World
 from engine.pg.text import displayable
 from game.components import Health
+from game.pg.minimap import Minimap
 from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
@@ -74,6 +75,8 @@ class Hud:
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
         #: Developer readouts (FPS, ticks/s, tick): hidden from players, F3 shows them.
         self.developer = False
+        #: The city in the bottom-right corner.
+        self.minimap = Minimap(world)
 
     @property
     def lines(self) -> list[str]:
@@ -98,6 +101,7 @@ class Hud:
         if self.developer:
             self._status(surface, fps, ticks_per_second, width)
         self._ticker_panel(surface, height)
+        self.minimap.draw(surface)
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)

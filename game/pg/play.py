@@ -15,6 +15,7 @@ from game.audio_reader import AudioReader, Mixer
 from game.pg.hud import stars_rect
 from game.pg.input import InputMapper
 from game.pg.render import Renderer
+from game.pg.volume_keys import VolumeKeys, has_volume
 
 LOGICAL_SIZE = (1280, 720)
 TITLE = "Wanted"
@@ -49,7 +50,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     F1 shows the event inspector over the game; ``overlay`` draws under it
     and ``handle_key`` gets the keys it does not claim.
     With a ``mixer``, an :class:`~game.audio_reader.AudioReader` plays the
-    log's sounds on it as frames are drawn, held while paused.
+    log's sounds on it as frames are drawn, held while paused; M, - and +
+    change its volume if it has one (:mod:`game.pg.volume_keys`).
     Returns the app, closed, for its counters (``loop.steps``, ``fps``...).
     """
     os.environ.setdefault(*FRAMEBUFFER_HINT)   # read by SDL when the window opens
@@ -58,6 +60,7 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     # Below the wanted stars, so they stay in sight while inspecting.
     inspector = Inspector(world, top=stars_rect(LOGICAL_SIZE[0]).bottom + 8)
     sound = AudioReader(world, mixer) if mixer is not None else None
+    volume = VolumeKeys(mixer) if has_volume(mixer) else None  # type: ignore[arg-type]
 
     def to_logical(pos: tuple[float, float]) -> tuple[float, float]:
         return app.to_logical(pos) if app is not None else pos
@@ -73,13 +76,16 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     def draw_overlay(surface: pygame.Surface) -> None:
         if overlay is not None:
             overlay(surface)
+        if volume is not None:
+            volume.draw(surface)
         inspector.draw(surface)
 
     def keys(key: int) -> bool:
         if key == pygame.K_F3 and renderer.hud is not None:
             renderer.hud.developer = not renderer.hud.developer  # FPS, ticks/s and tick: for developers
             return True
-        return inspector.handle_key(key) or (handle_key is not None and handle_key(key))
+        return (inspector.handle_key(key) or (volume is not None and volume.handle_key(key))
+                or (handle_key is not None and handle_key(key)))
 
     mapper = InputMapper(to_logical, renderer.focus_on_screen, LOGICAL_SIZE)
     app = PygameApp(world, render, translate or mapper.translate, logical_size=LOGICAL_SIZE,
