@@ -74,6 +74,8 @@ class Hud:
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
         #: Developer readouts (FPS, ticks/s, tick): hidden from players, F3 shows them.
         self.developer = False
+        #: The RUN OVER banner (off in a window, whose game-over screen says it instead).
+        self.run_over_banner = True
 
     @property
     def lines(self) -> list[str]:
@@ -101,7 +103,7 @@ class Hud:
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)
-        if state.run_over:
+        if state.run_over and self.run_over_banner:
             self._shade_screen(surface, 150)
             self._banner(surface, "RUN OVER", self.large, WHITE, height // 3)
             self._centred(surface, f"{state.run_over} - score ${state.score:,}", self.medium, WHITE,

@@ -1,0 +1,98 @@
+"""The pause menu: resume, restart, controls, volume, quit.
+
+It only draws and keeps its selection; :class:`~game.pg.screens.Screens`
+decides what choosing an item does.  The volume item works on any mixer with
+``master_volume``, ``set_master_volume``, ``muted`` and ``toggle_mute``
+(``PygameAudio``); without one it says there is no sound.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pygame
+
+from game.pg.menu import Menu, Point
+from game.pg.panels import DIM, Painter
+from game.pg.title import control_rows
+
+ITEMS = ("resume", "restart", "controls", "volume", "quit")
+LABELS = {"resume": "Resume", "restart": "Restart", "controls": "Controls", "quit": "Quit"}
+#: One press of left or right changes the volume by this much (of 1.0).
+VOLUME_STEP = 0.1
+#: Under the menu: what else works while the game is paused.
+HINT = "N / B step a tick forward / back   ·   F1 inspector   ·   F3 readouts   ·   P or Esc resume"
+
+
+class Volume(Protocol):
+    """What the volume item needs of a mixer."""
+
+    master_volume: float
+    muted: bool
+
+    def set_master_volume(self, volume: float) -> None: ...
+    def toggle_mute(self) -> None: ...
+
+
+def has_volume(mixer: object) -> bool:
+    """True if ``mixer`` has a master volume the menu can turn."""
+    return all(hasattr(mixer, name) for name in ("master_volume", "set_master_volume", "muted", "toggle_mute"))
+
+
+def volume_label(mixer: object) -> str:
+    """The volume item's text: the level as a bar and a percentage, muted or not."""
+    if not has_volume(mixer):
+        return "Volume: no sound"
+    level = max(0.0, min(1.0, float(mixer.master_volume)))  # type: ignore[attr-defined]
+    bar = "|" * round(level * 10) + "." * (10 - round(level * 10))
+    state = "muted" if mixer.muted else f"{round(level * 100)}%"  # type: ignore[attr-defined]
+    return f"Volume  < {bar} >  {state}"
+
+
+class PauseMenu:
+    """The menu's selection and whether the controls page is open over it."""
+
+    def __init__(self) -> None:
+        self.menu = Menu(ITEMS)
+        #: True while the controls page replaces the menu (any press goes back).
+        self.showing_controls = False
+        self._rects: dict[str, pygame.Rect] = {}
+
+    def reset(self) -> None:
+        """As it opens: Resume selected, the menu (not the controls page) showing."""
+        self.menu.selected = 0
+        self.showing_controls = False
+
+    def item_at(self, pos: Point) -> str | None:
+        """The item drawn at ``pos`` (logical pixels) in the last frame, if any."""
+        return next((item for item, rect in self._rects.items() if rect.collidepoint(pos)), None)
+
+    def adjust_volume(self, mixer: object, steps: int) -> None:
+        """Turn the volume ``steps`` notches up (negative: down); a muted mixer is unmuted by turning up."""
+        if not has_volume(mixer):
+            return
+        if steps > 0 and mixer.muted:  # type: ignore[attr-defined]
+            mixer.toggle_mute()  # type: ignore[attr-defined]
+        level = float(mixer.master_volume) + steps * VOLUME_STEP  # type: ignore[attr-defined]
+        mixer.set_master_volume(round(max(0.0, min(1.0, level)), 2))  # type: ignore[attr-defined]
+
+    def draw(self, surface: pygame.Surface, painter: Painter, mixer: object) -> None:
+        """Draw the menu (or the controls page) over the paused game."""
+        width, height = surface.get_size()
+        painter.shade(surface, 140)
+        painter.centred(surface, "heading", "PAUSED", height // 6)
+        if self.showing_controls:
+            self._rects = {}
+            rows = control_rows()
+            box = pygame.Rect(0, 0, 860, 32 * len(rows) + 28)
+            box.midtop = (width // 2, height // 6 + 60)
+            painter.panel(surface, box)
+            painter.lines(surface, rows, box.top + 30, split=box.left + 330)
+            painter.centred(surface, "text", "Press any key to go back", box.bottom + 40, DIM)
+            return
+        box = pygame.Rect(0, 0, 520, 48 * len(ITEMS) + 40)
+        box.midtop = (width // 2, height // 6 + 60)
+        painter.panel(surface, box)
+        labels = {**LABELS, "volume": volume_label(mixer)}
+        self._rects = painter.menu(surface, self.menu, labels, box.top + 20, width=480)
+        painter.centred(surface, "small", HINT, box.bottom + 30, DIM)
