@@ -291,10 +291,10 @@ def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches the trigger folders.
 
     The title screen comes first (briefly for the autopilot; not at all with
-    ``--screenshot``, which wants the game, or for an autopilot run of set ``--seconds``).  Restart (from the pause menu or
-    game over) plays a new run in the same window: a new world with its own
-    log, written to its own file (``run.jsonl``, then ``run-2.jsonl``...)
-    and recording ``session_run`` in its options; the run before it ended
+    ``--screenshot``, which wants the game, or for an autopilot run of set
+    ``--seconds``).  Restart (from the pause menu or game over) plays a new
+    run in the same window: a new world with its own log, written to its own
+    file (``run.jsonl``, then ``run-2.jsonl``...) and recording ``session_run`` in its options; the run before it ended
     with its own ``SimulationEnded``.  ``--seconds`` is for the whole session.
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
     import time
