@@ -46,7 +46,7 @@ def volume_label(mixer: object) -> str:
     level = max(0.0, min(1.0, float(mixer.master_volume)))  # type: ignore[attr-defined]
     bar = "|" * round(level * 10) + "." * (10 - round(level * 10))
     state = "muted" if mixer.muted else f"{round(level * 100)}%"  # type: ignore[attr-defined]
-    return f"Volume  < {bar} >  {state}"
+    return f"Volume  {bar}  {state}"
 
 
 class PauseMenu:
