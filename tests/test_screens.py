@@ -65,7 +65,7 @@ def pad_event(kind: int, **fields) -> pygame.event.Event:
     return pygame.event.Event(kind, instance_id=100, **fields)
 
 
-def window(tmp_path, *, title: bool = True, autopilot: bool = False, seed: int = 0):
+def window(tmp_path, *, title: bool = True, autopilot: bool = False, seed: int = 0, clock_step: float = 0.02):
     """A game in an 800x450 dummy window with its screens, on a fake clock; (app, screens, mixer, scores)."""
     game = build_game(seed=seed, npcs=5)
     world = game.world
@@ -73,7 +73,7 @@ def window(tmp_path, *, title: bool = True, autopilot: bool = False, seed: int =
     mapper = InputMapper(gamepads=Gamepads(open=FakeJoystick))
     scores = HighScores(tmp_path / "highscores.json")
     mixer = FakeMixer()
-    clock = FakeClock(0.02)
+    clock = FakeClock(clock_step)
     screens = Screens(mapper, mixer=mixer, title=title, autopilot=autopilot, high_scores=scores, clock=clock)
 
     def render(surface, alpha):
@@ -157,8 +157,8 @@ def test_the_title_shows_the_name_goal_controls_and_press_any_key(played):
 
 
 def test_the_autopilot_shows_the_title_only_briefly(played):
-    app, screens, _, _ = played(autopilot=True)
-    app.run(max_frames=200)   # 3 s of the fake clock's 20 ms steps come and go
+    app, screens, _, _ = played(autopilot=True, clock_step=0.5)
+    app.run(max_frames=10)   # 3 s of the fake clock's half-second steps come and go
     assert screens.state == PLAYING and app.world.tick > 0
 
 
@@ -310,11 +310,11 @@ def test_escape_on_game_over_quits(played):
 
 
 def test_the_autopilots_runs_are_not_ranked_and_it_plays_again(played):
-    app, screens, _, scores = started(played, autopilot=True)
+    app, screens, _, scores = started(played, autopilot=True, clock_step=0.5)
     ended(app, score=99999)
     assert screens.state == OVER and scores.entries == []
     assert "The autopilot's runs are not ranked" in drawn_texts(screens)
-    app.run(max_frames=1000)   # 10 s of the fake clock
+    app.run(max_frames=40)   # 10 s of the fake clock
     assert app.quit_reason == "restart"
 
 
@@ -423,3 +423,63 @@ def test_losing_focus_lets_go_of_the_pad_too():
     mapper.translate(pad_event(pygame.JOYBUTTONDOWN, button=0))
     assert mapper.translate(pygame.event.Event(pygame.WINDOWFOCUSLOST)) == [MoveInput(0, 0), FireInput(False, None)]
     assert mapper.resync() == []
+
+
+# -- restart from the command line ------------------------------------------------------------------
+
+
+def test_a_restart_plays_a_new_run_with_its_own_log_file(tmp_path, monkeypatch, capsys):
+    import game.pg.play
+    from engine import codec
+    from engine.replay import replay_file
+    from game.cli import build_parser, run_window_cli
+
+    real_run_window = game.pg.play.run_window
+    runs: list[dict] = []
+
+    def scripted(world, **kwargs):
+        between, frame = kwargs["between_frames"], [0]
+        runs.append(kwargs)
+        first = len(runs) == 1
+
+        def between_frames():
+            between()
+            frame[0] += 1
+            if frame[0] == 2:
+                pygame.event.post(key(pygame.K_SPACE))   # past the title
+            if frame[0] == 30:
+                for k in ((pygame.K_ESCAPE, pygame.K_DOWN, pygame.K_RETURN) if first else (pygame.K_ESCAPE,)):
+                    pygame.event.post(key(k))            # the menu's Restart, then the second run's...
+            if frame[0] == 31 and not first:
+                pygame.event.post(key(pygame.K_DOWN))
+                pygame.event.post(key(pygame.K_UP))
+                pygame.event.post(key(pygame.K_UP))
+                pygame.event.post(key(pygame.K_RETURN))  # ...Quit (down, up, up: round past the top)
+        kwargs["between_frames"] = between_frames
+        return real_run_window(world, **kwargs)
+
+    monkeypatch.setattr(game.pg.play, "run_window", scripted)
+    out = tmp_path / "run.jsonl"
+    status = run_window_cli(build_parser().parse_args(["--seconds", "60", "--no-hot-reload", "--events-out", str(out)]))
+    assert status == 0 and len(runs) == 2 and all(run["title_screen"] for run in runs)
+    first, second = codec.load(out), codec.load(tmp_path / "run-2.jsonl")
+    for records in (first, second):
+        assert records[0].type == "SimulationStarted" and records[-1].type == "SimulationEnded"
+        assert [r.offset for r in records] == list(range(len(records)))   # each run's log starts at 0
+    assert "session_run" not in first[0].data["options"]
+    assert second[0].data["options"]["session_run"] == 2
+    for path in (out, tmp_path / "run-2.jsonl"):
+        result = replay_file(path)   # each run replays on its own, byte for byte
+        assert result.identical, result.difference
+    printed = capsys.readouterr().out
+    assert str(out) in printed and str(tmp_path / "run-2.jsonl") in printed
+
+
+def test_numbered_log_files():
+    from pathlib import Path
+
+    from game.cli import numbered
+
+    assert numbered(Path("logs/run.jsonl"), 1) == Path("logs/run.jsonl")
+    assert numbered(Path("logs/run.jsonl"), 3) == Path("logs/run-3.jsonl")
+    assert numbered(None, 2) is None
