@@ -483,3 +483,15 @@ def test_numbered_log_files():
     assert numbered(Path("logs/run.jsonl"), 1) == Path("logs/run.jsonl")
     assert numbered(Path("logs/run.jsonl"), 3) == Path("logs/run-3.jsonl")
     assert numbered(None, 2) is None
+
+
+def test_the_readme_names_the_controls_the_title_shows():
+    from pathlib import Path
+
+    from game.pg.title import CONTROLS
+
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    for words in ("WASD", "left stick", "d-pad", "Space", "the mouse", "E (B)", "P, Esc or Start", "N / B",
+                  "F1", "F3", "F11"):
+        assert words in readme, words
+    assert {pad for _, _, pad in CONTROLS} >= {"A", "B", "Start", "left stick or d-pad"}
