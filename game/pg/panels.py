@@ -98,15 +98,18 @@ class Painter:
             rects[item] = row
         return rects
 
-    def lines(self, surface: pygame.Surface, rows: list[tuple[str, str]], top: int,
-              split: int | None = None) -> int:
-        """Two columns, right-aligned names and left-aligned values around ``split``; the y below them."""
+    def lines(self, surface: pygame.Surface, rows: list[tuple[str, ...]], top: int,
+              split: int | None = None, column: int = 290) -> int:
+        """Rows of a right-aligned name left of ``split``, then values left-aligned in
+        columns ``column`` pixels apart (the last one dimmer); the y below them."""
         split = surface.get_width() // 2 if split is None else split
         y = top
-        for name, value in rows:
+        for name, *values in rows:
             left = self.text("text", name, DIM)
             surface.blit(left, left.get_rect(midright=(split - 14, y)))
-            right = self.text("text", value, WHITE)
-            surface.blit(right, right.get_rect(midleft=(split + 14, y)))
+            for index, value in enumerate(values):
+                colour = GOLD if index and index == len(values) - 1 else WHITE
+                image = self.text("text", value, colour)
+                surface.blit(image, image.get_rect(midleft=(split + 14 + index * column, y)))
             y += 32
         return y

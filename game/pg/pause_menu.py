@@ -84,10 +84,10 @@ class PauseMenu:
         if self.showing_controls:
             self._rects = {}
             rows = control_rows()
-            box = pygame.Rect(0, 0, 860, 32 * len(rows) + 28)
+            box = pygame.Rect(0, 0, 940, 32 * len(rows) + 24)
             box.midtop = (width // 2, height // 6 + 60)
             painter.panel(surface, box)
-            painter.lines(surface, rows, box.top + 30, split=box.left + 330)
+            painter.lines(surface, rows, box.top + 28, split=box.left + 320)
             painter.centred(surface, "text", "Press any key to go back", box.bottom + 40, DIM)
             return
         box = pygame.Rect(0, 0, 520, 48 * len(ITEMS) + 40)

@@ -33,9 +33,9 @@ def rules_line(minutes: float, lives: int) -> str:
     return f"{clock}Wasted or busted {lives} times and the run is over."
 
 
-def control_rows() -> list[tuple[str, str]]:
-    """The controls as (action, "keys  ·  pad") rows for :meth:`Painter.lines`."""
-    return [(action, f"{keys}   ·   pad: {pad}" if pad else keys) for action, keys, pad in CONTROLS]
+def control_rows() -> list[tuple[str, ...]]:
+    """The controls as rows for :meth:`Painter.lines`: a heading row, then (action, keys, pad)."""
+    return [("", "keyboard and mouse", "gamepad"), *CONTROLS]
 
 
 def draw_title(surface: pygame.Surface, painter: Painter, sprites: Sprites, rules: str, *, blink: bool = True,
@@ -51,10 +51,11 @@ def draw_title(surface: pygame.Surface, painter: Painter, sprites: Sprites, rule
     painter.centred(surface, "text", TAGLINE, name.bottom + 66, DIM)
     painter.centred(surface, "text", GOAL_HINT, name.bottom + 112, GOLD)
     painter.centred(surface, "small", rules, name.bottom + 142)
-    box = pygame.Rect(0, 0, 860, 32 * len(CONTROLS) + 28)
-    box.midtop = (width // 2, name.bottom + 170)
+    rows = control_rows()
+    box = pygame.Rect(0, 0, 940, 32 * len(rows) + 24)
+    box.midtop = (width // 2, name.bottom + 166)
     painter.panel(surface, box)
-    painter.lines(surface, control_rows(), box.top + 30, split=box.left + 330)
+    painter.lines(surface, rows, box.top + 28, split=box.left + 320)
     if autopilot:
         painter.centred(surface, "text", "The autopilot plays: watch, or press P to pause", height - 60, DIM)
     elif blink:
