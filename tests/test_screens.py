@@ -495,3 +495,21 @@ def test_the_readme_names_the_controls_the_title_shows():
                   "F1", "F3", "F11"):
         assert words in readme, words
     assert {pad for _, _, pad in CONTROLS} >= {"A", "B", "Start", "left stick or d-pad"}
+
+
+def test_the_mixer_has_a_master_volume_and_mute_the_menu_turns():
+    from game.pg.audio import PygameAudio
+    from game.pg.pause_menu import has_volume
+
+    audio = PygameAudio()
+    try:
+        assert has_volume(audio) and audio.master_volume == 1.0 and not audio.muted
+        audio.play("gunshot")
+        audio.set_master_volume(1.7)
+        assert audio.master_volume == 1.0
+        audio.set_master_volume(0.5)
+        assert audio._sounds["gunshot"].get_volume() == pytest.approx(audio.volume * 0.5, abs=0.01)
+        assert audio.toggle_mute() and audio._sounds["gunshot"].get_volume() == 0
+        assert not audio.toggle_mute() and audio.master_volume == 0.5
+    finally:
+        audio.close()

@@ -56,6 +56,10 @@ class PygameAudio:
         self.enabled = False
         #: True between :meth:`pause` and :meth:`resume`.
         self.paused = False
+        #: The player's volume for every sound, 0..1 (the pause menu turns it: :meth:`set_master_volume`).
+        self.master_volume = 1.0
+        #: True while :meth:`toggle_mute` has silenced everything (the volume is kept).
+        self.muted = False
         self._sounds: dict[str, pygame.mixer.Sound | None] = {}
         #: Looping sound -> the reserved channel index it plays on.
         self._loops: dict[str, int] = {}
@@ -103,11 +107,32 @@ class PygameAudio:
             with contextlib.suppress(pygame.error):
                 pygame.mixer.unpause()
 
+    def set_master_volume(self, volume: float) -> None:
+        """Set the volume of everything, 0..1 (clamped), heard at once."""
+        self.master_volume = max(0.0, min(1.0, float(volume)))
+        self._apply_volume()
+
+    def toggle_mute(self) -> bool:
+        """Silence everything, or bring it back at the volume it had; True if now muted."""
+        self.muted = not self.muted
+        self._apply_volume()
+        return self.muted
+
+    def _level(self) -> float:
+        return 0.0 if self.muted else self.volume * self.master_volume
+
+    def _apply_volume(self) -> None:
+        # A Sound's volume holds for every channel playing it, now and later (a channel's own is reset on play).
+        for sound in self._sounds.values():
+            if sound is not None:
+                with contextlib.suppress(pygame.error):
+                    sound.set_volume(self._level())
+
     def _sound(self, name: str) -> pygame.mixer.Sound | None:
         if name not in self._sounds:
             try:
                 sound = pygame.mixer.Sound(str(self.directory / f"{name}.wav"))
-                sound.set_volume(self.volume)
+                sound.set_volume(self._level())
             except (pygame.error, OSError, FileNotFoundError) as error:
                 print(f"audio: cannot load {name}.wav ({error}), skipping it")
                 sound = None
