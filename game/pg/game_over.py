@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.highscores import Entry
-from game.pg.menu import Menu, Point
+from game.pg.menu import Action, Menu, Point
 from game.pg.panels import DIM, GOLD, WHITE, Painter
 
 ITEMS = ("again", "quit")
@@ -35,6 +35,23 @@ class GameOver:
     def item_at(self, pos: Point) -> str | None:
         """The item drawn at ``pos`` (logical pixels) in the last frame, if any."""
         return next((item for item, rect in self._rects.items() if rect.collidepoint(pos)), None)
+
+    def act(self, action: Action) -> str:
+        """Do what ``action`` asks of the menu; "again" or "quit" once one is chosen, else ""."""
+        menu, name = self.menu, action.name
+        if name in ("up", "down", "left", "right"):
+            menu.move(-1 if name in ("up", "left") else 1)
+        elif name == "back":
+            return "quit"
+        elif name in ("hover", "click"):
+            item = self.item_at(action.pos) if action.pos is not None else None
+            if item is not None:
+                menu.select(item)
+                if name == "click":
+                    return item
+        elif name == "select":
+            return menu.current
+        return ""
 
     def verdict(self) -> str:
         """The line under the score: the table place this run took, or why it has none."""

@@ -1,5 +1,9 @@
 """Gamepads through ``pygame.joystick``: plugged in and out while the game runs.
 
+The joystick API, not ``pygame._sdl2.controller``: it is the same in pygame
+and pygame-ce and not marked experimental, and it sees every pad SDL knows,
+mapped or not, at the price of the button numbering below.
+
 SDL numbers a pad's buttons by its driver: an Xbox-style pad is A=0, B=1,
 X=2, Y=3 everywhere, but Start is 7 under Linux's xpad driver and 6 under
 SDL's own HIDAPI driver (where 4 is Back).  The layout below uses what is

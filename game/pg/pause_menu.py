@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pygame
 
-from game.pg.menu import Menu, Point
+from game.pg.menu import Action, Menu, Point
 from game.pg.panels import DIM, Painter
 from game.pg.title import control_rows
 
@@ -20,6 +20,8 @@ ITEMS = ("resume", "restart", "controls", "volume", "quit")
 LABELS = {"resume": "Resume", "restart": "Restart", "controls": "Controls", "quit": "Quit"}
 #: One press of left or right changes the volume by this much (of 1.0).
 VOLUME_STEP = 0.1
+#: What :meth:`PauseMenu.act` says of an action it leaves to the paused game.
+PASS = "pass"
 #: Under the menu: what else works while the game is paused.
 HINT = "N / B step a tick forward / back   ·   F1 inspector   ·   F3 readouts   ·   P or Esc resume"
 
@@ -66,6 +68,39 @@ class PauseMenu:
     def item_at(self, pos: Point) -> str | None:
         """The item drawn at ``pos`` (logical pixels) in the last frame, if any."""
         return next((item for item, rect in self._rects.items() if rect.collidepoint(pos)), None)
+
+    def act(self, action: Action, mixer: object) -> str:
+        """Do what ``action`` asks of the menu; what is left to do: "resume", "restart", "quit",
+        "" (nothing), or :data:`PASS` (not the menu's: ← / → off the volume item step time)."""
+        menu, name = self.menu, action.name
+        if name in ("left", "right"):
+            if menu.current != "volume":
+                return PASS
+            self.adjust_volume(mixer, 1 if name == "right" else -1)
+        elif name in ("up", "down"):
+            menu.move(-1 if name == "up" else 1)
+        elif name == "back":
+            return "resume"
+        elif name in ("hover", "click"):
+            item = self.item_at(action.pos) if action.pos is not None else None
+            if item is not None:
+                menu.select(item)
+                if name == "click":
+                    return self.choose(item, mixer)
+        elif name == "select":
+            return self.choose(menu.current, mixer)
+        return ""
+
+    def choose(self, item: str, mixer: object) -> str:
+        """Choose ``item``: the controls page and mute happen here; the rest is returned to do."""
+        if item == "controls":
+            self.showing_controls = True
+            return ""
+        if item == "volume":
+            if has_volume(mixer):
+                mixer.toggle_mute()  # type: ignore[attr-defined]
+            return ""
+        return item
 
     def adjust_volume(self, mixer: object, steps: int) -> None:
         """Turn the volume ``steps`` notches up (negative: down); a muted mixer is unmuted by turning up."""

@@ -64,6 +64,9 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     its ``quit_reason`` is "restart" when the player asked for a new run.
     """
     os.environ.setdefault(*FRAMEBUFFER_HINT)   # read by SDL when the window opens
+    with contextlib.suppress(pygame.error):
+        # SDL then reports each pad already plugged in, and each one plugged in later, as JOYDEVICEADDED.
+        pygame.joystick.init()
     renderer = Renderer(world)
     app: PygameApp | None = None
     # Below the wanted stars, so they stay in sight while inspecting.

@@ -26,7 +26,7 @@ from game.pg.gamepad import PAUSE_BUTTONS
 from game.pg.input import PAD_EVENTS, InputMapper
 from game.pg.menu import Action, MenuInput, is_press
 from game.pg.panels import Painter
-from game.pg.pause_menu import PauseMenu
+from game.pg.pause_menu import PASS, PauseMenu
 from game.pg.sprites import Sprites
 from game.pg.title import draw_title, rules_line
 from game.state import game_state
@@ -217,65 +217,25 @@ class Screens:
             return event.type in PAD_EVENTS
         if action is None:
             return event.type in PAD_EVENTS
-        name = action.name
-        if name in ("left", "right"):
-            if menu.menu.current != "volume":
-                # Off the volume item, left and right stay the paused game's (← / → step time).
-                return event.type in PAD_EVENTS
-            menu.adjust_volume(self.mixer, 1 if name == "right" else -1)
-        elif name in ("up", "down"):
-            menu.menu.move(-1 if name == "up" else 1)
-        elif name == "back":
-            self.resume()
-        elif name == "hover":
-            item = menu.item_at(action.pos) if action.pos else None
-            if item is not None:
-                menu.menu.select(item)
-            return True
-        elif name == "click":
-            item = menu.item_at(action.pos) if action.pos else None
-            if item is not None:
-                menu.menu.select(item)
-                self._choose(menu.menu.current)
-        elif name == "select":
-            self._choose(menu.menu.current)
+        outcome = menu.act(action, self.mixer)
+        if outcome == PASS:
+            return event.type in PAD_EVENTS   # ← / → off the volume item: the paused game's time keys
+        self._do(outcome)
         return True
-
-    def _choose(self, item: str) -> None:
-        if item == "resume":
-            self.resume()
-        elif item == "restart":
-            self.restart()
-        elif item == "controls":
-            self.pause_menu.showing_controls = True
-        elif item == "volume" and self.mixer is not None and hasattr(self.mixer, "toggle_mute"):
-            self.mixer.toggle_mute()
-        elif item == "quit":
-            self.quit()
 
     def _over(self, event: pygame.event.Event, action: Action | None) -> bool:
-        over = self.over
-        if over is None or action is None:
-            return event.type in PAD_EVENTS or event.type == pygame.KEYDOWN
-        name = action.name
-        if name in ("up", "down", "left", "right"):
-            over.menu.move(-1 if name in ("up", "left") else 1)
-        elif name == "back":
-            self.quit()
-        elif name in ("hover", "click"):
-            item = over.item_at(action.pos) if action.pos else None
-            if item is not None:
-                over.menu.select(item)
-                if name == "click":
-                    self._finish(item)
-        elif name == "select":
-            self._finish(over.menu.current)
+        if self.over is None or action is None:
+            return event.type in PAD_EVENTS or event.type == pygame.KEYDOWN  # no stepping out of game over
+        self._do(self.over.act(action))
         return True
 
-    def _finish(self, item: str) -> None:
-        if item == "again":
+    def _do(self, outcome: str) -> None:
+        """Carry out what a menu chose ("" : nothing more to do)."""
+        if outcome == "resume":
+            self.resume()
+        elif outcome in ("restart", "again"):
             self.restart()
-        else:
+        elif outcome == "quit":
             self.quit()
 
 
