@@ -292,10 +292,12 @@ def run_window_cli(args: argparse.Namespace) -> int:
 
     The title screen comes first (briefly for the autopilot; not at all with
     ``--screenshot``, which wants the game, or for an autopilot run of set
-    ``--seconds``).  Restart (from the pause menu or game over) plays a new
-    run in the same window: a new world with its own log, written to its own
-    file (``run.jsonl``, then ``run-2.jsonl``...) and recording ``session_run`` in its options; the run before it ended
-    with its own ``SimulationEnded``.  ``--seconds`` is for the whole session.
+    ``--seconds``; a restart goes straight into play).  Restart (from the
+    pause menu or game over) plays a new run in the same window: a new world
+    with its own log, written to its own file (``run.jsonl``, then
+    ``run-2.jsonl``...) and recording ``session_run`` in its options; the run
+    before it ended with its own ``SimulationEnded``.  ``--seconds`` is for
+    the whole session.
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
     import time
 
@@ -389,7 +391,7 @@ def _window_run(args: argparse.Namespace, audio: object, high_scores: object, nu
                              report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
                              translate=(lambda event: []) if pilot else None,
                              before_tick=autopilot_inputs if pilot else None, mixer=audio,
-                             title_screen=_shows_title(args), autopilot=pilot is not None,
+                             title_screen=_shows_title(args) and number == 1, autopilot=pilot is not None,
                              high_scores=high_scores)
             again = app.quit_reason == "restart"
         end_run(world)   # the log's last record: the run ended here

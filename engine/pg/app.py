@@ -14,6 +14,7 @@ only *how many* ticks run, never what happens in one.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,7 +170,10 @@ class PygameApp:
             return
         try:
             if self.fullscreen:
-                pygame.display.set_mode(self._windowed_size or self.logical_size, pygame.RESIZABLE)
+                with warnings.catch_warnings():
+                    # pygame-ce warns when the window manager picks another size: the letterbox copes with any.
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    pygame.display.set_mode(self._windowed_size or self.logical_size, pygame.RESIZABLE)
             else:
                 self._windowed_size = window.get_size()
                 # (0, 0): the desktop's own resolution, so the screen does not switch modes.
