@@ -4,8 +4,8 @@
 
 It plays the window as a player would, with synthetic key presses posted to
 pygame's queue between frames: the title, a few seconds of play, the pause
-menu (and its controls page), then a short run (``run_minutes`` cut to a few
-seconds) that ends in the game-over screen.  Each screenshot is the window's
+menu (and its controls page), the window resized (letterboxed), then a short
+run (``run_minutes`` cut to a few seconds) that ends in the game-over screen.  Each screenshot is the window's
 own surface as it was last presented.  The high scores go to a throwaway
 folder, never the player's own.
 """
@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from game.build import build_game  # noqa: E402
 from game.highscores import Entry, HighScores  # noqa: E402
+from game.pg.audio import PygameAudio  # noqa: E402
 from game.pg.play import run_window, window_session  # noqa: E402
 from game.tuning import load_tuning  # noqa: E402
 
@@ -47,7 +48,7 @@ def tour(out: Path) -> list[Path]:
 
     def shoot(name: str) -> Callable[[], None]:
         def save() -> None:
-            path = out / name
+            path = out / f"screens_{name}"
             pygame.image.save(pygame.display.get_surface(), str(path))
             saved.append(path)
         return save
@@ -70,11 +71,17 @@ def tour(out: Path) -> list[Path]:
         steps = {10: shoot("title.png"), 12: lambda: press(pygame.K_SPACE),
                  200: lambda: press(pygame.K_p), 210: shoot("pause_menu.png"),
                  212: lambda: press(pygame.K_DOWN), 213: lambda: press(pygame.K_DOWN),
-                 214: lambda: press(pygame.K_DOWN), 220: shoot("pause_menu_volume.png"),
-                 222: lambda: press(pygame.K_UP), 223: lambda: press(pygame.K_RETURN), 230: shoot("controls.png"),
+                 214: lambda: press(pygame.K_DOWN), 215: lambda: press(pygame.K_LEFT),
+                 216: lambda: press(pygame.K_LEFT), 220: shoot("pause_menu_volume.png"),
+                 221: lambda: press(pygame.K_RIGHT), 222: lambda: press(pygame.K_RIGHT),
+                 223: lambda: press(pygame.K_UP), 224: lambda: press(pygame.K_RETURN), 230: shoot("controls.png"),
                  232: lambda: press(pygame.K_SPACE), 234: lambda: press(pygame.K_ESCAPE),
-                 240: lambda: press(pygame.K_ESCAPE)}
-        run_window(game.world, seconds=15, between_frames=script(steps), title_screen=True, high_scores=scores)
+                 240: lambda: press(pygame.K_ESCAPE),
+                 260: lambda: pygame.display.set_mode((1000, 800), pygame.RESIZABLE),   # as a resize leaves it
+                 280: shoot("resized.png")}
+        audio = PygameAudio()   # the volume item turns it (SDL's dummy audio driver unless one is set)
+        run_window(game.world, seconds=15, between_frames=script(steps), title_screen=True, high_scores=scores,
+                   mixer=audio)
         tuning = dataclasses.replace(load_tuning(), run_minutes=SHORT_RUN_SECONDS / 60)
         game = build_game(seed=0, tuning=tuning)
         game.state.score = 3100  # as if cash had been collected: the table shows where it lands
@@ -95,7 +102,9 @@ def tour(out: Path) -> list[Path]:
             step = steps_over.get(frame_of[0])
             if step is not None:
                 step()
-        run_window(game.world, seconds=SHORT_RUN_SECONDS + 10, between_frames=between, high_scores=scores)
+        run_window(game.world, seconds=SHORT_RUN_SECONDS + 10, between_frames=between, high_scores=scores,
+                   mixer=audio)
+        audio.close()
     return saved
 
 

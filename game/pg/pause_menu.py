@@ -24,6 +24,8 @@ VOLUME_STEP = 0.1
 PASS = "pass"
 #: Under the menu: what else works while the game is paused.
 HINT = "N / B step a tick forward / back   ·   F1 inspector   ·   F3 readouts   ·   P or Esc resume"
+#: Under the menu while the volume item is selected.
+VOLUME_HINT = "Left / right turn the volume   ·   Enter mutes   ·   P or Esc resume"
 
 
 class Volume(Protocol):
@@ -130,4 +132,5 @@ class PauseMenu:
         painter.panel(surface, box)
         labels = {**LABELS, "volume": volume_label(mixer)}
         self._rects = painter.menu(surface, self.menu, labels, box.top + 20, width=480)
-        painter.centred(surface, "small", HINT, box.bottom + 30, DIM)
+        hint = VOLUME_HINT if self.menu.current == "volume" and has_volume(mixer) else HINT
+        painter.centred(surface, "small", hint, box.bottom + 30, DIM)
