@@ -33,7 +33,6 @@ class Painter:
             pygame.font.init()
         self.fonts = {role: pygame.font.Font(None, size) for role, size in SIZES.items()}
         self._text: dict[tuple[str, str, tuple[int, ...]], pygame.Surface] = {}
-        self._shades: dict[tuple[tuple[int, int], int], pygame.Surface] = {}
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
 
     def text(self, role: str, text: str, colour: tuple[int, ...] = WHITE) -> pygame.Surface:
@@ -61,14 +60,11 @@ class Painter:
         return rect
 
     def shade(self, surface: pygame.Surface, alpha: int) -> None:
-        """Darken the whole frame, so a screen reads over the frozen game."""
-        key = (surface.get_size(), alpha)
-        veil = self._shades.get(key)
-        if veil is None:
-            veil = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-            veil.fill((0, 0, 0, alpha))
-            self._shades[key] = veil
-        surface.blit(veil, (0, 0))
+        """Darken the whole frame (as black at ``alpha`` over it would), so a screen reads over the game."""
+        # A multiplying fill, not a blit of a translucent black surface: the same
+        # picture at a third of the cost (no per-pixel alpha to read).
+        keep = 255 - max(0, min(255, alpha))
+        surface.fill((keep, keep, keep), special_flags=pygame.BLEND_RGB_MULT)
 
     def panel(self, surface: pygame.Surface, rect: pygame.Rect, colour: tuple[int, ...] = PANEL) -> None:
         """A translucent box with rounded corners behind a screen's text."""
