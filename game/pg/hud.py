@@ -17,7 +17,7 @@ from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
 
-PAUSED_HINT = "P resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  F3 developer readouts  ·  Esc quit"
+PAUSED_HINT = "P or Esc resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  F3 developer readouts"
 WHITE = (240, 240, 240)
 SHADOW = (0, 0, 0)
 RED = (235, 60, 50)

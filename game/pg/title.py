@@ -57,6 +57,6 @@ def draw_title(surface: pygame.Surface, painter: Painter, sprites: Sprites, rule
     painter.panel(surface, box)
     painter.lines(surface, rows, box.top + 28, split=box.left + 320)
     if autopilot:
-        painter.centred(surface, "text", "The autopilot plays: watch, or press P to pause", height - 60, DIM)
+        painter.centred(surface, "text", "The autopilot starts in a moment (or press any key)", height - 60, DIM)
     elif blink:
         painter.centred(surface, "item", PRESS, height - 60, GOLD)
