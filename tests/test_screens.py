@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.pg import PygameApp
 from game.build import build_game
@@ -373,6 +375,9 @@ def test_the_left_stick_moves_past_its_dead_zone():
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=0, value=0.9)) == [MoveInput(1, 0)]
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=1, value=-0.7)) == [MoveInput(1, -1)]
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=1, value=-0.9)) == []   # no change
+    # Held near the edge of the dead zone it stays pushed: no flicker of MoveInputs in the log.
+    assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=1, value=-0.35)) == []
+    assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=1, value=-0.45)) == []
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=0, value=0.0)) == [MoveInput(0, -1)]
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=3, value=1.0)) == []    # right stick: unused
     assert mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=1, value=0.1)) == [MoveInput(0, 0)]
@@ -513,3 +518,16 @@ def test_the_mixer_has_a_master_volume_and_mute_the_menu_turns():
         assert not audio.toggle_mute() and audio.master_volume == 0.5
     finally:
         audio.close()
+
+
+@given(st.lists(st.tuples(st.sampled_from([0, 1]), st.floats(-1.0, 1.0)), max_size=40))
+def test_stick_moves_are_changes_of_a_clamped_direction(readings):
+    """Whatever the stick reads: only changes, each a direction in {-1, 0, 1}, ending where the pad points."""
+    mapper = pad_mapper()
+    told = (0, 0)
+    for axis, value in readings:
+        for event in mapper.translate(pad_event(pygame.JOYAXISMOTION, axis=axis, value=value)):
+            assert isinstance(event, MoveInput) and (event.dx, event.dy) != told
+            assert event.dx in (-1, 0, 1) and event.dy in (-1, 0, 1)
+            told = (event.dx, event.dy)
+    assert told == mapper.gamepads.direction

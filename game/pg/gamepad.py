@@ -31,6 +31,9 @@ PAUSE_BUTTONS = frozenset({6, 7})   # Start (HIDAPI: 6, xpad: 7); Back on xpad
 STICK_X, STICK_Y = 0, 1
 #: How far the stick must lean (of 1.0) to count as pushed: worn sticks rest off centre.
 DEADZONE = 0.4
+#: Once pushed, it counts until it comes back inside this: a stick held near the
+#: edge of the dead zone would otherwise flicker, and every flicker is a MoveInput in the log.
+RELEASE = 0.25
 
 
 class Joystick(Protocol):
@@ -45,21 +48,29 @@ class Pad:
     """One plugged-in pad and what it holds now."""
 
     device: Joystick
-    stick: tuple[float, float] = (0.0, 0.0)
+    #: Which way the left stick leans on x and y: each -1, 0 or 1 (see :func:`lean`).
+    stick: tuple[int, int] = (0, 0)
     hat: tuple[int, int] = (0, 0)
     buttons: set[int] = field(default_factory=set)
+
+    def moved_stick(self, axis: int, value: float) -> None:
+        """The stick's ``axis`` (STICK_X or STICK_Y) now reads ``value``."""
+        x, y = self.stick
+        self.stick = (lean(value, x), y) if axis == STICK_X else (x, lean(value, y))
 
     @property
     def direction(self) -> tuple[int, int]:
         """Where the stick or d-pad points: each of dx, dy in {-1, 0, 1}, y down as on screen."""
-        x, y = self.stick
-        dx = (x > DEADZONE) - (x < -DEADZONE) + self.hat[0]
-        dy = (y > DEADZONE) - (y < -DEADZONE) - self.hat[1]   # the hat's y is up, the screen's down
+        dx = self.stick[0] + self.hat[0]
+        dy = self.stick[1] - self.hat[1]   # the hat's y is up, the screen's down
         return max(-1, min(1, dx)), max(-1, min(1, dy))
 
 
-def lean(value: float) -> int:
-    """-1, 0 or 1: which way an axis value leans past the dead zone."""
+def lean(value: float, before: int = 0) -> int:
+    """-1, 0 or 1: which way an axis reading leans, given how it leaned ``before``
+    (past :data:`DEADZONE` to start leaning, back inside :data:`RELEASE` to stop)."""
+    if before and value * before > RELEASE:
+        return before
     return (value > DEADZONE) - (value < -DEADZONE)
 
 

@@ -96,8 +96,7 @@ class InputMapper:
         if pad is None:
             return False
         if kind == pygame.JOYAXISMOTION and event.axis in (STICK_X, STICK_Y):
-            x, y = pad.stick
-            pad.stick = (event.value, y) if event.axis == STICK_X else (x, event.value)
+            pad.moved_stick(event.axis, event.value)
         elif kind == pygame.JOYHATMOTION and getattr(event, "hat", 0) == 0:
             pad.hat = tuple(event.value)  # type: ignore[assignment]
         elif kind == pygame.JOYBUTTONDOWN:
@@ -133,7 +132,7 @@ class InputMapper:
             events.append(FireInput(False, None))
         for pad in self.gamepads.pads.values():
             # Not read again until the pad reports a change: what it held is forgotten too.
-            pad.stick, pad.hat = (0.0, 0.0), (0, 0)
+            pad.stick, pad.hat = (0, 0), (0, 0)
             pad.buttons.discard(FIRE_BUTTON)
         return events
 

@@ -91,8 +91,8 @@ class MenuInput:
 
     def _stick(self, event: pygame.event.Event) -> Action | None:
         key = (getattr(event, "instance_id", 0), event.axis)
-        now = lean(event.value)
         before = self._leaning.get(key, 0)
+        now = lean(event.value, before)
         self._leaning[key] = now
         if now == 0 or now == before:
             return None
