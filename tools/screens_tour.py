@@ -82,6 +82,7 @@ def tour(out: Path) -> list[Path]:
         audio = PygameAudio()   # the volume item turns it (SDL's dummy audio driver unless one is set)
         run_window(game.world, seconds=15, between_frames=script(steps), title_screen=True, high_scores=scores,
                    mixer=audio)
+        pygame.display.set_mode((1280, 720), pygame.RESIZABLE)   # the same window, back to its first size
         tuning = dataclasses.replace(load_tuning(), run_minutes=SHORT_RUN_SECONDS / 60)
         game = build_game(seed=0, tuning=tuning)
         game.state.score = 3100  # as if cash had been collected: the table shows where it lands
