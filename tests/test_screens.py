@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 import pytest
 from hypothesis import given
@@ -531,3 +533,21 @@ def test_stick_moves_are_changes_of_a_clamped_direction(readings):
             assert event.dx in (-1, 0, 1) and event.dy in (-1, 0, 1)
             told = (event.dx, event.dy)
     assert told == mapper.gamepads.direction
+
+
+def caught_signals() -> int:
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith("SigCgt:")).split()[1], 16)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_the_window_leaves_no_signal_handler_of_sdls_behind():
+    """SDL's joystick support keeps SIGTERM caught while it runs; a worker forked later would ignore it."""
+    from game.pg.play import run_window
+
+    sigterm = 1 << (15 - 1)
+    assert not caught_signals() & sigterm
+    run_window(build_game(seed=0, npcs=5).world, seconds=5,
+               between_frames=lambda: pygame.event.post(pygame.event.Event(pygame.QUIT)))
+    assert not pygame.joystick.get_init()
+    assert not caught_signals() & sigterm

@@ -64,9 +64,7 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     its ``quit_reason`` is "restart" when the player asked for a new run.
     """
     os.environ.setdefault(*FRAMEBUFFER_HINT)   # read by SDL when the window opens
-    with contextlib.suppress(pygame.error):
-        # SDL then reports each pad already plugged in, and each one plugged in later, as JOYDEVICEADDED.
-        pygame.joystick.init()
+    joysticks = _start_joysticks()
     renderer = Renderer(world)
     app: PygameApp | None = None
     # Below the wanted stars, so they stay in sight while inspecting.
@@ -125,7 +123,27 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
                 app.screenshot(screenshot)
     finally:
         app.close()
+        if joysticks:
+            pygame.joystick.quit()
     return app
+
+
+def _start_joysticks() -> bool:
+    """Start SDL's joystick support if it is off; True if this call started it (and must stop it).
+
+    SDL then reports each pad already plugged in, and each one plugged in
+    later, as JOYDEVICEADDED.  It must be stopped with the window: while it
+    runs, SDL keeps its own SIGINT and SIGTERM handlers installed (they only
+    queue a QUIT event), so a process forked later (``trace``'s worker
+    pool) would ignore the SIGTERM that is meant to stop it.
+    """
+    if pygame.joystick.get_init():
+        return False
+    try:
+        pygame.joystick.init()
+    except pygame.error:
+        return False
+    return True
 
 
 @contextlib.contextmanager
