@@ -50,14 +50,28 @@ def log_problems(path: str) -> Iterator[None]:
         raise UsageError(f"{path}: is a directory, expected a .jsonl log file") from None
     except codec.LogFormatError as error:
         raise UsageError(str(error)) from None
+    except BrokenPipeError:
+        raise   # stdout's reader went away (`| head`): not the log's fault; main() ends quietly
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
 
 
-def load_log(path: str) -> list[Record]:
-    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`."""
-    with log_problems(path):
-        return codec.load(path)
+def load_log(path: str, cut_ok: bool = False) -> list[Record]:
+    """Read a log file for a command; any problem becomes a one-line :class:`UsageError`.
+
+    ``cut_ok``: a last line cut off (a run killed while writing) is a one-line
+    warning, and the records before it are returned, as :func:`scan_log` does."""
+    with log_problems(path), open(path, "rb") as file:
+        records = codec.read_file(file, path)
+        return list(before_the_cut(records) if cut_ok else records)
+
+
+def before_the_cut(records: Iterator[Record]) -> Iterator[Record]:
+    """``records`` up to a last line cut off, which is a one-line warning on stderr instead of an error."""
+    try:
+        yield from records
+    except codec.CutOffLine as cut:
+        print(f"warning: {cut}", file=sys.stderr)
 
 
 def scan_log(path: str, make_tool: Callable[[], ChunkTool], state: logscan.Scan) -> Iterator[Any]:
@@ -77,7 +91,7 @@ def parse_ticks(text: str) -> tuple[int | None, int | None]:
     """``A:B`` → ``(A, B)``; either side may be empty."""
     lo, sep, hi = text.partition(":")
     if not sep:
-        raise argparse.ArgumentTypeError(f"expected a tick range A:B, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a tick range A:B (one tick T is T:T+1), got {text!r}")
     try:
         start, end = (int(lo) if lo.strip() else None, int(hi) if hi.strip() else None)
     except ValueError:
@@ -91,18 +105,19 @@ def cmd_trace(args: argparse.Namespace) -> int:
     """``trace``: print the records that match the filters, one a line, as the file is read."""
     state = logscan.Scan()
     types: set[str] = set()
-    type_seen = False
+    type_seen: set[str] = set()
     write = sys.stdout.write
     for text, seen, found in scan_log(args.log, partial(TraceTool, args.type, args.entity, args.ticks, args.full),
                                       state):
         write(text)
-        type_seen = type_seen or found
+        type_seen |= found
         if len(types) < MAX_TYPES:
             types |= seen
-    if args.type and not type_seen:
+    missing = [t for t in args.type or () if t not in type_seen]
+    if missing:
         listed = sorted(types)
         more = f" and {len(listed) - 30} more" if len(listed) > 30 else ""
-        raise UsageError(f"{args.log}: no records of type {args.type!r} "
+        raise UsageError(f"{args.log}: no records of type {missing[0]!r} "
                          f"(types present: {', '.join(listed[:30]) or 'none'}{more})")
     return 0
 
@@ -132,14 +147,19 @@ def cmd_why(args: argparse.Namespace) -> int:
     if not 0 <= args.offset - first < len(positions):
         span = f"{first}..{first + len(positions) - 1}" if positions else "none"
         raise UsageError(f"{args.log}: no record at offset {args.offset} (offsets in file: {span})")
-    with log_problems(args.log), open(args.log, "rb") as file:
+    with log_problems(args.log):
+        file = open(args.log, "rb")
+    with file:
         def lookup(offset: int) -> Record | None:
             index = offset - first
             if not 0 <= index < len(positions):
                 return None
-            file.seek(positions[index])
-            number, text, _ = next(codec.lines_of(file, args.log))
-            return codec.decode_line(text, args.log, number)
+            # Only reading is the log's problem: an error writing the tree (a closed
+            # pipe, a full disk) is the output's, and main reports it as that.
+            with log_problems(args.log):
+                file.seek(positions[index])
+                number, text, _ = next(codec.lines_of(file, args.log))
+                return codec.decode_line(text, args.log, number)
         if args.forward:
             _print_consequences(args.offset, consequences(args.offset, first, causes), lookup)
             return 0
@@ -245,7 +265,8 @@ def load_commands() -> dict[str, CommandSpec]:
 
 def _trace_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG.jsonl")
-    p.add_argument("--type", metavar="T", help="only records of this event type")
+    p.add_argument("--type", metavar="T", action="append",
+                   help="only records of this event type (may be given again: records of any of them)")
     p.add_argument("--entity", metavar="E", type=int, help="only records naming this entity")
     p.add_argument("--ticks", metavar="A:B", type=parse_ticks, help="only ticks A <= tick < B")
     p.add_argument("--full", action="store_true", help="show values whole (long text is cut with ... otherwise)")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from engine.record import Record
+from engine.record import Record, printable
 from engine.scripting.cycles import find_cycles
 from engine.scripting.events import AlarmEntered, AlarmExited, BehaviourRan
 from engine.scripting.model import Call, TriggerSet
@@ -201,7 +201,7 @@ ENDLESS, BREAKABLE = "#d00000", "#e08000"
 
 def to_dot(graph: TriggerGraph, title: str) -> graphviz.Digraph:
     """The graph as Graphviz source: left to right, loops coloured, edges weighted when a log was read."""
-    dot = graphviz.Digraph("triggers", graph_attr={"rankdir": "LR", "label": title, "labelloc": "t",
+    dot = graphviz.Digraph("triggers", graph_attr={"rankdir": "LR", "label": _dot_text(title), "labelloc": "t",
                                                    "fontname": "Helvetica", "fontsize": "14"},
                            node_attr={"fontname": "Helvetica", "fontsize": "11"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
@@ -209,13 +209,15 @@ def to_dot(graph: TriggerGraph, title: str) -> graphviz.Digraph:
     biggest = max(graph.weights.values(), default=1)
     for node_id, (kind, label) in graph.nodes.items():
         times = graph.fired.get(node_id, 0)
+        label = _dot_text(label)
         shown = f"{label}\n×{times}" if weighed and times else label
         attrs = dict(SHAPES[kind])
         if weighed and not times and kind in ("trigger", "alarm"):
             attrs["fontcolor"] = "#888888"  # never fired in this run
-        dot.node(node_id, shown, **attrs)
+        dot.node(_dot_text(node_id), shown, **attrs)
     for (a, b), label in graph.edges.items():
         attrs: dict[str, str] = {}
+        label = _dot_text(label)
         if (a, b) in graph.endless:
             attrs.update(color=ENDLESS, penwidth="2.5")
         elif (a, b) in graph.breakable:
@@ -225,9 +227,17 @@ def to_dot(graph: TriggerGraph, title: str) -> graphviz.Digraph:
             if weight:
                 label = f"{label} {weight}".strip()
                 attrs["penwidth"] = f"{1 + 4 * math.log1p(weight) / math.log1p(biggest):.2f}"
-            elif a.startswith(("reactor/", "behaviour/")):
+            elif not b.startswith("state/"):
                 attrs["style"] = "dashed"  # declared, but it did not happen in this run
         if b.startswith("state/"):
             attrs.setdefault("style", "dotted")
-        dot.edge(a, b, label=label, **attrs)
+        dot.edge(_dot_text(a), _dot_text(b), label=label, **attrs)
     return dot
+
+
+def _dot_text(text: str) -> str:
+    """A name as DOT shows it literally: control characters as escapes, each backslash doubled.
+
+    Trigger names are the user's text; a name ending in a backslash would
+    otherwise escape the closing quote and make the whole file unreadable."""
+    return printable(text).replace("\\", "\\\\")

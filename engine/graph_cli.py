@@ -21,12 +21,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from engine import codec
-from engine.cli import CommandSpec, UsageError, log_problems
+from engine.cli import CommandSpec, UsageError, before_the_cut, log_problems
 from engine.graph import TriggerGraph, build, to_dot, weigh
+from engine.logbytes import read_lines
 from engine.scripting.cli import find_registry
 from engine.scripting.extensions import extension_files, load_extensions
 from engine.scripting.loader import TriggerFileError, load_sources, read_sources, trigger_files
 from engine.scripting.model import TriggerSet
+from engine.scripting.registry import Registry
+from engine.scripting.runtime import TriggerRuntime
 
 ENTRY_POINT_GROUP = "wanted.triggers"
 FORMATS = ("svg", "png", "dot")
@@ -46,9 +49,11 @@ def shipped_folder() -> Path:
 
 
 def load_folder(folder: Path, registry_module: str | None) -> tuple[TriggerSet, object]:
-    """The folder's triggers (files and extensions) and the registry they were checked against."""
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder")
+    """The folder's triggers (files and extensions) and the registry they were checked against.
+
+    ``folder`` may also be one ``.toml`` trigger file or ``.py`` extension, as ``check`` takes."""
+    if not folder.is_dir() and not (folder.is_file() and folder.suffix in (".toml", ".py")):
+        raise UsageError(f"{folder}: not a folder, a .toml trigger file or a .py extension")
     if not trigger_files([folder]) and not extension_files([folder]):
         raise UsageError(f"{folder}: no .toml trigger files or .py extensions in this folder")
     registry = find_registry(registry_module)
@@ -64,9 +69,14 @@ def load_folder(folder: Path, registry_module: str | None) -> tuple[TriggerSet, 
 
 
 def load_logged(log: str, registry_module: str | None) -> tuple[TriggerSet, object]:
-    """The trigger files the run at ``log`` loaded first (from its ``TriggersLoaded`` record)."""
-    with log_problems(log):
-        for record in codec.read_file(open(log, "rb"), log):
+    """The triggers of the run at ``log``: its first ``TriggersLoaded`` files and the extensions it loaded.
+
+    The world the log's first line describes is built (not stepped), as a
+    replay builds it, so the run's recorded extensions are loaded and
+    checked as replay checks them; with ``registry_module`` only the files
+    are read, against that registry."""
+    with log_problems(log), open(log, "rb") as file:
+        for record in codec.read_file(file, log):
             if record.type == "TriggersLoaded":
                 sources = record.data.get("sources")
                 break
@@ -75,11 +85,32 @@ def load_logged(log: str, registry_module: str | None) -> tuple[TriggerSet, obje
     if not isinstance(sources, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                 for k, v in sources.items()):
         raise UsageError(f"{log}: its TriggersLoaded record holds no table of file texts")
-    registry = find_registry(registry_module)
+    if registry_module is not None:
+        registry, code = find_registry(registry_module), TriggerSet()
+    else:
+        registry, code = _run_registry(log)
     try:
-        return load_sources(sources, registry, endless_loops=True), registry
+        return load_sources(sources, registry, taken=code, endless_loops=True) + code, registry
     except TriggerFileError as error:
         raise UsageError(_first_problem(error, "that run's files")) from None
+
+
+def _run_registry(log: str) -> tuple[Registry, TriggerSet]:
+    """The registry and Python triggers of the world the run at ``log`` was built with."""
+    from engine.replay import ReplayError, prepare
+
+    with log_problems(log):
+        try:
+            world, _, _ = prepare(read_lines(log), source=log)
+        except ReplayError as error:
+            raise UsageError(f"{log}: cannot rebuild the run's world to read its triggers: {error}") from None
+    try:
+        runtime = next((s for s in world.systems if isinstance(s, TriggerRuntime)), None)
+        if runtime is None:
+            raise UsageError(f"{log}: the run's world has no trigger runtime; name a folder")
+        return runtime.registry, runtime.code_set
+    finally:
+        world.close()
 
 
 def _first_problem(error: TriggerFileError, where: str) -> str:
@@ -151,18 +182,22 @@ def cmd_graph(args: argparse.Namespace) -> int:
     weighed = ""
     if args.log is not None:
         with log_problems(args.log), open(args.log, "rb") as file:
-            records = weigh(graph, codec.read_file(file, args.log))
+            records = weigh(graph, before_the_cut(codec.read_file(file, args.log)))
         title += f", weighted by {args.log} ({records:,} records)"
         weighed = f", weighted by the {records:,} records of {args.log}"
     write(graph, title, args.output)
     loops = len({e for e in graph.endless | graph.breakable if e[0].startswith("reactor/")})
-    print(f"wrote {args.output}: {len(triggers.triggers)} triggers, {len(triggers.alarms)} alarms, "
+    print(f"wrote {args.output}: {_count(len(triggers.triggers), 'trigger')}, {_count(len(triggers.alarms), 'alarm')}, "
           f"{len(graph.nodes)} nodes, {len(graph.edges)} edges{weighed}")
     if graph.endless:
         print("red: a loop nothing can break (check, the game and replay refuse these files)")
     if graph.breakable:
         print(f"orange: {loops} trigger(s) in loops that a condition, cooldown or once can break")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 #: The command defined here (see engine.cli.COMMANDS).

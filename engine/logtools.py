@@ -25,33 +25,37 @@ MAX_TYPES = 1000
 class TraceTool:
     """``trace``: the chunk's records that match the filters, as printed lines."""
 
-    def __init__(self, event_type: str | None = None, entity: int | None = None,
+    def __init__(self, event_type: str | list[str] | None = None, entity: int | None = None,
                  ticks: tuple[int | None, int | None] | None = None, full: bool = False) -> None:
         #: ``trace --full``: values uncut (long text, every digit of a float).
         self.full = full
+        #: ``--type``, which may be given more than once: records of any of these types.
+        self.event_types = [event_type] if isinstance(event_type, str) else event_type
         self.event_type = event_type
         self.entity = entity
         self.lo, self.hi = ticks if ticks is not None else (None, None)
         self.lines: list[str] = []
         self.types: set[str] = set()
-        self.type_seen = False
+        #: The asked-for types some record matched.
+        self.type_seen: set[str] = set()
 
     def visit(self, record: Record, position: int) -> None:
         """Keep the record's line if it matches."""
-        if self.event_type is not None:
+        if self.event_types is not None:
             if len(self.types) < MAX_TYPES:
                 self.types.add(record.type)
-            if not matches_type(record, self.event_type):
+            matched = [t for t in self.event_types if matches_type(record, t)]
+            if not matched:
                 return
-            self.type_seen = True
+            self.type_seen.update(matched)
         if self.entity is not None and not names_entity(record, self.entity):
             return
         if (self.lo is not None and record.tick < self.lo) or (self.hi is not None and record.tick >= self.hi):
             return
         self.lines.append(record.describe(full=self.full))
 
-    def result(self) -> tuple[str, set[str], bool]:
-        """The text to print, the types seen and whether ``event_type`` was (when filtering by type)."""
+    def result(self) -> tuple[str, set[str], set[str]]:
+        """The text to print, the types seen and which asked-for types matched (when filtering by type)."""
         text = "\n".join(self.lines)
         return (text + "\n" if text else ""), self.types, self.type_seen
 

@@ -64,6 +64,8 @@ class Timeline:
     counts: dict[str, int]
     steps: list[Steps]
     chain: list[tuple[str, float, int]]   # (type, time, offset) of --why's chain, root first
+    #: Where the time axis starts (a zoomed window starts later than 0).
+    start: float = 0.0
 
 
 def tick_rate_of(records: Sequence[Record], default: int = 60) -> int:
@@ -124,12 +126,17 @@ def step_series(records: Sequence[Record], tick_rate: int, entity: int | None = 
 
 
 def timeline(records: Sequence[Record], types: Sequence[str] | None = None, entity: int | None = None,
-             top: int = DEFAULT_TOP, why: int | None = None) -> Timeline:
+             top: int = DEFAULT_TOP, why: int | None = None,
+             window: tuple[int, int] | None = None, tick_rate: int | None = None) -> Timeline:
     """What :func:`save_plot` draws.  Raises ``ValueError`` for unknown types,
-    entities or offsets (the message names what the log does hold)."""
+    entities or offsets (the message names what the log does hold).
+
+    ``window`` (first tick, tick after the last) zooms the time axis to those
+    ticks; ``tick_rate`` is the run's, for records cut from a log whose
+    ``SimulationStarted`` is outside them."""
     if not records:
         raise ValueError("the log is empty: nothing to plot")
-    rate = tick_rate_of(records)
+    rate = tick_rate or tick_rate_of(records)
     counts = Counter(r.type for r in records)
     if types:
         unknown = [t for t in types if t not in counts]
@@ -155,8 +162,11 @@ def timeline(records: Sequence[Record], types: Sequence[str] | None = None, enti
         row = times.get(record.type)
         if row is not None:
             row.append(record.tick / rate)
-    end = max(records[-1].tick / rate, 1 / rate)
-    return Timeline(rate, end, [(t, times[t]) for t in shown], dict(counts), steps, chain)
+    if window is not None:
+        start, end = window[0] / rate, window[1] / rate
+    else:
+        start, end = 0.0, max(records[-1].tick / rate, 1 / rate)
+    return Timeline(rate, end, [(t, times[t]) for t in shown], dict(counts), steps, chain, start)
 
 
 def save_plot(line: Timeline, path: str | Path, title: str = "") -> None:
@@ -180,7 +190,7 @@ def save_plot(line: Timeline, path: str | Path, title: str = "") -> None:
     for ax, steps in zip(axes, line.steps, strict=False):
         # Each record jumps from its own ``before``: if that is not the last
         # ``after``, the plot shows it, since some change went unrecorded.
-        xs, ys = [0.0], [steps.start]
+        xs, ys = [line.start], [steps.start]
         for t, before, after in zip(steps.times, steps.befores, steps.values, strict=True):
             xs += [t, t]
             ys += [before, after]
@@ -207,7 +217,8 @@ def save_plot(line: Timeline, path: str | Path, title: str = "") -> None:
         raster.plot(xs, ys, "o", color="C3", markersize=5, zorder=4)
         raster.annotate(f"why #{line.chain[-1][2]}", (xs[-1], ys[-1]), xytext=(6, 0),
                         textcoords="offset points", color="C3", fontsize=8, va="center")
-    raster.set_xlim(-0.01 * line.end, line.end * 1.01)  # marks at 0 and at the end stay in view
+    margin = 0.01 * (line.end - line.start)   # marks at the start and at the end stay in view
+    raster.set_xlim(line.start - margin, line.end + margin)
     raster.set_xlabel(f"game time (s) — {line.tick_rate} ticks per second")
     if title:
         figure.suptitle(title, fontsize=10)
@@ -245,14 +256,24 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: expected a file name ending in {', '.join(FORMATS)}")
     if not out.parent.exists():
         raise UsageError(f"{out}: folder {str(out.parent)!r} does not exist")
-    records = load_log(args.log)
+    records = load_log(args.log, cut_ok=True)   # a killed run's log is worth looking at too
+    rate, window = tick_rate_of(records), None
     if args.ticks is not None:
-        records = _window(records, args.ticks, args.log)
         lo, hi = args.ticks
+        last = records[-1].tick if records else 0
+        records = _window(records, args.ticks, args.log)
         if lo is not None and hi == lo + 1:
+            # The chain picture draws every record of the tick: options that pick rows or
+            # mark a chain on the timeline would be ignored without a word.
+            ignored = [name for name, value in (("--types", args.types), ("--entity", args.entity),
+                                                ("--why", args.why)) if value is not None]
+            if ignored:
+                raise UsageError(f"{' and '.join(ignored)}: a one-tick window ({lo}:{hi}) draws every record "
+                                 "of the tick as a chain; widen the window to use it")
             return _plot_one_tick(records, lo, out, args.log)
+        window = (records[0].tick if lo is None else lo, last + 1 if hi is None else hi)
     try:
-        line = timeline(records, args.types, args.entity, args.top, args.why)
+        line = timeline(records, args.types, args.entity, args.top, args.why, window, rate)
     except ValueError as error:
         raise UsageError(f"{args.log}: {error}") from None
     try:
@@ -262,7 +283,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"{out}: {error.strerror or error}") from None
     types, steps = len(line.rows), len(line.steps)
-    start = records[0].tick / line.tick_rate  # a log cut by retention starts later than 0
+    # A log cut by retention starts later than 0, and so does a window.
+    start = line.start if window else records[0].tick / line.tick_rate
     print(f"wrote {out} ({types} event type{'s' * (types != 1)}, {steps} step line{'s' * (steps != 1)}, "
           f"{start:.1f}..{line.end:.1f} s of game time)")
     return 0

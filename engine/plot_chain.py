@@ -36,7 +36,7 @@ def chain_boxes(records: list[Record]) -> list[Box]:
     for column, record in enumerate(sorted(records, key=lambda r: r.offset)[:MAX_BOXES]):
         inside = record.cause if record.cause in depth else None
         depth[record.offset] = 0 if inside is None else depth[inside] + 1
-        label = f"#{record.offset}\n{record.type}"
+        label = f"#{record.offset}\n{_what(record)}"
         boxes.append(Box(record.offset, column, depth[record.offset], label, inside))
     return boxes
 
@@ -69,3 +69,11 @@ def save_chain(records: list[Record], tick: int, path: str | Path, title: str = 
     figure.suptitle(f"{title}tick {tick}: {len(records)} records in offset order, each under its cause{more}",
                     fontsize=9)
     figure.savefig(path)
+
+
+def _what(record: Record) -> str:
+    """A box's second line: the type, or for a behaviour that ran, the behaviour and who ran it."""
+    if record.type == "BehaviourRan":
+        data = record.data
+        return f"{data.get('behaviour')}\n({data.get('trigger')})"
+    return record.type

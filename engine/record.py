@@ -92,6 +92,8 @@ class Record:
         value = _whole if full else _short
         # A list, not a generator: join builds it anyway, and trace calls this once per record.
         fields = " ".join([f"{k}={value(v)}" for k, v in data.items()])
+        if not fields.isprintable():   # values come out escaped, so only a key can hold control characters
+            fields = " ".join([f"{printable(k)}={value(v)}" for k, v in data.items()])
         return f"#{self.offset} t={self.tick} {self.type}{cause} {fields}".rstrip()
 
 
@@ -107,23 +109,28 @@ class BlankRecord(Record):
     __init__ = object.__init__
 
 
+def shown(value: Any) -> str:
+    """A value as :meth:`Record.describe` shows it: one printable line, long text cut to 60 characters."""
+    return _short(value)
+
+
 def _short(value: Any) -> str:
     # Fast paths for the common plain values (trace formats a million records);
     # the general cases below give the same text for them.
     kind = type(value)
     if kind is int or kind is bool or value is None:
         return str(value)
-    if kind is str and len(value) <= 60 and "\n" not in value:
+    if kind is str and len(value) <= 60 and value.isprintable():
         return value
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list):
         return "(" + ",".join(_short(v) for v in value) + ")"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{k}:{_short(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{printable(k)}:{_short(v)}" for k, v in value.items()) + "}"
     text = str(value)
     # Keep one record on one line: long text (trigger file sources) is cut.
-    text = text.replace("\n", "⏎")
+    text = printable(text.replace("\n", "⏎"))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -136,5 +143,16 @@ def _whole(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "(" + ",".join(_whole(v) for v in value) + ")"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{k}:{_whole(v)}" for k, v in value.items()) + "}"
-    return str(value).replace("\\", "\\\\").replace("\n", "\\n")
+        return "{" + ",".join(f"{printable(k)}:{_whole(v)}" for k, v in value.items()) + "}"
+    return printable(str(value).replace("\\", "\\\\"))   # a newline becomes \n, as every control character
+
+
+def printable(text: str) -> str:
+    """``text`` with each character a terminal would act on written as its escape (``\\x1b``, ``\\r``, ``\\n``).
+
+    A log is input like any other: a value holding ESC [2J would clear the
+    reader's screen, a carriage return could overwrite what ``trace`` printed,
+    and a newline in a key would split one record over two lines."""
+    if text.isprintable():
+        return text
+    return "".join([c if c.isprintable() else repr(c)[1:-1] for c in text])

@@ -194,6 +194,10 @@ def _replay_args(p: argparse.ArgumentParser) -> None:
                         "instead of the run's, and report what changed")
 
 
+#: The most ``--max-gap`` may be: about 30 years of game time, as trigger files bound their seconds.
+MAX_GAP_SECONDS = 10**9
+
+
 def _seconds(text: str) -> float:
     """An argparse type: a positive, finite number of seconds."""
     try:
@@ -202,6 +206,8 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    if value > MAX_GAP_SECONDS:   # 1e308 overflowed when turned into ticks (a traceback)
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_GAP_SECONDS:,} seconds, got {text!r}")
     return value
 
 

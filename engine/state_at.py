@@ -4,10 +4,14 @@ Event sourcing's temporal query: the log holds every input, so the state at
 any tick is the state a replay reaches there.  The replay is checked line
 by line against the file as it goes (:class:`~engine.replay_run.ReplayRun`),
 so the values printed are the run's, or the command says the log does not
-replay.  Each value is shown with the record that last changed it (the
-event types a state name declares as its changers, see
-:meth:`engine.scripting.registry.Registry.state`), so "why is the wanted
-level 2 here?" leads straight to ``why``.
+replay.  Each value is shown with the record that last changed it, so "why
+is the wanted level 2 here?" leads straight to ``why``: the replay reads
+every value at the end of each tick, finds the last tick in which it
+differed from the tick before, and names the last record of that tick whose
+type the state name declares as a changer (see
+:meth:`engine.scripting.registry.Registry.state`).  A value that changed in a
+tick without such a record (a timer counting up, a position) names the tick
+only.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 from engine import codec
 from engine.cli import CommandSpec, UsageError, log_problems
 from engine.ending import is_end
-from engine.logbytes import read_lines
+from engine.logbytes import LogLine, read_lines
 from engine.record import Record
 from engine.replay import ReplayError, prepare
 from engine.replay_run import ReplayRun
@@ -39,6 +43,9 @@ class Value:
     name: str
     value: Any
     changed_by: Record | None
+    #: The last tick at whose end the value differed from the tick before
+    #: (None: it has had this value since the world was built).
+    changed_tick: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,21 +66,45 @@ def state_at(path: str, tick: int) -> StateAt:
     lines = read_lines(path)
     world, parsed, gap = prepare(lines, source=path)
     try:
+        _check_order(lines, parsed, path)
         records = [r for r in parsed if isinstance(r, Record)]
         last = _last_tick(records)
         if not 0 <= tick <= last:
             raise ReplayError(f"tick {tick} is outside the run, which has ticks 0 to {last}")
+        runtime = next((s for s in world.systems if isinstance(s, TriggerRuntime)), None)
+        if runtime is None:
+            raise ReplayError("the rebuilt world has no trigger runtime, so it names no state to show")
+        states = sorted(runtime.registry.states.values(), key=lambda s: s.name)
         run = ReplayRun(world, lines, parsed, gap)
-        difference = run.run(until_tick=tick)
-        if difference is not None:
-            raise ReplayError(f"the replay differs from the log at line {difference.line}, before the end of "
-                              f"tick {tick}, so the values would not be the run's (python -m engine replay "
-                              "says more)")
-        if world.tick <= tick:
-            raise ReplayError(f"the log ends at tick {world.tick - 1}, before tick {tick}")
-        return StateAt(tick, (tick + 1) / world.tick_rate, _values(world, records, tick))
+        history = _History(_read_all(world, states))
+        while world.tick <= tick:
+            stepped = world.tick
+            difference = run.run(until_tick=stepped)
+            if difference is not None:
+                raise ReplayError(f"the replay differs from the log at line {difference.line}, before the end of "
+                                  f"tick {tick}, so the values would not be the run's (python -m engine replay "
+                                  "says more)")
+            if world.tick == stepped:   # the log's lines ran out without stepping this tick
+                raise ReplayError(f"the log ends at tick {world.tick - 1}, before tick {tick}")
+            history.saw(stepped, _read_all(world, states))
+        return StateAt(tick, (tick + 1) / world.tick_rate, _values(states, history, records))
     finally:
         world.close()
+
+
+def _check_order(lines: Sequence[LogLine], parsed: Sequence[Record | codec.LogFormatError], path: str) -> None:
+    """Raise :class:`~engine.codec.LogFormatError` for records that do not follow each other, up to the first
+    line that holds none (the replay reports that one when it gets there).
+
+    The inputs are scheduled from every record: two logs joined into one file
+    fed tick 0 its inputs twice, and the answer was "the replay differs"."""
+    whole = []
+    for line, record in zip(lines, parsed, strict=True):
+        if isinstance(record, codec.LogFormatError):
+            break
+        whole.append((line.number, record))
+    for _ in codec.in_log_order(whole, path):
+        pass
 
 
 def _last_tick(records: Sequence[Record]) -> int:
@@ -84,38 +115,61 @@ def _last_tick(records: Sequence[Record]) -> int:
     return end.tick - 1 if is_end(end) else end.tick
 
 
-def _values(world: World, records: Sequence[Record], tick: int) -> list[Value]:
-    runtime = next((s for s in world.systems if isinstance(s, TriggerRuntime)), None)
-    if runtime is None:
-        raise ReplayError("the rebuilt world has no trigger runtime, so it names no state to show")
-    latest = _latest_of_each_type(records, tick)
-    values: list[Value] = []
-    for state in sorted(runtime.registry.states.values(), key=lambda s: s.name):
+def _read_all(world: World, states: Sequence[StateName]) -> dict[str, Any]:
+    """Every state value as ``name.field`` (or ``name`` for a view that is not a dataclass)."""
+    values: dict[str, Any] = {}
+    for state in states:
         try:
             read = state.read(world)
         except Exception as error:  # a game's state view failing is still one line, not a traceback
             raise ReplayError(f"state {state.name!r} cannot be read: {type(error).__name__}: {error}") from None
         if dataclasses.is_dataclass(read) and not isinstance(read, type):
             for field in dataclasses.fields(read):
-                values.append(Value(f"{state.name}.{field.name}", getattr(read, field.name),
-                                    _changed(state, [field.name], latest)))
+                values[f"{state.name}.{field.name}"] = getattr(read, field.name)
         else:
-            values.append(Value(state.name, read, _changed(state, None, latest)))
+            values[state.name] = read
     return values
 
 
-def _latest_of_each_type(records: Sequence[Record], tick: int) -> dict[str, Record]:
-    latest: dict[str, Record] = {}
+class _History:
+    """The latest values, and the last tick in which each of them changed."""
+
+    def __init__(self, built: dict[str, Any]) -> None:
+        self.values = built
+        self.changed: dict[str, int] = {}
+
+    def saw(self, tick: int, values: dict[str, Any]) -> None:
+        """Take the values at the end of ``tick``."""
+        for name, value in values.items():
+            if name not in self.values or _differs(self.values[name], value):
+                self.changed[name] = tick
+        self.values = values
+
+
+def _differs(before: Any, after: Any) -> bool:
+    try:
+        return bool(before != after)
+    except Exception:  # a value whose comparison fails (an array, say) counts as changed
+        return True
+
+
+def _values(states: Sequence[StateName], history: _History, records: Sequence[Record]) -> list[Value]:
+    by_tick: dict[int, list[Record]] = {}
     for record in records:
-        if record.tick > tick:
-            break
-        latest[record.type] = record
-    return latest
-
-
-def _changed(state: StateName, fields: list[str] | None, latest: dict[str, Record]) -> Record | None:
-    found = [latest[t.__name__] for t in state.changers(fields) if t.__name__ in latest]
-    return max(found, key=lambda r: r.offset) if found else None
+        by_tick.setdefault(record.tick, []).append(record)
+    values: list[Value] = []
+    for state in states:
+        for name, value in history.values.items():
+            head, _, field = name.partition(".")
+            if head != state.name:
+                continue
+            tick = history.changed.get(name)
+            changers = {t.__name__ for t in state.changers([field] if field else None)}
+            changed_by = None
+            if tick is not None:
+                changed_by = next((r for r in reversed(by_tick.get(tick, ())) if r.type in changers), None)
+            values.append(Value(name, value, changed_by, tick))
+    return values
 
 
 # -- the command ------------------------------------------------------------------
@@ -152,20 +206,32 @@ def cmd_at(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     values = found.values
     if args.state:
-        names = {v.name.partition(".")[0] for v in values}
-        unknown = [name for name in args.state if name not in names]
+        # A state name (wanted) or one value as the table prints it (wanted.level).
+        def chosen(value: Value, name: str) -> bool:
+            return value.name == name or value.name.partition(".")[0] == name
+        unknown = [name for name in args.state if not any(chosen(v, name) for v in values)]
         if unknown:
-            raise UsageError(f"--state {unknown[0]}: no such state name (known: {', '.join(sorted(names))})")
-        values = [v for v in values if v.name.partition(".")[0] in args.state]
+            names = sorted({v.name.partition(".")[0] for v in values})
+            raise UsageError(f"--state {unknown[0]}: no such state name (known: {', '.join(names)}; "
+                             "or one value as shown, such as wanted.level)")
+        values = [v for v in values if any(chosen(v, name) for name in args.state)]
     print(f"{args.log} at the end of tick {found.tick} ({found.seconds:.2f} s), rebuilt by replaying its inputs:")
     width = max((len(v.name) for v in values), default=0)
     shown = [_shown(v.value) for v in values]
     value_width = max((len(s) for s in shown), default=0)
     for value, text in zip(values, shown, strict=True):
-        changed = value.changed_by
-        since = f"  last changed by #{changed.offset} {changed.type} at tick {changed.tick}" if changed else ""
+        since = _since(value)
         print(f"  {value.name:<{width}}  {text:<{value_width}}{since}".rstrip())
     return 0
+
+
+def _since(value: Value) -> str:
+    changed = value.changed_by
+    if changed is not None:
+        return f"  last changed by #{changed.offset} {changed.type} at tick {changed.tick}"
+    if value.changed_tick is not None:
+        return f"  last changed at tick {value.changed_tick}, by no record"
+    return ""
 
 
 def _shown(value: Any) -> str:

@@ -38,10 +38,15 @@ from engine.scripting.events import TriggersLoaded
 from engine.scripting.extensions import current_digests, extension_files
 from engine.scripting.loader import TriggerFileError, load_sources, read_sources, trigger_files
 from engine.scripting.runtime import TriggerRuntime
+from engine.scripting.values import brief
 from engine.world import World
 
 #: The most records a what-if run may make, whatever its log held (a bound on memory).
 MAX_RECORDS = 2_000_000
+
+
+class FolderError(ReplayError):
+    """The ``--triggers`` folder cannot be used (its message names the folder, not the log)."""
 
 
 @dataclass
@@ -66,9 +71,9 @@ def what_if(path: str, folder: str, max_gap: float | None = None) -> WhatIfRun:
     that cannot be read, :class:`TriggerFileError` for a folder whose files
     are broken, and :class:`ReplayError` for a log that cannot be replayed."""
     if not Path(folder).is_dir():
-        raise ReplayError(f"--triggers {folder}: not a folder")
+        raise FolderError(f"--triggers {folder}: not a folder")
     if not trigger_files([folder]) and not extension_files([folder]):
-        raise ReplayError(f"--triggers {folder}: no .toml trigger files or .py extensions in this folder")
+        raise FolderError(f"--triggers {folder}: no .toml trigger files or .py extensions in this folder")
     sources, problems = read_sources([folder])
     if problems:
         raise TriggerFileError(problems)
@@ -77,15 +82,31 @@ def what_if(path: str, folder: str, max_gap: float | None = None) -> WhatIfRun:
     before: dict[str, str] = {}
 
     def swap_extensions(options: dict[str, Any]) -> dict[str, Any]:
-        before.update(options.pop("extensions", None) or {})
+        recorded = options.pop("extensions", None) or {}
+        if not isinstance(recorded, dict) or not all(isinstance(v, str) for v in recorded.values()):
+            # What the game would refuse too; checked here because these options are never given to it.
+            raise ReplayError("SimulationStarted (offset 0): option 'extensions' must be a table of extension "
+                              f"file names to SHA-256 digests, found {brief(repr(recorded))}")
+        before.update(recorded)
         return {**options, "extensions": digests} if digests else options
 
-    world, parsed, gap = prepare(lines, source=path, max_gap=max_gap, edit_options=swap_extensions)
+    try:
+        world, parsed, gap = prepare(lines, source=path, max_gap=max_gap, edit_options=swap_extensions)
+    except ReplayError as error:
+        # The world is built with the folder's extensions: one that fails is the folder's problem, not the log's.
+        if isinstance(error.__cause__, TriggerFileError):
+            raise error.__cause__ from None
+        raise
     try:
         logged = [r for r in parsed if isinstance(r, Record)]
         if len(logged) < len(parsed):
             bad = next(r for r in parsed if isinstance(r, codec.LogFormatError))
             raise bad
+        # Each line is checked alone when parsed; a log whose records do not follow each other
+        # (a line deleted, a cause pointing forward) would otherwise be reported as the folder's doing.
+        for _ in codec.in_log_order(((line.number, record) for line, record in zip(lines, logged, strict=True)),
+                                    path):
+            pass
         _check_folder(world, sources)
         return _run(world, logged, sources, before, digests, gap)
     finally:
@@ -114,6 +135,10 @@ def _run(world: World, logged: Sequence[Record], sources: dict[str, str], extens
         raise ReplayError("the run loaded no trigger files (it has no TriggersLoaded input), so there are none "
                           "to swap")
     first_load = min(loads, key=lambda r: r.offset)
+    logged_sources = first_load.data.get("sources", {})
+    if not isinstance(logged_sources, dict) or not all(isinstance(v, str) for v in logged_sources.values()):
+        raise ReplayError(f"offset {first_load.offset}: TriggersLoaded 'sources' must be a table of file names "
+                          f"to texts, found {brief(repr(logged_sources))}")
     loaded = load_sources(sources, _runtime(world).registry, taken=_runtime(world).code_set)
     swapped = TriggersLoaded(sources, len(loaded.triggers), len(loaded.alarms))
     for tick, batch in inputs.items():
@@ -121,7 +146,7 @@ def _run(world: World, logged: Sequence[Record], sources: dict[str, str], extens
     _check_gaps(logged, max_gap)
     end = logged[-1]
     ended = is_end(end)
-    result = WhatIfRun(list(logged), [], dict(first_load.data.get("sources", {})), sources, extensions_before,
+    result = WhatIfRun(list(logged), [], dict(logged_sources), sources, extensions_before,
                        extensions_after, len(loads) - 1)
     reader = world.log.reader(0)
     other = result.other

@@ -6,10 +6,13 @@ Three views, from the most precise to the broadest:
   (records before it are the same, offset for offset; after it, offsets
   shift and a record-by-record diff says little);
 * **counts per event type** before and after;
-* **causal chains that appeared or disappeared**: each record's chain is
-  the list of steps from its root input to it (``UsePressed → EnteredVehicle
-  → heal (car-heals) → HealthChanged``); a chain that only one run has is
-  a consequence the other rules made or unmade.
+* **causal chains that appeared, disappeared or changed in number**: a
+  chain is the list of steps from a root input to a record that caused
+  nothing (``UsePressed → EnteredVehicle → heal (car-heals) →
+  HealthChanged``; the chains to the records in between are its prefixes,
+  so they are not listed again); a chain that only one run has is a
+  consequence the other rules made or unmade, one both have a different
+  number of times is a consequence they made more or less often.
 
 Then one sentence: the event types that happen in only one of the runs,
 with the tick they first do ("PlayerWasted happens: first at tick 1,840").
@@ -27,10 +30,10 @@ from engine import codec
 from engine.cli import UsageError, log_problems
 from engine.failures import failures_once
 from engine.logbytes import canonical_line
-from engine.record import Record
+from engine.record import Record, shown
 from engine.replay import ReplayError
 from engine.scripting.loader import TriggerFileError
-from engine.whatif import WhatIfRun, what_if
+from engine.whatif import FolderError, WhatIfRun, what_if
 
 #: A chain keeps its root and its last steps; longer ones show "…" between.
 CHAIN_HEAD, CHAIN_TAIL = 1, 7
@@ -64,6 +67,8 @@ class Comparison:
     disappeared: list[Chain] = field(default_factory=list)
     first_seen_before: dict[str, Record] = field(default_factory=dict)
     first_seen_after: dict[str, Record] = field(default_factory=dict)
+    #: Chains both runs have, a different number of times: (in the run, in the what-if run).
+    recounted: list[tuple[Chain, Chain]] = field(default_factory=list)
 
 
 def compare(run: WhatIfRun) -> Comparison:
@@ -74,10 +79,14 @@ def compare(run: WhatIfRun) -> Comparison:
                 if steps not in chains_before]
     disappeared = [Chain(steps, count, first) for steps, (count, first) in chains_before.items()
                    if steps not in chains_after]
+    recounted = [(Chain(steps, count, first), Chain(steps, *chains_after[steps]))
+                 for steps, (count, first) in chains_before.items()
+                 if steps in chains_after and chains_after[steps][0] != count]
     in_step, out_of_step = _in_step(run.logged, run.other)
     return Comparison(_first_divergence(run.logged, run.other), in_step, out_of_step, before, after,
                       sorted(appeared, key=lambda c: c.first.offset), sorted(disappeared, key=lambda c: c.first.offset),
-                      _first_of_each_type(run.logged), _first_of_each_type(run.other))
+                      _first_of_each_type(run.logged), _first_of_each_type(run.other),
+                      sorted(recounted, key=lambda pair: pair[0].first.offset))
 
 
 def _same(logged: Record, other: Record) -> bool:
@@ -118,7 +127,8 @@ def step_of(record: Record) -> str:
     """A record as one step of a chain: its type, or for a behaviour that ran, the behaviour and its trigger."""
     if record.type == "BehaviourRan":
         data = record.data
-        return f"{data.get('behaviour')} ({data.get('trigger')})"
+        # Names from the log, which may be hostile: cut and escaped as trace shows them.
+        return f"{shown(data.get('behaviour'))} ({shown(data.get('trigger'))})"
     return record.type
 
 
@@ -162,7 +172,7 @@ def rule_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
         elif old[name] != new[name]:
             keys = sorted(k for k in old[name][1].keys() | new[name][1].keys()
                           if old[name][1].get(k) != new[name][1].get(k))
-            lines.append(f"changed {new[name][0]} {name!r} ({', '.join(keys) or 'its kind'})")
+            lines.append(f"changed {new[name][0]} {name!r} ({', '.join(map(shown, keys)) or 'its kind'})")
     return lines
 
 
@@ -174,7 +184,8 @@ def _rules(sources: dict[str, str]) -> dict[str, tuple[str, dict]]:
         except tomllib.TOMLDecodeError:
             continue  # the run's own files were valid when recorded; a hand-edited log may not be
         for kind in ("trigger", "alarm"):
-            for table in parsed.get(kind, ()):
+            tables = parsed.get(kind, ())
+            for table in tables if isinstance(tables, list) else ():  # `trigger = 5` in a hand-edited log
                 if isinstance(table, dict) and isinstance(table.get("name"), str):
                     rules[table["name"]] = (kind, table)
     return rules
@@ -205,6 +216,7 @@ def report(run: WhatIfRun, comparison: Comparison, log: str, folder: str) -> lis
     lines.append("")
     lines.extend(_chain_lines("chains only the what-if run has", comparison.appeared))
     lines.extend(_chain_lines("chains only the run had", comparison.disappeared))
+    lines.extend(_recounted_lines(comparison.recounted))
     lines.append("in short: " + summary(comparison))
     return lines
 
@@ -269,6 +281,18 @@ def _counts(comparison: Comparison) -> list[str]:
     return lines
 
 
+def _recounted_lines(pairs: list[tuple[Chain, Chain]]) -> list[str]:
+    if not pairs:
+        return []
+    lines = [f"chains both runs have, a different number of times ({len(pairs)}, "
+             f"the first {min(len(pairs), MAX_CHAINS)} by when they start):"]
+    for before, after in pairs[:MAX_CHAINS]:
+        lines.append(f"  ×{before.count} → ×{after.count}: {' → '.join(before.steps)}")
+    if len(pairs) > MAX_CHAINS:
+        lines.append(f"  ... and {len(pairs) - MAX_CHAINS} more")
+    return [*lines, ""]
+
+
 def _chain_lines(title: str, chains: list[Chain]) -> list[str]:
     if not chains:
         return [f"{title}: none", ""]
@@ -309,6 +333,8 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     try:
         with log_problems(args.log), failures_once():
             run = what_if(args.log, args.triggers, args.max_gap)
+    except FolderError as error:
+        raise UsageError(str(error)) from None
     except ReplayError as error:
         raise UsageError(f"{args.log}: {error}") from None
     except TriggerFileError as error:

@@ -14,7 +14,12 @@ a ``SoundStopped`` stops a loop).  So
 * a world nobody made an ``AudioReader`` for (headless, a replay) is silent.
 
 The mixer is a protocol, so tests use a fake one and the game uses
-``game.pg.audio.PygameAudio``.
+``game.pg.audio.PygameAudio``.  A mixer may also have an ``update()``
+method, called once a frame after the records are played (the real mixer
+ends its ducking there when a voice line is over), and an
+``engine(band, level)`` method, told once a frame what the engine of the
+player's car sounds like (:mod:`game.engine_sound`: read from the world's
+state, not from the log, as it is no event).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from engine import World
+from game.engine_sound import EngineSound
 
 
 class Mixer(Protocol):
@@ -61,10 +67,22 @@ class AudioReader:
         #: One-shots played, and how many times the reader resynced after time travel.
         self.played = 0
         self.resyncs = 0
+        # Optional: a fake mixer in a test need not have them.
+        self._mixer_frame = getattr(mixer, "update", None)
+        self._engine_out = getattr(mixer, "engine", None)
+        #: The engine note of the player's car, followed frame by frame.
+        self.engine = EngineSound(world)
         self.resync()
 
     def update(self) -> None:
         """Play what was recorded since the last frame (call once per rendered frame)."""
+        self._play_news()
+        if self._engine_out is not None:
+            self._engine_out(*self.engine.update())
+        if self._mixer_frame is not None:
+            self._mixer_frame()
+
+    def _play_news(self) -> None:
         batch = self.reader.poll()
         if batch.truncated is not None or batch.missed:
             # Time travel (or records lost to retention): the records read now are the past

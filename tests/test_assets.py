@@ -11,6 +11,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import array
+import itertools
 import math
 import sys
 import wave
@@ -63,6 +64,7 @@ SOUND_LENGTHS: dict[str, tuple[float, float]] = {
     "wasted.wav": (0.8, 1.6),
     "car_door.wav": (0.15, 0.5),
     "engine.wav": (0.5, 1.5),
+    **{f"engine_{band}.wav": (0.5, 1.5) for band in (1, 2, 3)},
 }
 
 
@@ -117,3 +119,11 @@ def test_siren_loops_at_zero_crossing() -> None:
 def test_total_sound_size_is_small() -> None:
     total = sum(p.stat().st_size for p in SOUNDS.glob("*.wav"))
     assert total < 3 * 1024 * 1024
+
+
+@pytest.mark.parametrize("name", ["engine.wav", "engine_1.wav", "engine_2.wav", "engine_3.wav"])
+def test_engine_bands_loop_without_a_click(name: str) -> None:
+    _, samples = read_pcm(SOUNDS / name)
+    largest = max(abs(b - a) for a, b in itertools.pairwise(samples))
+    # The seam (last sample to first) is a step like those inside the sound, not a click.
+    assert abs(samples[0] - samples[-1]) <= largest

@@ -181,3 +181,17 @@ def test_the_window_plays_the_log_and_p_holds_the_sound():
     app = run_window(world, seconds=10, between_frames=between_frames, mixer=mixer)
     assert app.paused and mixer.paused
     assert mixer.calls[0] == ("loop", "siren")
+
+
+def test_a_mixer_with_an_update_hears_of_every_frame():
+    world, machine = sound_world()
+
+    class Framed(FakeMixer):
+        def update(self) -> None:
+            self.calls.append(("update", ""))
+
+    mixer = Framed()
+    sound = AudioReader(world, mixer)
+    run(machine, 4, sound)
+    assert [c for c in mixer.calls if c[0] == "update"] == [("update", "")] * 4
+    assert mixer.calls[-1] == ("update", "")  # after the frame's records were played

@@ -94,6 +94,13 @@ def test_trace_by_type(capsys, game_log):
     assert all(" Siren <- #" in line for line in out)
 
 
+def test_trace_by_several_types_keeps_any_of_them_in_file_order(capsys, game_log):
+    path, records = game_log
+    out = run_ok(capsys, ["trace", path, "--type", "Siren", "--type", "Hurt"])
+    assert out == [r.describe() for r in records if r.type in ("Siren", "Hurt")]
+    assert {line.split()[2] for line in out} == {"Siren", "Hurt"}
+
+
 def test_trace_by_entity(capsys, game_log):
     path, records = game_log
     out = run_ok(capsys, ["trace", path, "--entity", "2"])
@@ -122,6 +129,10 @@ def test_trace_unknown_type_lists_the_types(capsys, game_log):
     err = run_error(capsys, ["trace", path, "--type", "Explosion"])
     assert "'Explosion'" in err
     assert "Hurt, Shot, SimulationStarted, Siren" in err
+    # Lines are printed as the file is read, so the Sirens come first; the missing type still fails the command.
+    assert main(["trace", str(path), "--type", "Siren", "--type", "Explosion"]) == 2
+    out, err = capsys.readouterr()
+    assert out.count(" Siren ") == 3 and "no records of type 'Explosion'" in err and err.count("\n") == 1
 
 
 # -- why --------------------------------------------------------------------------------
@@ -313,3 +324,23 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(game_log):
                              stderr=subprocess.PIPE, text=True, timeout=60)
     assert run.returncode == 1
     assert run.stderr == "error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("command", [["why", "{log}", "0", "--forward"], ["trace", "{log}"],
+                                     ["trace", "{log}", "--full"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path, command):
+    """`... | head -1`: the pipe closes under the command, which stops with no message (was 'Broken pipe', exit 2)."""
+    log = tmp_path / "fan.jsonl"
+    with log.open("w", encoding="utf-8") as out:
+        out.write('{"offset": 0, "tick": 0, "type": "Root", "cause": null, "data": {}}\n')
+        for offset in range(1, 20_000):
+            out.write(f'{{"offset": {offset}, "tick": 0, "type": "Leaf", "cause": 0, "data": {{"n": {offset}}}}}\n')
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "engine", *(str(log) if a == "{log}" else a for a in command)]
+    reader = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()          # as `head -1` does after its line
+    err = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0, err
+    assert err == ""

@@ -362,3 +362,18 @@ def test_an_extension_reached_twice_is_loaded_once(tmp_path: Path) -> None:
     (folder / "alias.py").symlink_to("wave.py")
     loaded = load_extensions([folder, folder / "wave.py"], make_registry(), relative_to=tmp_path)
     assert list(loaded.digests) == ["triggers/alias.py"] and loaded.triggers.names == ["wave-when-shot"]
+
+
+def test_graph_of_a_run_with_an_extension_draws_its_triggers_and_event_types(honk_run, tmp_path: Path,
+                                                                              capsys) -> None:
+    """``graph --log`` alone rebuilds the run's world, so the extension's event types are known."""
+    from engine.cli import main as engine_main
+
+    _, records = honk_run
+    log = tmp_path / "honk.jsonl"
+    codec.save(records, log)
+    out = tmp_path / "honk.dot"
+    assert engine_main(["graph", "--log", str(log), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+    dot = out.read_text(encoding="utf-8")
+    assert '"event/PlayerHonked"' in dot and "honking-twice-is-a-nuisance" in dot

@@ -120,6 +120,24 @@ def test_the_command_weighs_by_a_log_and_reads_the_run_files(game_log: Path, tmp
     assert "×" in out.read_text()
 
 
+def test_edges_that_never_happened_are_dashed_and_one_file_is_a_graph(game_log: Path, tmp_path: Path,
+                                                                      capsys) -> None:
+    registry = find_registry(None)
+    sources = {p.name: p.read_text() for p in sorted(TRIGGERS.glob("*.toml"))}
+    graph = build(load_sources(sources, registry), registry)
+    weigh(graph, codec.load(game_log))
+    dot = to_dot(graph, "t").source
+    never = [(a, b) for a, b in graph.edges if not graph.weights.get((a, b)) and not b.startswith("state/")
+             and not a.startswith("state/")]
+    assert any(a.startswith("event/") for a, _ in never), "every event -> trigger edge fired in the sample run"
+    for a, b in never:
+        line = next(x for x in dot.splitlines() if f'"{a}" -> "{b}"' in x or f"{a} -> {b}" in x)
+        assert "dashed" in line, line
+    out = tmp_path / "one.dot"
+    lines = run_ok(capsys, ["graph", str(TRIGGERS / "police.toml"), "-o", str(out)])
+    assert lines[0].startswith(f"wrote {out}: 0 triggers, 1 alarm, ")
+
+
 def test_dot_source_needs_no_graphviz_program(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setattr(graph_cli.shutil, "which", lambda name: None)
     out = tmp_path / "graph.dot"

@@ -56,6 +56,18 @@ def test_one_tick_and_a_window_write_images(tmp_path, capsys):
     assert window.read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def test_a_window_zooms_the_time_axis_to_its_ticks(tmp_path, capsys):
+    from engine.plot import timeline
+
+    world, path = rung(tmp_path)
+    assert main(["plot", path, "--ticks", "2:6", "-o", str(tmp_path / "w.png")]) == 0
+    assert "0.0..0.1 s of game time" in capsys.readouterr().out   # ticks 2..6 at 60 a second
+    kept = [r for r in world.log if 2 <= r.tick < 6]
+    line = timeline(kept, window=(2, 6), tick_rate=60)
+    assert (line.start, line.end) == (2 / 60, 6 / 60)
+    assert timeline(list(world.log)).start == 0.0
+
+
 @pytest.mark.parametrize(("ticks", "message"), [
     ("50:60", "no records in ticks 50:60 (the log holds ticks 0..5)"),
     ("6:2", "ends before it starts"),

@@ -499,25 +499,25 @@ def test_the_readme_names_the_controls_the_title_shows():
 
     readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
     for words in ("WASD", "left stick", "d-pad", "Space", "the mouse", "E (B)", "P, Esc or Start", "N / B",
-                  "F1", "F3", "F11"):
+                  "M mutes", "- / +", "F1", "F3", "F11"):
         assert words in readme, words
     assert {pad for _, _, pad in CONTROLS} >= {"A", "B", "Start", "left stick or d-pad"}
 
 
-def test_the_mixer_has_a_master_volume_and_mute_the_menu_turns():
+def test_the_menu_turns_the_real_mixers_volume_and_mute():
     from game.pg.audio import PygameAudio
-    from game.pg.pause_menu import has_volume
+    from game.pg.pause_menu import PauseMenu, volume_label
 
     audio = PygameAudio()
     try:
-        assert has_volume(audio) and audio.master_volume == 1.0 and not audio.muted
-        audio.play("gunshot")
-        audio.set_master_volume(1.7)
-        assert audio.master_volume == 1.0
-        audio.set_master_volume(0.5)
-        assert audio._sounds["gunshot"].get_volume() == pytest.approx(audio.volume * 0.5, abs=0.01)
-        assert audio.toggle_mute() and audio._sounds["gunshot"].get_volume() == 0
-        assert not audio.toggle_mute() and audio.master_volume == 0.5
+        menu = PauseMenu()
+        start = audio.master_volume
+        menu.adjust_volume(audio, -2)
+        assert audio.master_volume == pytest.approx(max(0.0, start - 0.2))
+        assert menu.choose("volume", audio) == "" and audio.muted
+        assert volume_label(audio).endswith("muted")
+        menu.adjust_volume(audio, 1)   # turning up unmutes
+        assert not audio.muted and audio.master_volume == pytest.approx(max(0.0, start - 0.2) + 0.1)
     finally:
         audio.close()
 

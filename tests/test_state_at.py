@@ -31,13 +31,12 @@ def live(tmp_path_factory) -> tuple[Path, dict[int, dict[str, object]]]:
                 world.emit(event)
             tick = world.tick
             world.step()
-            if tick in SAMPLED:
-                world.activate()
-                values = {}
-                for name, (read, _) in STATE_VIEWS.items():
-                    for field in dataclasses.fields(read(world)):
-                        values[f"{name}.{field.name}"] = getattr(read(world), field.name)
-                seen[tick] = values
+            world.activate()
+            values = {}
+            for name, (read, _) in STATE_VIEWS.items():
+                for field in dataclasses.fields(read(world)):
+                    values[f"{name}.{field.name}"] = getattr(read(world), field.name)
+            seen[tick] = values
         end_run(world)
         path = tmp_path_factory.mktemp("at") / "run.jsonl"
         codec.save(world.log, path)
@@ -63,6 +62,28 @@ def test_each_value_names_the_last_record_that_changed_it(live) -> None:
     assert later == []
     assert health.data["after"] == found["player.health"].value
     assert found["player.max_health"].changed_by is None   # no event changes it
+
+
+@pytest.mark.parametrize("tick", (700, 1100, 1499))
+def test_the_change_named_is_the_last_one_the_live_game_saw(live, tick: int) -> None:
+    """"Last changed" is the last tick whose end differed from the tick before, and a record of that tick."""
+    path, seen = live
+    for value in state_at(str(path), tick).values:
+        changes = [t for t in range(1, tick + 1) if seen[t][value.name] != seen[t - 1][value.name]]
+        if changes:
+            assert value.changed_tick == changes[-1], value.name
+        if value.changed_by is not None:
+            assert value.changed_by.tick == value.changed_tick, value.name
+
+
+def test_a_value_that_counts_up_without_records_names_its_tick_only(live, capsys) -> None:
+    path, seen = live
+    unseen = [t for t in range(1, 1500) if seen[t]["wanted.seconds_unseen"] != seen[t - 1]["wanted.seconds_unseen"]]
+    assert unseen, "the sample game never counted the time unseen"
+    tick = unseen[-1]
+    assert main(["at", str(path), str(tick), "--state", "wanted"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "seconds_unseen" in x)
+    assert f"at tick {tick}" in line
 
 
 def test_the_command_prints_a_table_and_filters_by_state(live, capsys) -> None:

@@ -81,6 +81,10 @@ def test_five_times_the_damage_gets_the_player_wasted(logs, tmp_path: Path) -> N
     chains = [" → ".join(c.steps) for c in comparison.appeared]
     assert any(chain.startswith("Shot → damage (getting-shot-hurts) → HealthChanged → wasted (wasted) → PlayerWasted")
                for chain in chains)
+    hits = ("Shot", "damage (getting-shot-hurts)", "HealthChanged")
+    recounted = {before.steps: (before.count, after.count) for before, after in comparison.recounted}
+    run_hits = sum(1 for r in codec.load(logs[3]) if r.type == "HealthChanged")
+    assert recounted[hits][1] < recounted[hits][0] <= run_hits   # the player is down after fewer hits
 
 
 def test_a_python_extension_in_the_folder_is_loaded_and_its_chain_appears(logs, tmp_path: Path) -> None:

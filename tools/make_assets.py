@@ -854,24 +854,38 @@ def circular_conv(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return np.real(np.fft.ifft(np.fft.fft(x) * np.fft.fft(k)))
 
 
-def make_engine(rng: np.random.Generator) -> np.ndarray:
-    """Idle rumble: 28 firing pulses per second, built circularly so it loops."""
+def make_engine(rng: np.random.Generator, rate: int = 28, pitch: float = 1.0) -> np.ndarray:
+    """Engine loop: ``rate`` firing pulses per second, built circularly so it loops.
+
+    The defaults are the idle rumble (engine.wav); the speed bands fire
+    faster and ring higher (``pitch`` scales the pulse's tones), so the game
+    can follow a car's speed by crossfading between a few pre-rendered loops
+    instead of resampling sound every frame.
+    """
     n = seconds(1.0)
     pulses = np.zeros(n)
-    count = 28
+    count = rate
     for i in range(count):
-        pos = round(i * n / count + rng.normal(0, 12)) % n
+        pos = round(i * n / count + rng.normal(0, 12 / pitch)) % n
         pulses[pos] += 1.0 + rng.normal(0, 0.15)
     kn = seconds(0.045)
     kt = timeline(kn)
-    kernel = np.sin(2 * math.pi * 62 * kt) * np.exp(-kt / 0.012)
-    kernel += 0.6 * np.sin(2 * math.pi * 118 * kt) * np.exp(-kt / 0.006)
-    kernel += 0.5 * band(rng.standard_normal(kn), 80, 500) * np.exp(-kt / 0.008)
+    kernel = np.sin(2 * math.pi * 62 * pitch * kt) * np.exp(-kt / (0.012 / pitch))
+    kernel += 0.6 * np.sin(2 * math.pi * 118 * pitch * kt) * np.exp(-kt / (0.006 / pitch))
+    kernel += 0.5 * band(rng.standard_normal(kn), 80 * pitch, 500 * pitch) * np.exp(-kt / (0.008 / pitch))
     x = circular_conv(pulses, kernel)
-    hum = 0.25 * np.sin(2 * math.pi * 56 * timeline(n))
-    rough = 0.15 * band(rng.standard_normal(n), 40, 300, circular=True)
-    x = band(x + hum + rough, 30, 900, circular=True)
+    hum = 0.25 * np.sin(2 * math.pi * round(56 * pitch) * timeline(n))  # whole cycles a second: seamless
+    rough = 0.15 * band(rng.standard_normal(n), 40, 300 * pitch, circular=True)
+    x = band(x + hum + rough, 30, 900 * pitch, circular=True)
     return normalize(np.tanh(1.8 * normalize(x, 1.0)), 0.75)
+
+
+#: The engine's speed bands above idle: file -> (seed, firing pulses a second, pitch).
+ENGINE_BANDS = {
+    "engine_1.wav": (5, 40, 1.25),
+    "engine_2.wav": (6, 54, 1.55),
+    "engine_3.wav": (7, 70, 1.9),
+}
 
 
 # ---------------------------------------------------------------------------
@@ -1072,6 +1086,8 @@ def sound_jobs(with_voices: bool) -> dict[str, Callable[[], np.ndarray]]:
         "wasted.wav": lambda: make_wasted(np.random.default_rng(2)),
         "car_door.wav": lambda: make_car_door(np.random.default_rng(3)),
         "engine.wav": lambda: make_engine(np.random.default_rng(4)),
+        **{name: lambda a=args: make_engine(np.random.default_rng(a[0]), a[1], a[2])
+           for name, args in ENGINE_BANDS.items()},
     }
     if with_voices:
         jobs["radio_chatter.wav"] = make_radio_chatter
@@ -1080,29 +1096,45 @@ def sound_jobs(with_voices: bool) -> dict[str, Callable[[], np.ndarray]]:
     return jobs
 
 
-def generate(out: Path) -> None:
+def generate(out: Path, only: Sequence[str] = ()) -> None:
+    """Write every asset under ``out`` (or only the files named in ``only``).
+
+    PNG and espeak-ng output differ between library versions, so a full run
+    may rewrite committed files that did not change in meaning; ``only``
+    adds or remakes just the files a change is about.
+    """
     sprites, sounds = out / "sprites", out / "sounds"
     sprites.mkdir(parents=True, exist_ok=True)
     sounds.mkdir(parents=True, exist_ok=True)
-    for name, build in sorted(sprite_jobs().items()):
-        pygame.image.save(build(), str(sprites / name))
-        print(f"sprite  {name}")
-    voices = have_voice_tools()
-    if not voices:
+    wanted = set(only)
+    sprite_list, sound_list = sprite_jobs(), sound_jobs(have_voice_tools())
+    unknown = wanted - set(sprite_list) - set(sound_list)
+    if unknown:
+        print(f"error: no asset named {', '.join(sorted(unknown))}", file=sys.stderr)
+        raise SystemExit(2)
+    for name, build in sorted(sprite_list.items()):
+        if not wanted or name in wanted:
+            pygame.image.save(build(), str(sprites / name))
+            print(f"sprite  {name}")
+    if not have_voice_tools():
         print("warning: espeak-ng/sox not found; radio voice lines skipped", file=sys.stderr)
-    for name, build in sorted(sound_jobs(voices).items()):
-        write_wav(sounds / name, build())
-        print(f"sound   {name}")
+    for name, build in sorted(sound_list.items()):
+        if not wanted or name in wanted:
+            write_wav(sounds / name, build())
+            print(f"sound   {name}")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: repo assets/)")
+    parser.add_argument("--only", nargs="+", default=(), metavar="FILE",
+                        help="make only these files (e.g. engine_1.wav tile_road.png)")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    generate(parse_args(argv).out)
+    args = parse_args(argv)
+    generate(args.out, args.only)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def _call(make: Callable[[], object], where: str) -> object:
     # A game's own code failing is still a usage problem here: one line, not a traceback.
     try:
         return make()
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # sys.exit() in the game's code is its failure, as for an extension
         raise UsageError(f"{where} failed: {type(error).__name__}: {error}") from None
 
 
@@ -61,7 +61,7 @@ def _load(load: Callable[[], object], where: str) -> object:
         return load()
     except ModuleNotFoundError as error:
         raise UsageError(f"{where}: no module named {error.name!r}") from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a module that exits on import would end check or graph with 0
         raise UsageError(f"{where}: importing it failed: {type(error).__name__}: {error}") from None
 
 

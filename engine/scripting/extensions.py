@@ -24,6 +24,7 @@ not compile, raises while loading, or redefines a built-in name is one
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import sys
@@ -38,7 +39,7 @@ from engine.scripting.loader import Problem, TriggerFileError, _check_duplicates
 from engine.scripting.model import TriggerSet
 from engine.scripting.registry import BuiltinNameError, Registry
 from engine.scripting.sources import UnreadableFile, display_name, read_trigger_file
-from engine.scripting.values import brief
+from engine.scripting.values import MAX_ITEMS, brief
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,11 @@ def _run(name: str, path: Path, text: str, registry: Registry) -> TriggerSet:
         raise _Failed(Problem(name, "an extension needs a function extend(registry); found none"))
     try:
         specs = extend(registry)
+        if isinstance(specs, Iterable) and not isinstance(specs, (str, bytes, Mapping)):
+            # Taken one past the bound, as a TOML file's tables are counted: a generator
+            # that never ends would otherwise hang the load and eat all memory (and one
+            # that raises while it yields is the extension's failure, as extend raising is).
+            specs = list(itertools.islice(specs, MAX_ITEMS + 1))
     except (Exception, SystemExit) as error:  # sys.exit() in an extension is its failure, not the game's exit
         raise _Failed(_problem(name, path, error, "extend(registry) raised")) from None
     return _triggers(name, specs, registry)
@@ -231,6 +237,8 @@ def _triggers(name: str, specs: Any, registry: Registry) -> TriggerSet:
         raise _Failed(Problem(name, f"extend(registry) must return a list of triggers and alarms (or nothing), "
                                     f"found {type(specs).__name__}"))
     docs: dict[str, list[Any]] = {"trigger": [], "alarm": []}
+    if len(specs) > MAX_ITEMS:
+        raise _Failed(Problem(name, f"extend(registry) returned more than {MAX_ITEMS:,} triggers and alarms"))
     for spec in specs:
         if not isinstance(spec, Mapping) or spec.get("kind") not in docs:
             raise _Failed(Problem(name, "extend(registry) returned something that is not a trigger(...) "

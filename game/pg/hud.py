@@ -13,6 +13,7 @@ import pygame
 from engine import World
 from engine.pg.text import displayable
 from game.components import Health
+from game.pg.minimap import Minimap
 from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
@@ -76,6 +77,8 @@ class Hud:
         self.developer = False
         #: The RUN OVER banner (off in a window, whose game-over screen says it instead).
         self.run_over_banner = True
+        #: The city in the bottom-right corner.
+        self.minimap = Minimap(world)
 
     @property
     def lines(self) -> list[str]:
@@ -100,6 +103,7 @@ class Hud:
         if self.developer:
             self._status(surface, fps, ticks_per_second, width)
         self._ticker_panel(surface, height)
+        self.minimap.draw(surface)
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)

@@ -1,20 +1,19 @@
 """The pause menu: resume, restart, controls, volume, quit.
 
 It only draws and keeps its selection; :class:`~game.pg.screens.Screens`
-decides what choosing an item does.  The volume item works on any mixer with
-``master_volume``, ``set_master_volume``, ``muted`` and ``toggle_mute``
-(``PygameAudio``); without one it says there is no sound.
+decides what choosing an item does.  The volume item works on any mixer the
+volume keys work on (:func:`game.pg.volume_keys.has_volume`: ``PygameAudio``),
+so what it sets is remembered as theirs is; without one it says there is no sound.
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 import pygame
 
 from game.pg.menu import Action, Menu, Point
 from game.pg.panels import DIM, Painter
 from game.pg.title import control_rows
+from game.pg.volume_keys import has_volume
 
 ITEMS = ("resume", "restart", "controls", "volume", "quit")
 LABELS = {"resume": "Resume", "restart": "Restart", "controls": "Controls", "quit": "Quit"}
@@ -28,28 +27,13 @@ HINT = "N / B step a tick forward / back   ·   F1 inspector   ·   F3 readouts 
 VOLUME_HINT = "Left / right turn the volume   ·   Enter mutes   ·   P or Esc resume"
 
 
-class Volume(Protocol):
-    """What the volume item needs of a mixer."""
-
-    master_volume: float
-    muted: bool
-
-    def set_master_volume(self, volume: float) -> None: ...
-    def toggle_mute(self) -> None: ...
-
-
-def has_volume(mixer: object) -> bool:
-    """True if ``mixer`` has a master volume the menu can turn."""
-    return all(hasattr(mixer, name) for name in ("master_volume", "set_master_volume", "muted", "toggle_mute"))
-
-
 def volume_label(mixer: object) -> str:
     """The volume item's text: the level as a bar and a percentage, muted or not."""
     if not has_volume(mixer):
         return "Volume: no sound"
     level = max(0.0, min(1.0, float(mixer.master_volume)))  # type: ignore[attr-defined]
     bar = "|" * round(level * 10) + "." * (10 - round(level * 10))
-    state = "muted" if mixer.muted else f"{round(level * 100)}%"  # type: ignore[attr-defined]
+    state = "muted" if getattr(mixer, "muted", False) else f"{round(level * 100)}%"
     return f"Volume  {bar}  {state}"
 
 
@@ -108,7 +92,7 @@ class PauseMenu:
         """Turn the volume ``steps`` notches up (negative: down); a muted mixer is unmuted by turning up."""
         if not has_volume(mixer):
             return
-        if steps > 0 and mixer.muted:  # type: ignore[attr-defined]
+        if steps > 0 and getattr(mixer, "muted", False):
             mixer.toggle_mute()  # type: ignore[attr-defined]
         level = float(mixer.master_volume) + steps * VOLUME_STEP  # type: ignore[attr-defined]
         mixer.set_master_volume(round(max(0.0, min(1.0, level)), 2))  # type: ignore[attr-defined]

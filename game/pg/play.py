@@ -18,6 +18,7 @@ from game.pg.input import InputMapper
 from game.pg.render import Renderer
 from game.pg.screens import Screens
 from game.pg.sprites import SPRITES_DIR
+from game.pg.volume_keys import VolumeKeys, has_volume
 
 LOGICAL_SIZE = (1280, 720)
 TITLE = "Wanted"
@@ -54,7 +55,9 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     F1 shows the event inspector over the game; ``overlay`` draws under it
     and ``handle_key`` gets the keys it does not claim.
     With a ``mixer``, an :class:`~game.audio_reader.AudioReader` plays the
-    log's sounds on it as frames are drawn, held while paused.
+    log's sounds on it as frames are drawn, held while paused; M, - and +
+    change its volume if it has one (:mod:`game.pg.volume_keys`), as the
+    pause menu's volume item does.
 
     ``title_screen`` shows the title first (nothing ticks until a key is
     pressed; with ``autopilot`` only for a moment); P, Esc or a pad's Start
@@ -72,6 +75,7 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     sound = AudioReader(world, mixer) if mixer is not None else None
     if renderer.hud is not None:
         renderer.hud.run_over_banner = False  # the game-over screen says it
+    volume = VolumeKeys(mixer) if has_volume(mixer) else None  # type: ignore[arg-type]
 
     def to_logical(pos: tuple[float, float]) -> tuple[float, float]:
         return app.to_logical(pos) if app is not None else pos
@@ -96,13 +100,16 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     def draw_overlay(surface: pygame.Surface) -> None:
         if overlay is not None:
             overlay(surface)
+        if volume is not None:
+            volume.draw(surface)
         inspector.draw(surface)
 
     def keys(key: int) -> bool:
         if key == pygame.K_F3 and renderer.hud is not None:
             renderer.hud.developer = not renderer.hud.developer  # FPS, ticks/s and tick: for developers
             return True
-        return inspector.handle_key(key) or (handle_key is not None and handle_key(key))
+        return (inspector.handle_key(key) or (volume is not None and volume.handle_key(key))
+                or (handle_key is not None and handle_key(key)))
 
     def handle_event(event: pygame.event.Event) -> bool:
         # The title takes every key (F1 and F3 too): nothing is running to inspect yet.

@@ -94,6 +94,7 @@ class Renderer:
         self._entities(surface, state, alpha)
         self._tracers(surface)
         if self.hud is not None:
+            self.hud.minimap.avoid = self._focus_screen  # the map turns see-through over the player
             self.hud.draw(surface, paused, fps, ticks_per_second)
 
     def _focus(self, state: GameState, alpha: float) -> tuple[float, float]:

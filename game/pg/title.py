@@ -21,6 +21,7 @@ CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("Get in / out of a car", "E", "B"),
     ("Pause menu", "P or Esc", "Start"),
     ("Step time while paused", "N / B", ""),
+    ("Volume, mute", "- / +, M", ""),
     ("Event inspector, readouts", "F1, F3", ""),
     ("Fullscreen", "F11", ""),
 )
