@@ -6,8 +6,8 @@ It plays the window as a player would, with synthetic key presses posted to
 pygame's queue between frames: the title, a few seconds of play, the pause
 menu (and its controls page), the window resized (letterboxed), then a short
 run (``run_minutes`` cut to a few seconds) that ends in the game-over screen.  Each screenshot is the window's
-own surface as it was last presented.  The high scores go to a throwaway
-folder, never the player's own.
+own surface as it was last presented.  The high scores and the sound
+settings go to a throwaway folder, never the player's own.
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def tour(out: Path) -> list[Path]:
 def main() -> int:
     """Save the screenshots to the folder given (default /tmp/shots)."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    # The menu's volume is saved where the game keeps its data: a throwaway folder, not the player's.
+    os.environ["WANTED_DATA_DIR"] = tempfile.mkdtemp(prefix="wanted-tour-data-")
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/shots")
     for path in tour(out):
         print(f"saved {path}")
