@@ -125,12 +125,13 @@ def _run_id(text: str) -> str:
     return text
 
 
-def start_publishing(args: argparse.Namespace, world: World) -> Publishing | None:
+def start_publishing(args: argparse.Namespace, world: World, number: int = 1) -> Publishing | None:
     """The ``--publish`` sink and the tap that feeds it between ticks, or None without ``--publish``.
 
     The stream is named on the command line, or ``wanted:seedN:RUN_ID``: the
     run id is ``--run-id`` or drawn here, before the first tick (never read
-    from the clock inside one)."""
+    from the clock inside one).  A window's restarted runs (``number`` 2, 3...)
+    go to streams of their own, the name followed by ``-2``, ``-3``..."""
     if args.publish is None:
         return None
     import uuid
@@ -141,6 +142,8 @@ def start_publishing(args: argparse.Namespace, world: World) -> Publishing | Non
     address = args.publish
     if address.stream is None:
         address = address.with_stream(f"wanted:seed{args.seed}:{args.run_id or uuid.uuid4().hex[:8]}")
+    if number > 1:
+        address = address.with_stream(f"{address.stream}-{number}")
     sink = redis_sink(address)
     print(f"publishing to {address}")
     return Publishing(LogTap(world.log, [sink]), sink.report)
@@ -287,7 +290,53 @@ def run_headless_cli(args: argparse.Namespace) -> int:
 def run_window_cli(args: argparse.Namespace) -> int:
     """Play in a window (the autopilot plays if asked); hot reload watches the trigger folders.
 
+    The title screen comes first (briefly for the autopilot; not at all with
+    ``--screenshot``, which wants the game, or for an autopilot run of set
+    ``--seconds``; a restart goes straight into play).  Restart (from the
+    pause menu or game over) plays a new run in the same window: a new world
+    with its own log, written to its own file (``run.jsonl``, then
+    ``run-2.jsonl``...) and recording ``session_run`` in its options; the run
+    before it ended with its own ``SimulationEnded``.  ``--seconds`` is for
+    the whole session.
     The log file is written once a frame; Ctrl-C closes the window with it written: exit 130."""
+    import time
+
+    from game.highscores import HighScores
+    from game.pg.audio import PygameAudio
+    from game.pg.play import window_session
+
+    audio = PygameAudio()
+    high_scores = HighScores().load()
+    started = time.monotonic()  # outside any tick: it only bounds the session's real time
+    status, number = 0, 1
+    try:
+        with window_session():
+            while True:
+                left = None if args.seconds is None else args.seconds - (time.monotonic() - started)
+                status, again = _window_run(args, audio, high_scores, number, left)
+                if not again or status != 0:
+                    break
+                number += 1
+    finally:
+        audio.close()
+    return status
+
+
+def _shows_title(args: argparse.Namespace) -> bool:
+    """The title screen waits for a player; a screenshot, and an autopilot run for a set time, skip it."""
+    return not args.screenshot and not (args.autopilot and args.seconds is not None)
+
+
+def numbered(path: Path | None, number: int) -> Path | None:
+    """The log file of a session's ``number``-th run: ``run.jsonl``, ``run-2.jsonl``, ``run-3.jsonl``..."""
+    if path is None or number == 1:
+        return path
+    return path.with_name(f"{path.stem}-{number}{path.suffix}")
+
+
+def _window_run(args: argparse.Namespace, audio: object, high_scores: object, number: int,
+                seconds: float | None) -> tuple[int, bool]:
+    """One run in the window: its exit status, and whether the player asked for another."""
     from engine.ending import end_run
     from engine.failures import FailureTally, failures_once
     from engine.interrupt import DeferredInterrupt
@@ -295,23 +344,31 @@ def run_window_cli(args: argparse.Namespace) -> int:
     from game.autopilot import Autopilot
     from game.build import ROOT, build_game
     from game.events import FrameTimeMeasured
-    from game.pg.audio import PygameAudio
+    from game.output import OutputPathError, check_output_path
     from game.pg.play import ScreenshotError, run_window
 
-    audio = PygameAudio()
     folders = trigger_folders(args)
-    game = build_game(seed=args.seed, npcs=args.npcs, triggers=folders)
+    # A restart is a run of its own; its log says which of the session's runs it is (the first says nothing).
+    options = {"session_run": number} if number > 1 else None
+    game = build_game(seed=args.seed, npcs=args.npcs, triggers=folders, options=options)
     world = game.world
     reloader = None if args.no_hot_reload else HotReloader(game.runtime, folders, relative_to=ROOT,
                                                               extensions=game.extensions)
     pilot = Autopilot(game) if args.autopilot else None
-    publishing = start_publishing(args, world)
+    publishing = start_publishing(args, world, number)
 
     def autopilot_inputs() -> None:
         for event in pilot.inputs():  # type: ignore[union-attr]
             world.emit(event)
 
-    out = _open_events_out(world, args.events_out)
+    events_out = numbered(args.events_out, number)
+    if events_out is not None and number > 1:
+        try:
+            check_output_path(str(events_out), ".jsonl")
+        except OutputPathError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1, False
+    out = _open_events_out(world, events_out)
     interrupt = DeferredInterrupt()
     tally = FailureTally(world.log)
 
@@ -326,13 +383,17 @@ def run_window_cli(args: argparse.Namespace) -> int:
         interrupt.check()
 
     status = 0
+    again = False
     try:
         with interrupt, failures_once():
-            run_window(world, seconds=args.seconds, screenshot=str(args.screenshot) if args.screenshot else None,
-                       between_frames=between_frames,
-                       report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
-                       translate=(lambda event: []) if pilot else None,
-                       before_tick=autopilot_inputs if pilot else None, mixer=audio)
+            app = run_window(world, seconds=seconds, screenshot=str(args.screenshot) if args.screenshot else None,
+                             between_frames=between_frames,
+                             report_frame_time=lambda ms: world.emit(FrameTimeMeasured(round(ms, 2))),
+                             translate=(lambda event: []) if pilot else None,
+                             before_tick=autopilot_inputs if pilot else None, mixer=audio,
+                             title_screen=_shows_title(args) and number == 1, autopilot=pilot is not None,
+                             high_scores=high_scores)
+            again = app.quit_reason == "restart"
         end_run(world)   # the log's last record: the run ended here
     except ScreenshotError as error:
         end_run(world)   # the run ended; only its last frame could not be saved
@@ -341,9 +402,8 @@ def run_window_cli(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if interrupt.stopped_between_ticks:
             end_run(world)   # stopped between two frames: the log is whole and ends here
-        return _interrupted(world, out, _close_events_out(out))
+        return _interrupted(world, out, _close_events_out(out)), False
     finally:
-        audio.close()
         if out is not None:
             status = out.close() or status
         if publishing is not None:
@@ -353,4 +413,4 @@ def run_window_cli(args: argparse.Namespace) -> int:
     _report_failures(tally)
     if out is not None and out.error is None:
         print(out.report())
-    return status
+    return status, again

@@ -14,7 +14,9 @@ only *how many* ticks run, never what happens in one.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import pygame
 
@@ -27,6 +29,8 @@ from engine.world import World
 Render = Callable[[pygame.Surface, float], None]
 #: Turns one pygame event into the game's input events (often none).
 Translate = Callable[[pygame.event.Event], list[Event]]
+#: Sees a pygame event before the app does; True claims it (a menu that is open, say).
+HandleEvent = Callable[[pygame.event.Event], bool]
 
 #: Seconds of real time over which frame time and fps are averaged.
 REPORT_INTERVAL = 0.5
@@ -40,10 +44,13 @@ class PygameApp:
     Keys the app owns: **P** pauses and resumes (no ticks run while paused,
     but frames are still drawn), **N** (or →) runs one tick while paused,
     **B** (or ←) steps one tick back in time while paused (Shift: one
-    second), **Esc** or closing the window quits.  Unpausing after stepping
-    back plays on from there: a new timeline.  ``handle_key`` sees every key press first and
-    may claim it by returning True (an inspector on F1, say); ``overlay``
-    draws over each logical frame after ``render``.
+    second), **F11** toggles fullscreen, **Esc** or closing the window quits.
+    Unpausing after stepping back plays on from there: a new timeline.
+    ``handle_event`` sees every pygame event but a window close and F11 first,
+    and may claim it by returning True (a game's menus); ``handle_key`` then
+    sees each key press and may claim it too (an inspector on F1, say);
+    ``overlay`` draws over each logical frame after ``render``.  ``icon`` is
+    an image file shown as the window's icon.
 
     ``between_frames`` runs once a frame (hot-reload polling); ``before_tick``
     runs before every tick (a scripted player emitting its inputs, say);
@@ -68,6 +75,8 @@ class PygameApp:
         title: str = "engine",
         overlay: Callable[[pygame.Surface], None] | None = None,
         handle_key: Callable[[int], bool] | None = None,
+        handle_event: HandleEvent | None = None,
+        icon: str | Path | None = None,
         on_pause: Callable[[bool], None] | None = None,
         window_size: tuple[int, int] | None = None,
         max_fps: float | None = None,
@@ -86,6 +95,8 @@ class PygameApp:
         self.title = title
         self.overlay = overlay
         self.handle_key = handle_key
+        self.handle_event = handle_event
+        self.icon = icon
         self.on_pause = on_pause
         self.window_size = window_size
         self.max_fps = max_fps
@@ -101,6 +112,11 @@ class PygameApp:
         #: Frames drawn since the app was made.
         self.frames = 0
         self.running = False
+        #: Why :meth:`run` last stopped ("quit", or what :meth:`quit` was told: "restart"...); "" while running.
+        self.quit_reason = ""
+        #: True while the window covers the whole screen (F11 toggles it).
+        self.fullscreen = False
+        self._windowed_size: tuple[int, int] | None = None
         self._logical: pygame.Surface | None = None
         self._scaled: pygame.Surface | None = None
         self._viewport = pygame.Rect((0, 0), logical_size)
@@ -122,6 +138,8 @@ class PygameApp:
             pygame.display.init()
             self._opened_display = True
         if pygame.display.get_surface() is None:
+            if self.icon is not None:
+                self._set_icon(self.icon)  # before the window exists: some window managers read it only then
             pygame.display.set_mode(self.window_size or self._fitting_window_size(), pygame.RESIZABLE)
         pygame.display.set_caption(self.title)
         if self._logical is None:
@@ -138,6 +156,33 @@ class PygameApp:
         scale = min(1.0, 0.9 * desk_w / width, 0.9 * desk_h / height)
         return max(1, int(width * scale)), max(1, int(height * scale))
 
+    @staticmethod
+    def _set_icon(path: str | Path) -> None:
+        try:
+            pygame.display.set_icon(pygame.image.load(str(path)))
+        except (pygame.error, OSError, FileNotFoundError) as error:
+            print(f"window: cannot load the icon {path} ({error}), using the default")
+
+    def toggle_fullscreen(self) -> None:
+        """Fill the screen, or go back to the window as it was (what F11 does)."""
+        window = pygame.display.get_surface()
+        if window is None:
+            return
+        try:
+            if self.fullscreen:
+                with warnings.catch_warnings():
+                    # pygame-ce warns when the window manager picks another size: the letterbox copes with any.
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    pygame.display.set_mode(self._windowed_size or self.logical_size, pygame.RESIZABLE)
+            else:
+                self._windowed_size = window.get_size()
+                # (0, 0): the desktop's own resolution, so the screen does not switch modes.
+                pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        except pygame.error as error:
+            print(f"window: cannot switch fullscreen ({error})")
+            return
+        self.fullscreen = not self.fullscreen
+
     def close(self) -> None:
         """Close the window if this app opened the display."""
         if self._opened_display and pygame.display.get_init():
@@ -146,15 +191,17 @@ class PygameApp:
         self._logical = None
         self._scaled = None
 
-    def quit(self) -> None:
-        """Ask :meth:`run` to stop after the current frame."""
+    def quit(self, reason: str = "quit") -> None:
+        """Ask :meth:`run` to stop after the current frame; ``reason`` is kept in :attr:`quit_reason`."""
         self.running = False
+        self.quit_reason = reason
 
     # -- the loop ----------------------------------------------------------
     def run(self, max_frames: int | None = None, seconds: float | None = None) -> None:
         """Run frames until quit, or for ``max_frames`` frames / ``seconds`` of real time."""
         self.open()
         self.running = True
+        self.quit_reason = ""
         clock = self.loop.clock
         start = clock()
         count = 0
@@ -222,6 +269,11 @@ class PygameApp:
         for pg_event in pygame.event.get():
             if pg_event.type == pygame.QUIT:
                 self.quit()
+                continue
+            if pg_event.type == pygame.KEYDOWN and pg_event.key == pygame.K_F11:
+                self.toggle_fullscreen()
+                continue
+            if self.handle_event is not None and self.handle_event(pg_event):
                 continue
             if pg_event.type == pygame.KEYDOWN:
                 if self.handle_key is not None and self.handle_key(pg_event.key):

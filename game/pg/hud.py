@@ -18,7 +18,7 @@ from game.pg.sprites import Sprites
 from game.pg.ticker import Ticker
 from game.state import GameState, wanted_view
 
-PAUSED_HINT = "P resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  F3 developer readouts  ·  Esc quit"
+PAUSED_HINT = "P or Esc resume  ·  N / B step a tick forward / back  ·  F1 inspector  ·  F3 developer readouts"
 WHITE = (240, 240, 240)
 SHADOW = (0, 0, 0)
 RED = (235, 60, 50)
@@ -75,6 +75,8 @@ class Hud:
         self._panels: dict[tuple[tuple[int, int], tuple[int, ...]], pygame.Surface] = {}
         #: Developer readouts (FPS, ticks/s, tick): hidden from players, F3 shows them.
         self.developer = False
+        #: The RUN OVER banner (off in a window, whose game-over screen says it instead).
+        self.run_over_banner = True
         #: The city in the bottom-right corner.
         self.minimap = Minimap(world)
 
@@ -105,7 +107,7 @@ class Hud:
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)
-        if state.run_over:
+        if state.run_over and self.run_over_banner:
             self._shade_screen(surface, 150)
             self._banner(surface, "RUN OVER", self.large, WHITE, height // 3)
             self._centred(surface, f"{state.run_over} - score ${state.score:,}", self.medium, WHITE,

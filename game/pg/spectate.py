@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pygame
 
 from engine.streams.address import StreamAddress
 from engine.streams.spectate import Tail
-from game.pg.play import LOGICAL_SIZE
+from game.pg.play import ICON, LOGICAL_SIZE
 from game.pg.render import Renderer
 from game.spectate import QUIET_SECONDS
 
@@ -19,6 +20,8 @@ TICKS_PER_FRAME = 8
 def spectate_window(tail: Tail, address: StreamAddress, seconds: float | None = None) -> None:
     """Show the rebuilt game until the window is closed (Esc), or for ``seconds`` of real time."""
     pygame.init()
+    with contextlib.suppress(pygame.error, FileNotFoundError):
+        pygame.display.set_icon(pygame.image.load(str(ICON)))  # the game's icon, before the window opens
     screen = pygame.display.set_mode(LOGICAL_SIZE)
     pygame.display.set_caption(f"Wanted — spectating {address.stream}")
     font = pygame.font.Font(None, 26)
