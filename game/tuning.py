@@ -64,8 +64,8 @@ class Tuning:
     helicopter_vision: float = 420.0
     busted_range: float = 44.0
     busted_seconds: float = 2.0
-    busted_penalty: int = 500
-    wasted_penalty: int = 250
+    busted_penalty: int = 300
+    wasted_penalty: int = 200
 
     def police_speed_at(self, level: int) -> float:
         """How fast police cars drive at a wanted level: the base speed, plus so much for each star above one."""
