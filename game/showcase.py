@@ -79,7 +79,8 @@ def showcase(records: Iterable[Record], ticks: int, tick_rate: int = 60) -> list
         Shown("shot at by the police", "police fire" in first, first.get("police fire")),
         Shown(f"busted or wasted (busted {busted}, wasted {wasted})", "fall" in first, first.get("fall")),
         Shown(f"got away from the police ({times})", "escape" in first, first.get("escape")),
-        Shown(f"collected cash (${cash:,} in {pickups} pickups)", "cash" in first, first.get("cash")),
+        Shown(f"collected cash (${cash:,} in {pickups} pickup{'' if pickups == 1 else 's'})", "cash" in first,
+              first.get("cash")),
         Shown(f"streets emptied and filled again, every chase ({len(refills)} of {len(judged)} chases)",
               streets, refills[0] if refills else None),
     ]
@@ -91,5 +92,5 @@ def showcase_lines(items: list[Shown], tick_rate: int = 60) -> list[str]:
     lines = []
     for item in items:
         when = "" if item.tick is None else f"  first at tick {item.tick:,} ({item.tick / tick_rate:.1f} s)"
-        lines.append(f"  {'✓' if item.shown else '✗'} {item.what:<{width}}{when}")
+        lines.append(f"  {'✓' if item.shown else '✗'} {item.what:<{width}}{when}".rstrip())
     return lines
