@@ -47,8 +47,10 @@ def assert_the_rules_held(game: Game) -> None:
             assert 0 <= data["after"] <= 5
             if data["after"] < data["before"]:
                 assert data["after"] == 0
-                causes = chain_types(game, record)
-                assert {"EscapedRadar", "Busted", "PlayerWasted"} & set(causes), causes
+                causes = game.world.why(record.offset)
+                reset = [c for c in causes if c.type in ("EscapedRadar", "Busted")
+                         or (c.type == "BehaviourRan" and c.data["behaviour"] == "wasted")]
+                assert reset, [c.type for c in causes]
         elif record.type == "EscapedRadar":
             assert data["seconds"] >= tuning.escape_seconds  # fell only when unseen that long
         elif record.type == "HealthChanged":
@@ -57,7 +59,7 @@ def assert_the_rules_held(game: Game) -> None:
             assert data["reason"] in PENALTIES, data
             penalty = getattr(tuning, PENALTIES[data["reason"]])
             assert data["before"] - data["after"] == min(data["before"], penalty)
-            assert {"Busted", "PlayerWasted"} & set(chain_types(game, record))
+            assert {"Busted", "PlayerWasted"} & set(chain_types(game, record))  # the fall it punishes
         elif record.type == "ScoreChanged":
             assert data["after"] >= 0
 
