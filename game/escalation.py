@@ -32,8 +32,9 @@ ROADBLOCK_HALF_LENGTH = 1.5 * TILE
 ROADBLOCK_HALF_DEPTH = 10.0
 #: How far before the crossing's edge the roadblock stands, so it closes the turns too.
 ROADBLOCK_BEFORE_CROSSING = 1.5 * TILE + 14
-#: Where the helicopter comes from: this far from the player, up and to the right.
-HELICOPTER_ARRIVES_FROM = 700.0
+#: Where the helicopter comes from: this far from the player along each axis, up and to the right
+#: (just beyond its radar, so it is in the picture at once).
+HELICOPTER_ARRIVES_FROM = 300.0
 
 
 def police_open_fire(world: World) -> None:
