@@ -12,7 +12,7 @@ import io
 
 import pytest
 from game_runs import autopilot_run
-from test_wanted_levels import assert_the_rules_held
+from wanted_rules import assert_the_rules_held
 
 from engine import cli as engine_cli
 from engine import codec

@@ -7,8 +7,8 @@ import math
 import esper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wanted_rules import assert_the_rules_held, chain_types
 
-from engine.record import Record
 from game.build import Game, build_game
 from game.city import City
 from game.components import Health, Helicopter, Player, Police, Position, Roadblock, Vehicle
@@ -21,9 +21,6 @@ from game.systems.police import clear_view
 from game.systems.spawning import CAR, spawn_police_car
 from game.tuning import tune
 
-#: The reasons a score may fall for: each a penalty the busted triggers state.
-PENALTIES = {"busted": "busted_penalty", "wasted": "wasted_penalty"}
-
 operations = st.lists(st.one_of(
     st.tuples(st.just("raise"), st.integers(1, 5)),
     st.tuples(st.just("run"), st.integers(1, 300)),
@@ -31,37 +28,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("fire"), st.floats(-math.pi, math.pi)),
     st.tuples(st.just("use"),),
 ), min_size=1, max_size=10)
-
-
-def chain_types(game: Game, record: Record) -> list[str]:
-    return [r.type for r in game.world.why(record.offset)]
-
-
-def assert_the_rules_held(game: Game) -> None:
-    """Stars 0-5, falling only when unseen (or reset by busted and wasted); health in bounds;
-    the score falling only by a stated penalty."""
-    tuning = game.state.tuning
-    for record in game.world.log:
-        data = record.data
-        if record.type == "WantedLevelChanged":
-            assert 0 <= data["after"] <= 5
-            if data["after"] < data["before"]:
-                assert data["after"] == 0
-                causes = game.world.why(record.offset)
-                reset = [c for c in causes if c.type in ("EscapedRadar", "Busted")
-                         or (c.type == "BehaviourRan" and c.data["behaviour"] == "wasted")]
-                assert reset, [c.type for c in causes]
-        elif record.type == "EscapedRadar":
-            assert data["seconds"] >= tuning.escape_seconds  # fell only when unseen that long
-        elif record.type == "HealthChanged":
-            assert 0 <= data["after"] <= 100
-        elif record.type == "ScoreChanged" and data["after"] < data["before"]:
-            assert data["reason"] in PENALTIES, data
-            penalty = getattr(tuning, PENALTIES[data["reason"]])
-            assert data["before"] - data["after"] == min(data["before"], penalty)
-            assert {"Busted", "PlayerWasted"} & set(chain_types(game, record))  # the fall it punishes
-        elif record.type == "ScoreChanged":
-            assert data["after"] >= 0
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
