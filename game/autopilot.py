@@ -7,7 +7,9 @@ log of an autopilot run replays exactly like a human's.
 The scenario: walk up to the goons and get shot; take the parked car and
 heal; get out and shoot at the goons in public until wanted; get back in,
 let the police see you, then drive away until they lose you; stop, get out
-and watch the people come back.
+and watch the people come back.  Then, after the first minute, rounds
+(game.autopilot_rounds): collect cash, go on a rampage, and be busted or get
+away.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ import math
 import esper
 
 from engine import Event
+from game.autopilot_rounds import PHASE_LIMIT, Rounds
 from game.build import Game
-from game.components import Cash, Corpse, Goon, Health, Player, Police, Position, Vehicle
+from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle
 from game.events import FireInput, MoveInput, UsePressed
-from game.roads import axis_direction, nearest_node, step_away
+from game.roads import axis_direction, nearest_node
 from game.state import GameState
 
-#: Give up waiting in a phase after this many seconds of game time.
-PHASE_LIMIT = 25.0
 
-
-class Autopilot:
+class Autopilot(Rounds):
     """A scripted player: call :meth:`inputs` before every tick and emit what it returns."""
 
     def __init__(self, game: Game) -> None:
@@ -41,6 +41,12 @@ class Autopilot:
         self.previous_node: tuple[int, int] | None = None
         self.use_cooldown = 0
         self.wanted_at: int | None = None
+        #: Rampages begun; odd ones end in surrender, even ones in a getaway.
+        self.rampages = 0
+        #: Falls (wasted + busted) seen so far: a new one starts the next round.
+        self.falls = 0
+        #: Where the player was STUCK_TICKS ago, to notice a blocked road.
+        self.stuck_check: tuple[int, float, float] | None = None
 
     # -- helpers ----------------------------------------------------------------------
     def _go(self, phase: str) -> None:
@@ -99,6 +105,14 @@ class Autopilot:
             self.use_cooldown -= 1
         here, health, player = self._me()
         state = self.game.state
+        falls = state.wasted_count + state.busted_count
+        if falls != self.falls:
+            # Wasted or busted: whatever was going on is over; back to collecting cash.
+            self.falls = falls
+            self._set_fire(False, None, out)
+            self._set_move((0, 0), out)
+            self._go("cruise")
+            return out
         getattr(self, "_" + self.phase.replace(" ", "_"))(here, health, player, state, out)
         return out
 
@@ -204,11 +218,15 @@ class Autopilot:
             self._go("back to car")
             return
         city = state.city
+        police = self._nearest(Police, here)
+        threat = (police[1].x, police[1].y) if police is not None else state.last_seen_at
+        if self._stuck(here):
+            # Blocked (a wall, a car): not that way again.
+            self.previous_node = nearest_node(city, *(self.waypoint or (here.x, here.y)))
+            self.waypoint = self._escape_route(here, threat)
         if self.waypoint is None or math.dist(self.waypoint, (here.x, here.y)) < 8:
-            police = self._nearest(Police, here)
-            threat = (police[1].x, police[1].y) if police is not None else state.last_seen_at
             self.previous_node = nearest_node(city, here.x, here.y) if self.waypoint is not None else None
-            self.waypoint = step_away(city, here.x, here.y, threat, self.previous_node)
+            self.waypoint = self._escape_route(here, threat)
         self._steer(here, self.waypoint, out)
 
     def _stop(self, here: Position, health: Health, player: Player, state: GameState,
@@ -217,20 +235,3 @@ class Autopilot:
         if self._elapsed() > 1.0 and player.vehicle is not None:
             self._use(out)
             self._go("cruise")
-
-    def _cruise(self, here: Position, health: Health, player: Player, state: GameState,
-                out: list[Event]) -> None:
-        self._set_fire(False, None, out)
-        goal = nearest_cash(here)
-        if goal is None:
-            self._set_move((0, 0), out)
-        else:
-            self._steer(here, goal, out)
-
-
-def nearest_cash(here: Position) -> tuple[float, float] | None:
-    """Where the nearest cash lies (None: there is none): the autopilot collects it
-    when it has nothing better to do."""
-    spots = [(math.dist((p.x, p.y), (here.x, here.y)), e, (p.x, p.y))
-             for e, (_, p) in esper.get_components(Cash, Position)]
-    return min(spots)[2] if spots else None

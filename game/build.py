@@ -21,6 +21,8 @@ from game.population import arrive_and_leave, reconcile
 from game.registry import make_registry
 from game.spatial import SpatialIndex
 from game.state import GameState
+from game.systems.air_support import fly_helicopters
+from game.systems.arrest import Arrests
 from game.systems.cash import CashDrops, collect_cash
 from game.systems.combat import fade_tracers
 from game.systems.control import PlayerControl
@@ -29,6 +31,7 @@ from game.systems.frame_time import FrameTime
 from game.systems.movement import move, run_over
 from game.systems.people import Pedestrians, goons
 from game.systems.police import PoliceChase
+from game.systems.roadblocks import roadblocks
 from game.systems.run_clock import run_clock
 from game.systems.spawning import BODY_RADII, spawn_car, spawn_goon, spawn_player
 from game.traffic import TrafficFlow, fill
@@ -129,10 +132,13 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     world.add_system(goons)
     world.add_system(Pedestrians(world))
     world.add_system(flow)
+    world.add_system(fly_helicopters)  # before the chase: its radar counts in who sees the player
     world.add_system(PoliceChase())
     world.add_system(move)
-    world.add_system(crashes)
+    world.add_system(roadblocks)  # after movement: undoes moves into a roadblock
+    world.add_system(crashes)     # after the roadblocks: a car they stop at speed has crashed
     world.add_system(run_over)
+    world.add_system(Arrests())
     world.add_system(fade_tracers)
     world.add_system(CashDrops())
     world.add_system(collect_cash)

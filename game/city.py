@@ -1,7 +1,7 @@
 """The city map: a grid of blocks separated by three-lane roads.
 
-Each block is ringed by sidewalk; inside are buildings, a park or the
-hospital.  The road grid is the same for every seed (so the autopilot's
+Each block is ringed by sidewalk; inside are buildings, a park, the
+hospital or the police station.  The road grid is the same for every seed (so the autopilot's
 routes always exist); the seed picks building styles and parks.
 """
 
@@ -16,7 +16,9 @@ TILE = 64
 PERIOD = 9
 ROAD = 3
 
-SOLID = frozenset({"building_0", "building_1", "building_2", "hospital"})
+SOLID = frozenset({"building_0", "building_1", "building_2", "hospital", "police_station"})
+#: The block of the police station, where a busted player is released (the hospital is block (0, 0)).
+POLICE_STATION_BLOCK = (2, 2)
 
 
 @dataclass
@@ -98,6 +100,12 @@ class City:
         x, y = self.block_origin(0, 0)
         return (x + 3 * TILE, y + 5.5 * TILE)
 
+    @property
+    def police_station_door(self) -> tuple[float, float]:
+        """Where a busted player is released: the sidewalk south of the police station's block."""
+        x, y = self.block_origin(*POLICE_STATION_BLOCK)
+        return (x + 3 * TILE, y + 5.5 * TILE)
+
 
 def _layout(blocks: int, rng: random.Random) -> list[list[str]]:
     size = blocks * PERIOD + ROAD
@@ -125,6 +133,8 @@ def _layout(blocks: int, rng: random.Random) -> list[list[str]]:
                 style = "grass"
             else:
                 style = "building"
+            if (bx, by) == POLICE_STATION_BLOCK:
+                style = "police_station"  # after the draws above, so every other block looks as before
             variant = rng.randrange(3)
             for iy in range(4):
                 for ix in range(4):

@@ -340,3 +340,71 @@ class TrafficDespawned(Event):
 
 GAME_EVENTS = (*GAME_EVENTS, VehicleHealed, VehicleCrashed, VehicleDamaged, VehicleWrecked, TrafficSpawned,
                TrafficDespawned)
+
+
+# -- five wanted levels and busted (assets/triggers/escalation.toml, busted.toml) ----------------
+
+
+@event
+class PoliceOpenedFire(Event):
+    """The police were ordered to shoot at the player (``tuning.police_fire_stars`` and up)."""
+
+    level: int
+
+
+@event
+class PoliceHeldFire(Event):
+    """The order to shoot was withdrawn (the wanted level fell below it)."""
+
+    level: int
+
+
+@event
+class RoadblockPlaced(Event):
+    """The police blocked the road at ``position``, across the way the player was going."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class RoadblockCleared(Event):
+    """A roadblock was taken away; ``reason``: "expired" (its time was up) or "chase over"."""
+
+    entity: int
+    reason: str
+
+
+@event
+class HelicopterArrived(Event):
+    """The police helicopter joined the chase (``tuning.helicopter_stars``): its radar sees over buildings."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+@event
+class HelicopterLeft(Event):
+    """The police helicopter flew away (the wanted level fell below it)."""
+
+    entity: int
+
+
+@event
+class Busted(Event):
+    """Police unit ``by`` held the player for ``tuning.busted_seconds``: he is arrested."""
+
+    entity: int
+    by: int
+
+
+@event
+class PlayerReleased(Event):
+    """The arrested player walked out of the police station."""
+
+    entity: int
+    position: tuple[float, float]
+
+
+GAME_EVENTS = (*GAME_EVENTS, PoliceOpenedFire, PoliceHeldFire, RoadblockPlaced, RoadblockCleared, HelicopterArrived,
+               HelicopterLeft, Busted, PlayerReleased)

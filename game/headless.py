@@ -13,6 +13,7 @@ from game.autopilot import Autopilot
 from game.build import Game
 from game.components import Health
 from game.events import FrameTimeMeasured
+from game.showcase import Shown, showcase, showcase_lines
 
 #: A simulated frame time (``frame_ms``) is reported every this many ticks (twice a second).
 FRAME_REPORT_TICKS = 30
@@ -62,6 +63,8 @@ class RunReport:
     score: int = 0
     #: Why the run ended ("time up", ...), or "" if it was still going.
     run_over: str = ""
+    #: What the run showed of the game (game.showcase), each with the tick it first happened.
+    showcase: list[Shown] = field(default_factory=list)
 
 
 def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
@@ -92,7 +95,8 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
     return RunReport(world.tick, counts, health.current, health.maximum, game.state.wanted, pilot.phase,
-                     milestones(world.log), world.bus.cuts.summary(), game.state.score, game.state.run_over)
+                     milestones(world.log), world.bus.cuts.summary(), game.state.score, game.state.run_over,
+                     showcase(world.log, world.tick, world.tick_rate))
 
 
 def summary(report: RunReport) -> str:
@@ -103,6 +107,9 @@ def summary(report: RunReport) -> str:
                  f"score ${report.score:,}{ended}")
     ticks = "  ".join(f"{'✓' if report.milestones.get(name) else '✗'} {name}" for name in MILESTONES)
     lines.append("scenario: " + ticks)
+    if report.showcase:
+        lines.append("the run showed:")
+        lines.extend(showcase_lines(report.showcase))
     lines.extend(report.cascades)  # a runaway trigger: once per loop, with its count of ticks
     lines.append("events:")
     width = max(len(t) for t in report.counts)

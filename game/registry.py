@@ -12,10 +12,20 @@ import esper
 
 from engine import Despawned, World
 from engine.scripting import Entity, Registry
+from game.arrest import arrest
 from game.audio import Sound
 from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle, Velocity
+from game.escalation import (
+    call_helicopter,
+    clear_roadblocks,
+    place_roadblock,
+    police_hold_fire,
+    police_open_fire,
+    send_helicopter_away,
+)
 from game.events import (
     GAME_EVENTS,
+    Busted,
     CashAppeared,
     CrimeCommitted,
     Died,
@@ -23,12 +33,19 @@ from game.events import (
     ExitedVehicle,
     FrameTimeMeasured,
     HealthChanged,
+    HelicopterArrived,
+    HelicopterLeft,
     NPCDespawned,
     NPCSpawned,
+    PlayerReleased,
     PlayerRespawned,
     PlayerWasted,
+    PoliceHeldFire,
     PoliceLeft,
+    PoliceOpenedFire,
     PopulationChanged,
+    RoadblockCleared,
+    RoadblockPlaced,
     RunEnded,
     ScoreChanged,
     SoundStarted,
@@ -207,6 +224,11 @@ BEHAVIOURS = (
     (use_first_aid, (VehicleHealed, *HEALTH_EVENTS)), (damage_vehicle, (VehicleDamaged,)),
     (wreck_vehicle, (VehicleWrecked, ExitedVehicle)),
     (clear_traffic, (TrafficDespawned, Despawned)), (restore_traffic, (TrafficSpawned,)),
+    # Five wanted levels (game/escalation.py) and busted (game/arrest.py).
+    (police_open_fire, (PoliceOpenedFire,)), (police_hold_fire, (PoliceHeldFire,)),
+    (place_roadblock, (RoadblockPlaced,)), (clear_roadblocks, (RoadblockCleared, Despawned)),
+    (call_helicopter, (HelicopterArrived,)), (send_helicopter_away, (HelicopterLeft, Despawned)),
+    (arrest, (PlayerReleased,)),
 )
 #: Load-time checks of constant parameters, for behaviours whose limits are known before they run.
 VALIDATORS = {tune: check_tune}
@@ -216,14 +238,15 @@ VALIDATORS = {tune: check_tune}
 #: field names the latest of these records as its cause;
 #: tests/test_state_changes.py holds every field to its declaration.
 STATE_CHANGES = {
-    "player": {"id": [], "health": [HealthChanged], "max_health": [], "x": [PlayerRespawned],
-               "y": [PlayerRespawned], "in_vehicle": [EnteredVehicle, ExitedVehicle, PlayerWasted]},
+    "player": {"id": [], "health": [HealthChanged], "max_health": [], "x": [PlayerRespawned, PlayerReleased],
+               "y": [PlayerRespawned, PlayerReleased],
+               "in_vehicle": [EnteredVehicle, ExitedVehicle, PlayerWasted, PlayerReleased]},
     "wanted": {"level": [WantedLevelChanged], "seconds_unseen": [SuspectSighted, WantedLevelChanged]},
     "frame": {"ms": [FrameTimeMeasured], "budget_ms": []},
     "population": {"current": [NPCSpawned, NPCDespawned, Died], "target": [PopulationChanged], "normal": [],
                    "thinning": [PopulationChanged]},
     "tuning": {name: [TuningChanged] for name in TUNING_FIELDS},
-    "run": {"score": [ScoreChanged], "ticks_left": [TimeRanOut], "wasted": [PlayerWasted], "busted": [],
+    "run": {"score": [ScoreChanged], "ticks_left": [TimeRanOut], "wasted": [PlayerWasted], "busted": [Busted],
             "over": [RunEnded]},
 }
 #: Fields that also change without any event, every tick (a position, a

@@ -55,6 +55,10 @@ class GameState:
     ticks_left: int = 0
     #: Why the run ended ("time up", "wasted too often", ...), or "" while it goes on.
     run_over: str = ""
+    #: True while the police are ordered to shoot (the police-open-fire alarm), and the
+    #: PoliceOpenedFire record of that order: the cause their shots name.
+    police_firing: bool = False
+    police_fire_record: Record | None = None
     #: True once the goons have stopped waiting (GoonsAlerted): a few safe seconds at the start.
     goons_alerted: bool = False
 

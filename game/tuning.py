@@ -36,7 +36,7 @@ class Tuning:
     """``tuning`` in expressions: every number the game's rules use (defaults as shipped)."""
 
     police_speed: float = 230.0
-    police_speed_per_star: float = 0.0
+    police_speed_per_star: float = 20.0
     police_units_per_star: int = 1
     police_units_max: int = 6
     police_spawn_seconds: float = 1.5
@@ -59,6 +59,17 @@ class Tuning:
     crash_damage: float = 0.06
     traffic_cars: int = 12
     traffic_speed: float = 140.0
+    police_fire_stars: int = 3
+    roadblock_stars: int = 4
+    roadblock_seconds: float = 20.0
+    roadblock_ahead: float = 420.0
+    helicopter_stars: int = 5
+    helicopter_speed: float = 260.0
+    helicopter_vision: float = 420.0
+    busted_range: float = 44.0
+    busted_seconds: float = 2.0
+    busted_penalty: int = 300
+    wasted_penalty: int = 200
 
     def police_speed_at(self, level: int) -> float:
         """How fast police cars drive at a wanted level: the base speed, plus so much for each star above one."""
@@ -74,7 +85,10 @@ TuningName = Literal["police_speed", "police_speed_per_star", "police_units_per_
                      "police_spawn_seconds", "police_accuracy", "escape_seconds", "heal_amount", "goon_accuracy",
                      "goon_accuracy_in_car", "goons", "cash_pickups", "cash_value", "cash_spawn_seconds",
                      "cash_goon", "cash_victim", "run_minutes", "lives", "goon_grace_seconds", "goon_alert_range",
-                     "crash_speed", "crash_damage", "traffic_cars", "traffic_speed"]
+                     "crash_speed", "crash_damage", "traffic_cars", "traffic_speed",
+                     "police_fire_stars", "roadblock_stars", "roadblock_seconds", "roadblock_ahead",
+                     "helicopter_stars", "helicopter_speed", "helicopter_vision", "busted_range", "busted_seconds",
+                     "busted_penalty", "wasted_penalty"]
 FIELDS = {f.name: f.type for f in dataclasses.fields(Tuning)}
 #: The range each value must lie in: chances are 0 to 1, at most 3 goons stand on the corner.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -86,6 +100,11 @@ LIMITS: dict[str, tuple[float, float]] = {
     "cash_victim": (0, 100000), "run_minutes": (0, 600), "lives": (1, 100), "goon_grace_seconds": (0, 600),
     "goon_alert_range": (0, 2000), "crash_speed": (0, 2000), "crash_damage": (0, 10), "traffic_cars": (0, 60),
     "traffic_speed": (0, 1000),
+    # The wanted levels' steps: a threshold above 5 switches that step off.
+    "police_fire_stars": (1, 6), "roadblock_stars": (1, 6), "roadblock_seconds": (1, 600),
+    "roadblock_ahead": (150, 1500),
+    "helicopter_stars": (1, 6), "helicopter_speed": (0, 2000), "helicopter_vision": (0, 2000),
+    "busted_range": (0, 200), "busted_seconds": (0.1, 60), "busted_penalty": (0, 100000), "wasted_penalty": (0, 100000),
 }
 
 

@@ -51,6 +51,8 @@ def test_it_sits_in_the_bottom_right_corner_and_shows_the_roads_and_buildings():
     kinds = {city.tiles[ty][tx]: (tx, ty) for ty in range(city.size) for tx in range(city.size)}
     assert colour(surface, minimap.to_map(*tile_centre(*kinds["sidewalk"]), rect)) == mm.TILE_COLOURS["sidewalk"]
     assert colour(surface, minimap.to_map(*tile_centre(*kinds["hospital"]), rect)) == mm.TILE_COLOURS["hospital"]
+    station = minimap.to_map(*tile_centre(*kinds["police_station"]), rect)
+    assert colour(surface, station) == mm.TILE_COLOURS["police_station"]
     building = next(kind for kind in kinds if kind.startswith("building"))
     assert colour(surface, minimap.to_map(*tile_centre(*kinds[building]), rect)) == mm.BUILDING
 

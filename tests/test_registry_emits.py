@@ -75,10 +75,12 @@ def test_each_behaviour_called_on_its_own_emits_only_what_it_declares():
                   ("police_stand_down", {}), ("clear_wanted", {}), ("wasted", {"target": game.player}),
                   ("tune", {"name": "police_speed", "value": 300.0}),
                   ("add_score", {"amount": 50, "reason": "probe"}), ("drop_cash", {"target": goon, "value": 10}),
-                  ("end_run", {"reason": "probe"}),
                   ("use_first_aid", {"vehicle": car, "target": game.player, "amount": 30}),
                   ("damage_vehicle", {"vehicle": car, "amount": 1000}), ("wreck_vehicle", {"vehicle": car}),
-                  ("clear_traffic", {}), ("restore_traffic", {})]
+                  ("clear_traffic", {}), ("restore_traffic", {}),
+                  ("police_open_fire", {}), ("place_roadblock", {}), ("call_helicopter", {}),
+                  ("police_hold_fire", {}), ("clear_roadblocks", {}), ("send_helicopter_away", {}),
+                  ("arrest", {"target": game.player}), ("end_run", {"reason": "probe"})]
         assert {name for name, _ in probes} == set(registry.behaviours), "probe every behaviour"
         start = world.log.next_offset
         for name, params in probes:

@@ -472,20 +472,30 @@ def test_refused_trigger_reloads_show_until_a_good_one():
     assert renderer.hud.ticker.reload_errors == []
 
 
-def test_police_radar_is_drawn_red_while_it_sees_the_player():
+def test_police_radar_is_drawn_red_while_it_sees_the_player_and_blue_when_a_building_hides_him():
     world, ids = scene()
     renderer = Renderer(world, hud=False)
     before = pygame.Surface(SIZE)
     renderer.draw(before, 1.0)
     world.activate()
-    esper.add_component(ids["police_car"], Police(vision=360.0))  # 292 px from the player: in sight
-    after = pygame.Surface(SIZE)
-    renderer.draw(after, 1.0)
+    # 292 px from the player, in range, but block (1, 1)'s building stands between: searching, blue.
+    esper.add_component(ids["police_car"], Police(vision=360.0))
+    hidden = pygame.Surface(SIZE)
+    renderer.draw(hidden, 1.0)
     ground = tuple(round(c) for c in renderer.camera.to_screen(980 + 150, 700))   # inside the radius
     outside = tuple(round(c) for c in renderer.camera.to_screen(980 + 400, 700))  # beyond it
-    old, new = before.get_at(ground), after.get_at(ground)
+    old, new = before.get_at(ground), hidden.get_at(ground)
+    assert new != old and new.b - old.b > new.r - old.r    # tinted, and blue rather than red
+    assert before.get_at(outside) == hidden.get_at(outside)
+    # Up the player's own sidewalk, 230 px away with nothing between: it sees him, red.
+    position = esper.component_for_entity(ids["police_car"], Position)
+    previous = esper.component_for_entity(ids["police_car"], PreviousPosition)
+    position.x = previous.x = 800
+    seen = pygame.Surface(SIZE)
+    renderer.draw(seen, 1.0)
+    ground = tuple(round(c) for c in renderer.camera.to_screen(800 + 150, 700))
+    old, new = before.get_at(ground), seen.get_at(ground)
     assert new != old and new.r - old.r > new.b - old.b    # tinted, and red rather than blue
-    assert before.get_at(outside) == after.get_at(outside)
 
 
 def test_the_escape_meter_fills_while_no_unit_sees_the_player():

@@ -112,7 +112,8 @@ def test_three_lines_of_toml_make_the_police_faster_at_three_stars_with_the_caus
     assert world.log.get(ran.cause).type == "WantedLevelChanged"
     world.activate()
     speeds = {round(math.hypot(v.x, v.y), 1) for _, (_, v) in esper.get_components(Police, Velocity)}
-    assert speeds <= {0.0, 320.0} and 320.0 in speeds
+    at_three = 320.0 + 2 * game.state.tuning.police_speed_per_star  # the base, and so much a star above one
+    assert speeds <= {0.0, at_three} and at_three in speeds
     world.close()
 
 
@@ -146,7 +147,7 @@ def test_police_drive_faster_per_star_when_tuned():
 
     tuning = Tuning(police_speed=200.0, police_speed_per_star=50.0)
     assert [tuning.police_speed_at(level) for level in (1, 2, 3, 5)] == [200.0, 250.0, 300.0, 400.0]
-    assert Tuning().police_speed_at(5) == Tuning().police_speed   # shipped: the same speed at every star
+    assert Tuning().police_speed_at(5) > Tuning().police_speed_at(1)   # shipped: faster with every star
 
 
 def test_check_refuses_a_constant_tune_outside_its_range(tmp_path):

@@ -438,6 +438,53 @@ def make_police_car(red_lit: bool) -> pygame.Surface:
     return pen.finish(outline=OUTLINE)
 
 
+def make_helicopter() -> pygame.Surface:
+    """The police helicopter's body, nose at +x: cabin bubble, tail boom, skids (the rotor is its own sprite)."""
+    pen = Pen(64, 40)
+    navy, white = (28, 40, 78), (232, 234, 240)
+    for sy in (9.0, 31.0):  # landing skids
+        pen.rect((40, 40, 44), 20.0, sy - 1.2, 28.0, 2.4, radius=1.2)
+    pen.rect(navy, 2.0, 18.2, 26.0, 3.6, radius=1.8)  # tail boom
+    pen.rect(navy, 1.0, 12.5, 5.0, 15.0, radius=1.5)  # tail fin
+    pen.rect((200, 200, 205), 2.4, 11.0, 1.6, 18.0, radius=0.8)  # tail rotor, seen edge on
+    pen.ellipse(navy, 38.0, 20.0, 16.0, 10.5)  # fuselage
+    pen.ellipse(white, 37.0, 20.0, 11.0, 7.5)  # white band: POLICE livery
+    pen.ellipse(GLASS, 48.0, 20.0, 6.5, 7.0)  # cockpit bubble
+    pen.ellipse(GLASS_HI, 50.0, 17.5, 2.5, 2.0)
+    pen.rect((255, 60, 50), 32.5, 11.0, 3.0, 2.4, radius=1.0)  # beacons
+    pen.rect((70, 120, 255), 32.5, 26.6, 3.0, 2.4, radius=1.0)
+    pen.circle((60, 60, 66), 38.0, 20.0, 2.6)  # rotor hub
+    return pen.finish(outline=OUTLINE)
+
+
+def make_helicopter_rotor() -> pygame.Surface:
+    """Two long blades through the hub, a little blurred: turned every frame over the body."""
+    pen = Pen(72, 72)
+    for angle in (0.0, math.pi / 2):
+        dx, dy = 34 * math.cos(angle), 34 * math.sin(angle)
+        pen.line((30, 30, 34, 90), (36 - dx, 36 - dy), (36 + dx, 36 + dy), 5.0)  # motion blur
+        pen.line((40, 40, 46, 235), (36 - dx, 36 - dy), (36 + dx, 36 + dy), 2.4)
+    pen.circle((70, 70, 76), 36.0, 36.0, 3.0)
+    return pen.finish()
+
+
+def make_roadblock() -> pygame.Surface:
+    """A barrier across three lanes (long along x): striped boards on trestles, amber lamps."""
+    pen = Pen(192, 24)
+    for x in (10.0, 62.0, 114.0, 166.0):  # trestle feet
+        pen.rect((70, 70, 74), x, 2.0, 16.0, 20.0, radius=2.0)
+    pen.rect((236, 236, 236), 2.0, 7.0, 188.0, 10.0, radius=2.0)
+    stripe = 12.0
+    x = 2.0
+    while x < 190.0:  # red diagonal stripes
+        pen.polygon((214, 34, 36), [(x, 17.0), (x + 6, 7.0), (x + 12, 7.0), (x + 6, 17.0)])
+        x += stripe * 2
+    for x in (6.0, 96.0, 186.0):  # amber lamps
+        pen.circle((255, 176, 40), x, 12.0, 3.2)
+        pen.blend_ellipse((255, 200, 60, 80), x, 12.0, 6.0, 6.0)
+    return pen.finish(outline=OUTLINE)
+
+
 # ---------------------------------------------------------------------------
 # Effects and HUD
 # ---------------------------------------------------------------------------
@@ -742,6 +789,22 @@ def make_hospital() -> pygame.Surface:
     pygame.draw.rect(surf, white, (c[0] - 5, c[1] - 6, 3, 12))  # the "H"
     pygame.draw.rect(surf, white, (c[0] + 2, c[1] - 6, 3, 12))
     pygame.draw.rect(surf, white, (c[0] - 2, c[1] - 1, 4, 2))
+    return surf
+
+
+def make_police_station() -> pygame.Surface:
+    """The police station's roof: dark blue, with the gold star badge a player looks for."""
+    rng = np.random.default_rng(45)
+    surf = to_surface(roof_base(rng, (52, 70, 112), (112, 122, 146), 2.5))
+    c = (32, 32)
+    pygame.draw.circle(surf, (30, 40, 66), (c[0] + 1, c[1] + 2), 25)
+    pygame.draw.circle(surf, (232, 234, 240), c, 25)
+    pygame.draw.circle(surf, (38, 56, 104), c, 22)
+    gold = (236, 190, 60)
+    points = star_points(c[0], c[1], 17, 7.5, 5, -math.pi / 2)
+    pygame.draw.polygon(surf, (150, 112, 30), [(x + 1, y + 1) for x, y in points])
+    pygame.draw.polygon(surf, gold, points)
+    pygame.draw.circle(surf, (255, 230, 140), c, 4)
     return surf
 
 
@@ -1112,6 +1175,10 @@ def sprite_jobs() -> dict[str, Callable[[], pygame.Surface]]:
         "tile_building_1.png": make_building_tar,
         "tile_building_2.png": make_building_tiles,
         "tile_hospital.png": make_hospital,
+        "tile_police_station.png": make_police_station,
+        "helicopter.png": make_helicopter,
+        "helicopter_rotor.png": make_helicopter_rotor,
+        "roadblock.png": make_roadblock,
         "bullet.png": make_bullet,
         "muzzle_flash.png": make_muzzle_flash,
         "star_full.png": lambda: make_star(True),

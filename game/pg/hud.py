@@ -36,6 +36,8 @@ MAX_STARS = 5
 #: ASCII stand-ins for characters pygame's default font has no glyph for.
 #: Seconds of game time the WASTED banner stays up.
 WASTED_SECONDS = 3.0
+#: The BUSTED banner's colour (police blue), up as long as WASTED's.
+BUSTED_BLUE = (90, 150, 255)
 #: Police that saw the player this recently (seconds) keep the stars steady.
 SEEN_RECENTLY = 0.5
 
@@ -95,7 +97,8 @@ class Hud:
         width, height = surface.get_size()
         wasted = self.ticker.wasted_tick
         wasted_now = wasted is not None and 0 <= world.tick - wasted < WASTED_SECONDS * world.tick_rate
-        if wasted_now:
+        busted_now = self._busted_now()
+        if wasted_now or busted_now:
             self._shade_screen(surface, 110)  # the world dims; the HUD stays bright over it
         self._health(surface, state)
         self._stars(surface, state, width)
@@ -107,6 +110,8 @@ class Hud:
         self._errors(surface)
         if wasted_now:
             self._banner(surface, "WASTED", self.huge, RED, height // 2)
+        elif busted_now:
+            self._banner(surface, "BUSTED", self.huge, BUSTED_BLUE, height // 2)
         if state.run_over and self.run_over_banner:
             self._shade_screen(surface, 150)
             self._banner(surface, "RUN OVER", self.large, WHITE, height // 3)
@@ -118,6 +123,11 @@ class Hud:
             self._centred(surface, PAUSED_HINT, self.small, WHITE, height // 4 + 44)
 
     # -- parts -----------------------------------------------------------------
+    def _busted_now(self) -> bool:
+        """True for a moment after the player was busted (the BUSTED banner is up)."""
+        busted, world = self.ticker.busted_tick, self.world
+        return busted is not None and 0 <= world.tick - busted < WASTED_SECONDS * world.tick_rate
+
     def _health(self, surface: pygame.Surface, state: GameState) -> None:
         self.world.activate()
         health = esper.try_component(state.player, Health) if esper.entity_exists(state.player) else None

@@ -35,6 +35,7 @@ ROAD = (122, 124, 132)
 TILE_COLOURS = {
     "road": ROAD, "road_line_h": ROAD, "road_line_v": ROAD, "crossing": ROAD,
     "sidewalk": (78, 78, 84), "grass": (48, 96, 52), "inside": (48, 96, 52), "hospital": (205, 70, 70),
+    "police_station": (60, 100, 210),  # where a busted player walks out
 }
 BUILDING = (30, 32, 40)
 PLAYER = (255, 255, 255)

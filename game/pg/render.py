@@ -19,6 +19,7 @@ from game.components import (
     Appearance,
     Corpse,
     Heading,
+    Helicopter,
     Player,
     Police,
     Position,
@@ -29,6 +30,7 @@ from game.components import (
 from game.pg.hud import Hud
 from game.pg.sprites import Sprites
 from game.state import GameState
+from game.systems.police import clear_view
 
 BACKGROUND = (30, 60, 30)
 #: Drawing layers, bottom to top.
@@ -51,6 +53,9 @@ SMOKING = 0.35
 SMOKE = (48, 46, 46)
 #: Puffs per car, and the ticks one takes to rise and fade (they loop: the same every run).
 PUFFS, PUFF_TICKS = 3, 60
+#: The helicopter flies high: its shadow falls far off, and its rotor turns this much a tick (radians).
+HELICOPTER_SHADOW = (26, 34)
+ROTOR_TURN = 0.55
 
 
 def interpolated(entity: int, alpha: float) -> tuple[float, float] | None:
@@ -100,6 +105,7 @@ class Renderer:
         self._entities(surface, state, alpha)
         self._smoke(surface, alpha)
         self._tracers(surface)
+        self._helicopters(surface, alpha, focus)
         if self.hud is not None:
             self.hud.minimap.avoid = self._focus_screen  # the map turns see-through over the player
             self.hud.draw(surface, paused, fps, ticks_per_second)
@@ -139,10 +145,31 @@ class Renderer:
             where = interpolated(entity, alpha)
             if where is None or not self.camera.sees(*where, margin=police.vision):
                 continue
-            seeing = math.dist(where, focus) <= police.vision
+            seeing = math.dist(where, focus) <= police.vision and clear_view(state.city, where, focus)
             disc = self._radar_disc(round(police.vision), RADAR_SEEING if seeing else RADAR_SEARCHING)
             sx, sy = self.camera.to_screen(*where)
             surface.blit(disc, disc.get_rect(center=(round(sx), round(sy))))
+
+    def _helicopters(self, surface: pygame.Surface, alpha: float, focus: tuple[float, float]) -> None:
+        """The police helicopter, above everything: its radar (it sees over buildings), a far
+        shadow, the body, and the rotor turning with the tick."""
+        for entity, heli in esper.get_component(Helicopter):
+            where = interpolated(entity, alpha)
+            if where is None or not self.camera.sees(*where, margin=heli.vision):
+                continue
+            sx, sy = self.camera.to_screen(*where)
+            seeing = math.dist(where, focus) <= heli.vision
+            disc = self._radar_disc(round(heli.vision), RADAR_SEEING if seeing else RADAR_SEARCHING)
+            surface.blit(disc, disc.get_rect(center=(round(sx), round(sy))))
+            heading = esper.try_component(entity, Heading)
+            angle = heading.angle if heading is not None else 0.0
+            rotor_angle = (self.world.tick + alpha) * ROTOR_TURN
+            for name, turn in (("helicopter", angle), ("helicopter_rotor", rotor_angle)):
+                shadow = self.sprites.shadow(name, turn)
+                surface.blit(shadow, shadow.get_rect(center=(sx + HELICOPTER_SHADOW[0], sy + HELICOPTER_SHADOW[1])))
+            for name, turn in (("helicopter", angle), ("helicopter_rotor", rotor_angle)):
+                image = self.sprites.rotated(name, turn)
+                surface.blit(image, image.get_rect(center=(sx, sy)))
 
     def _radar_disc(self, radius: int, colour: tuple[int, int, int]) -> pygame.Surface:
         key = (radius, colour)

@@ -27,7 +27,7 @@ NOISY = frozenset({
 })
 #: The game's own records that are not news for a player (the F1 inspector shows them all, raw).
 QUIET = frozenset({"SoundStopped", "PopulationChanged", "CashAppeared", "TuningChanged", "VehicleHealed",
-                   "VehicleCrashed", "VehicleDamaged"})
+                   "VehicleCrashed", "VehicleDamaged", "PoliceHeldFire", "RoadblockCleared", "HelicopterLeft"})
 #: The radio's voice lines, as the player hears them.
 RADIO = {"radio_pursuit": 'Radio: "All units, suspect in pursuit"', "radio_shots_fired": 'Radio: "Shots fired!"',
          "radio_we_lost_him": 'Radio: "We lost him"'}
@@ -56,8 +56,9 @@ class Ticker:
         self.view = LogView(world.log, history=HISTORY, failures=failures)
         #: The notable lines, oldest first, e.g. ``"12.3s Shot: goon #14 hit you (-12)"``.
         self.lines: deque[str] = deque(maxlen=size)
-        # (offset, tick) of PlayerWasted records and (offset, errors) of reloads, latest last.
+        # (offset, tick) of PlayerWasted and Busted records and (offset, errors) of reloads, latest last.
         self._wasted: deque[tuple[int, int]] = deque(maxlen=MOMENTS)
+        self._busted: deque[tuple[int, int]] = deque(maxlen=MOMENTS)
         self._reloads: deque[tuple[int, list[str]]] = deque(maxlen=MOMENTS)
 
     @property
@@ -81,6 +82,11 @@ class Ticker:
         return self._wasted[-1][1] if self._wasted else None
 
     @property
+    def busted_tick(self) -> int | None:
+        """Tick of the latest Busted record, if any."""
+        return self._busted[-1][1] if self._busted else None
+
+    @property
     def reload_errors(self) -> list[str]:
         """The problems of the latest refused trigger reload, until a reload succeeds."""
         return list(self._reloads[-1][1]) if self._reloads else []
@@ -92,7 +98,7 @@ class Ticker:
         if cut is None:
             records = change.records
         else:
-            for moments in (self._wasted, self._reloads):
+            for moments in (self._wasted, self._busted, self._reloads):
                 while moments and moments[-1][0] >= cut:
                     moments.pop()
             # The undone future may have pushed older lines out: rebuild them from the records kept.
@@ -112,6 +118,8 @@ class Ticker:
             pass  # a record read before: its moments are remembered already
         elif kind == "PlayerWasted":
             self._wasted.append((record.offset, record.tick))
+        elif kind == "Busted":
+            self._busted.append((record.offset, record.tick))
         elif kind == "TriggersReloadFailed":
             self._reloads.append((record.offset, [safe_str(error) for error in record.data.get("errors", ())]))
         elif kind == "TriggersLoaded":
@@ -168,6 +176,16 @@ def format_record(record: Record, name: Callable[[int], str],
             return "WASTED"
         case "PlayerRespawned":
             return "You woke up at the hospital"
+        case "Busted":
+            return "Busted"
+        case "PlayerReleased":
+            return "Released from the police station"
+        case "PoliceOpenedFire":
+            return "The police open fire"
+        case "RoadblockPlaced":
+            return "Roadblock ahead"
+        case "HelicopterArrived":
+            return "A police helicopter is overhead"
         case "Died":
             return f"A {PEOPLE.get(d['kind'], d['kind'])} died"
         case "EnteredVehicle":

@@ -1,5 +1,10 @@
 """The police: units join while the player is wanted, chase what they see,
-shoot at three stars and up, and give up when they lose him long enough."""
+shoot once ordered to (three stars and up: the police-open-fire alarm), and
+give up when they lose him long enough.
+
+A car's radar sees ``vision`` pixels around it, but not through buildings;
+the helicopter's (game.systems.air_support) sees over them.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,19 @@ import math
 import esper
 
 from engine import World
+from game.city import City
 from game.components import Heading, Police, Position, Velocity
 from game.events import EscapedRadar, PoliceSpawned, SuspectSighted
 from game.roads import nearest_node, neighbours, node_point, step_toward
 from game.state import game_state
+from game.systems.air_support import helicopter_sees
 from game.systems.combat import fire
 from game.systems.spawning import spawn_police_car
 
 SHOOT_RANGE = 230.0
 SHOOT_INTERVAL = 45
+#: Steps along a line of sight at which a building is looked for (pixels: under half a tile).
+SIGHT_STEP = 24.0
 # Speed, units per star, spawn interval and accuracy are tuning (assets/tuning.toml).
 
 
@@ -37,12 +46,13 @@ class PoliceChase:
             self.seen = False
             return
         self._spawn(world, len(units), (target.x, target.y))
-        seen_now = False
+        seen_now = helicopter_sees((target.x, target.y))
         for entity, (police, position, velocity, heading) in units:
             distance = math.dist((position.x, position.y), (target.x, target.y))
-            if distance <= police.vision:
-                seen_now = True
-            self._drive(world, entity, police, position, velocity, heading, (target.x, target.y), distance)
+            sees = distance <= police.vision and clear_view(state.city, (position.x, position.y),
+                                                              (target.x, target.y))
+            seen_now = seen_now or sees
+            self._drive(world, entity, police, position, velocity, heading, (target.x, target.y), distance, sees)
         if seen_now:
             state.last_seen_tick = world.tick
             state.last_seen_at = (target.x, target.y)
@@ -80,9 +90,8 @@ class PoliceChase:
             world.emit(PoliceSpawned(entity, (x, y)))
 
     def _drive(self, world: World, entity: int, police: Police, position: Position, velocity: Velocity,
-               heading: Heading, target: tuple[float, float], distance: float) -> None:
+               heading: Heading, target: tuple[float, float], distance: float, sees: bool) -> None:
         state = game_state(world)
-        sees = distance <= police.vision
         if sees:
             goal = target
             police.goal = None
@@ -92,7 +101,8 @@ class PoliceChase:
                 # Reached the last sighting: search the streets at random.
                 options = neighbours(state.city, *nearest_node(state.city, position.x, position.y))
                 police.goal = goal = node_point(*world.rng.choice(options))
-        if distance < 70:
+        if distance < state.tuning.busted_range * 0.75:
+            # Close enough to arrest (game.systems.arrest): stop beside him.
             velocity.x = velocity.y = 0.0
         else:
             if sees and distance < 160:
@@ -107,7 +117,22 @@ class PoliceChase:
             heading.angle = angle
         if police.cooldown > 0:
             police.cooldown -= 1
-        elif sees and state.wanted >= 3 and distance <= SHOOT_RANGE:
+        elif sees and state.police_firing and distance <= SHOOT_RANGE:
             police.cooldown = SHOOT_INTERVAL + world.rng.randrange(15)
             angle = math.atan2(target[1] - position.y, target[0] - position.x)
-            fire(world, entity, (position.x, position.y), angle, damage=(5, 10), accuracy=state.tuning.police_accuracy)
+            # The shots answer the order to fire: `why` on one leads to PoliceOpenedFire.
+            with world.bus.handling(state.police_fire_record):
+                fire(world, entity, (position.x, position.y), angle, damage=(5, 10),
+                     accuracy=state.tuning.police_accuracy)
+
+
+def clear_view(city: City, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """True if no building stands on the line from ``start`` to ``end`` (looked at every
+    :data:`SIGHT_STEP` pixels: a corner may be seen past, as a real radar would not)."""
+    distance = math.dist(start, end)
+    steps = int(distance // SIGHT_STEP)
+    if steps == 0:
+        return True
+    dx, dy = (end[0] - start[0]) / distance * SIGHT_STEP, (end[1] - start[1]) / distance * SIGHT_STEP
+    solid_at = city.solid_at
+    return not any(solid_at(start[0] + dx * k, start[1] + dy * k) for k in range(1, steps + 1))

@@ -1,0 +1,84 @@
+"""What the player sees of the five wanted levels: the BUSTED banner, the ticker's lines, the helicopter."""
+
+from __future__ import annotations
+
+import esper
+import pygame
+
+from engine.record import Record
+from game.build import build_game
+from game.components import Helicopter, Position
+from game.pg.render import Renderer
+from game.pg.ticker import format_record
+from game.registry import raise_wanted
+from game.systems.spawning import spawn_police_car
+
+SIZE = (1280, 720)
+
+
+def hud_text(renderer: Renderer, surface: pygame.Surface) -> list[str]:
+    shown: list[str] = []
+    real = renderer.hud._render
+    renderer.hud._render = lambda font, text, *a, **k: shown.append(text) or real(font, text, *a, **k)
+    renderer.draw(surface, 1.0)
+    renderer.hud._render = real
+    return shown
+
+
+def test_busted_shows_a_banner_for_a_moment_and_the_ticker_says_so() -> None:
+    game = build_game(seed=2, npcs=2)
+    world = game.world
+    try:
+        world.run(2)
+        raise_wanted(world, 5)
+        world.activate()
+        here = esper.component_for_entity(game.player, Position)
+        spawn_police_car(world, here.x + 30, here.y)
+        renderer = Renderer(world)
+        surface = pygame.Surface(SIZE)
+        assert "BUSTED" not in hud_text(renderer, surface)
+        world.run(round(game.state.tuning.busted_seconds * world.tick_rate) + 3)
+        shown = hud_text(renderer, surface)
+        assert "BUSTED" in shown and "WASTED" not in shown
+        lines = [line.split(" ", 1)[1] for line in renderer.hud.lines]
+        assert "Busted" in lines and "Released from the police station" in lines
+        assert any(line.startswith("Penalty") or line == "Wanted level cleared" for line in lines)
+        world.run(4 * world.tick_rate)
+        assert "BUSTED" not in hud_text(renderer, surface)  # a moment, not for ever
+    finally:
+        world.close()
+
+
+def test_the_ticker_tells_the_escalation_in_the_players_words() -> None:
+    def line(kind: str, **data) -> str | None:
+        return format_record(Record(0, 0, None, None, type=kind, data=data), lambda e: f"#{e}")
+
+    assert line("PoliceOpenedFire", level=3) == "The police open fire"
+    assert line("RoadblockPlaced", entity=5, position=(1.0, 2.0)) == "Roadblock ahead"
+    assert line("HelicopterArrived", entity=6, position=(1.0, 2.0)) == "A police helicopter is overhead"
+    assert line("Busted", entity=1, by=7) == "Busted"
+    assert line("RoadblockCleared", entity=5, reason="expired") is None
+    assert line("ScoreChanged", before=500, after=200, reason="busted") == "Penalty -$300 (busted)"
+
+
+def test_the_helicopter_is_drawn_over_everything_with_its_rotor() -> None:
+    game = build_game(seed=2, npcs=0)
+    world = game.world
+    try:
+        world.run(2)
+        raise_wanted(world, 5)
+        world.run(2)
+        world.activate()
+        ((_, (_, at)),) = esper.get_components(Helicopter, Position)
+        here = esper.component_for_entity(game.player, Position)
+        at.x, at.y = here.x + 120, here.y  # in the picture
+        renderer = Renderer(world, hud=False)
+        first, second = pygame.Surface(SIZE), pygame.Surface(SIZE)
+        renderer.draw(first, 0.0)
+        renderer.draw(second, 0.5)  # the rotor turns between frames, the body does not move far
+        sx, sy = (round(c) for c in renderer.camera.to_screen(at.x, at.y))
+        box = pygame.Rect(sx - 36, sy - 36, 72, 72)
+        assert any(first.get_at((x, y)) != second.get_at((x, y))
+                   for x in range(box.left, box.right, 2) for y in range(box.top, box.bottom, 2))
+    finally:
+        world.close()
