@@ -21,7 +21,7 @@ import esper
 from engine import Event
 from game.autopilot_rounds import PHASE_LIMIT, Rounds
 from game.build import Game
-from game.components import Corpse, Goon, Health, Player, Police, Position, Vehicle
+from game.components import Corpse, Goon, Health, Player, Police, Position, Traffic, Vehicle
 from game.events import FireInput, MoveInput, UsePressed
 from game.roads import axis_direction, nearest_node
 from game.state import GameState
@@ -63,9 +63,19 @@ class Autopilot(Rounds):
                 esper.component_for_entity(entity, Player))
 
     def _nearest(self, component: type, here: Position, free_cars: bool = False) -> tuple[int, Position] | None:
+        if free_cars:
+            # A parked car first: traffic drives off while the autopilot walks to it (a chase round
+            # the city); a traffic car only when no parked car is left.
+            return self._nearest_of(component, here, True, parked=True) or self._nearest_of(component, here, True)
+        return self._nearest_of(component, here, False)
+
+    def _nearest_of(self, component: type, here: Position, free_cars: bool,
+                    parked: bool = False) -> tuple[int, Position] | None:
         best = None
         for entity, (_, position) in sorted(esper.get_components(component, Position)):
             if esper.has_component(entity, Corpse):
+                continue
+            if parked and esper.has_component(entity, Traffic):
                 continue
             if free_cars:
                 vehicle = esper.component_for_entity(entity, Vehicle)

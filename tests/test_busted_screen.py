@@ -58,6 +58,7 @@ def test_the_ticker_tells_the_escalation_in_the_players_words() -> None:
     assert line("HelicopterArrived", entity=6, position=(1.0, 2.0)) == "A police helicopter is overhead"
     assert line("Busted", entity=1, by=7) == "Busted"
     assert line("RoadblockCleared", entity=5, reason="expired") is None
+    assert line("SimulationEnded", ticks=4590, inputs="b02aa663d94de3c0") is None   # plumbing, not news
     assert line("ScoreChanged", before=500, after=200, reason="busted") == "Penalty -$300 (busted)"
 
 

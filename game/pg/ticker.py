@@ -27,7 +27,8 @@ NOISY = frozenset({
 })
 #: The game's own records that are not news for a player (the F1 inspector shows them all, raw).
 QUIET = frozenset({"SoundStopped", "PopulationChanged", "CashAppeared", "TuningChanged", "VehicleHealed",
-                   "VehicleCrashed", "VehicleDamaged", "PoliceHeldFire", "RoadblockCleared", "HelicopterLeft"})
+                   "VehicleCrashed", "VehicleDamaged", "PoliceHeldFire", "RoadblockCleared", "HelicopterLeft",
+                   "SimulationEnded"})
 #: The radio's voice lines, as the player hears them.
 RADIO = {"radio_pursuit": 'Radio: "All units, suspect in pursuit"', "radio_shots_fired": 'Radio: "Shots fired!"',
          "radio_we_lost_him": 'Radio: "We lost him"'}
