@@ -106,7 +106,8 @@ def test_a_simulated_frame_time_thins_the_crowd_and_replays_exactly() -> None:
     log = list(game.world.log)
     assert [r.data["ms"] for r in log if r.type == "FrameTimeMeasured"] == [40.0] * 16
     thinned = [r for r in log if r.type == "PopulationChanged" and r.data["reason"] == "frame budget exceeded"]
-    assert thinned and (thinned[0].data["before"], thinned[0].data["after"]) == (60, 30)
+    # Frames of 40 ms against a 25 ms budget: keep 0.6 * 25 / 40 = 37.5% (assets/triggers/performance.toml).
+    assert thinned and (thinned[0].data["before"], thinned[0].data["after"]) == (60, 22)
     assert replay(log).identical
 
 
