@@ -13,7 +13,6 @@ so causality is recorded without anybody passing it around.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -108,7 +107,7 @@ class EventBus:
         self.failures = 0
         self._subs: list[Subscription] = []
         self._seq = 0
-        self._queue: deque[Record] = deque()
+        self._queue: list[Record] = []  # emitted, not yet delivered (see pump)
         # Per concrete event class: the matching subscriptions in delivery order,
         # and the name of its target field.  Rebuilt lazily after (un)subscribing.
         self._routes: dict[type, tuple[tuple[tuple[Subscription, Handler, int | None], ...], str | None]] = {}
@@ -247,31 +246,39 @@ class EventBus:
 
     def pump(self) -> int:
         """Deliver queued records, FIFO, including those emitted meanwhile."""
-        # deliver() inlined, with its lookups hoisted out of the loop.
-        queue = self._queue
-        if not queue:
+        # deliver() inlined, with its lookups hoisted out of the loop.  The
+        # queue is taken whole and a fresh list put in its place, so what the
+        # handlers emit meanwhile waits for the next round: a ``for`` over a
+        # list costs less a record than popping a deque until it is empty
+        # (the plain version: ``while queue: self.deliver(queue.popleft())``).
+        batch = self._queue
+        if not batch:
             return 0  # the common case: the world pumps after every system
-        popleft = queue.popleft
         routes = self._routes
         delivered = 0
         previous = self._current
+        record = None
         try:
-            while True:
-                # popleft until it raises: one test of the queue per record instead of two.
-                try:
-                    record = popleft()
-                except IndexError:
-                    break
-                delivered += 1
-                event = record.event
-                subs, target = routes.get(event.__class__) or self._route(event.__class__)
-                self._current = record
-                for sub, handler, entity in subs:
-                    if sub.active and (entity is None or (target is not None and getattr(event, target) == entity)):
-                        try:
-                            handler(event)
-                        except Exception as error:
-                            self._dead_letter(sub, record, error)
+            while batch:
+                self._queue = []
+                for record in batch:
+                    event = record.event
+                    subs, target = routes.get(event.__class__) or self._route(event.__class__)
+                    self._current = record
+                    for sub, handler, entity in subs:
+                        if sub.active and (entity is None or (target is not None and getattr(event, target) == entity)):
+                            try:
+                                handler(event)
+                            except Exception as error:
+                                self._dead_letter(sub, record, error)
+                delivered += len(batch)
+                batch = self._queue
+        except BaseException:
+            # Not a handler's failure (those are dead letters): KeyboardInterrupt
+            # and the like.  What was not delivered stays queued, in order.
+            undelivered = batch[next(i for i, r in enumerate(batch) if r is record) + 1:]
+            self._queue = undelivered + self._queue
+            raise
         finally:
             self._current = previous
         return delivered

@@ -89,11 +89,51 @@ def _import_context(world: World, exported: tuple[Any, ...]) -> None:
     esper.switch_world(world.context)
 
 
+_MISSING = object()
+
+
+def _copy_context(exported: tuple[Any, ...], memo: dict[int, Any]) -> tuple[Any, ...]:
+    """``copy.deepcopy(exported, memo)``, shaped for speed where the work is.
+
+    A snapshot copies every component of every entity (40,000 objects at
+    5,000 pedestrians), and ``copy.deepcopy`` spends about half its time
+    dispatching: on the ``{type: component}`` dict of each entity, on each
+    key (a class, copied as itself) and on each value.  Here the entity
+    table is walked directly and each component copied through the same
+    ``memo`` (so components that share objects, like ``Motion``, still
+    share their copies); the component-type table, sets of entity ids, is
+    rebuilt as ``deepcopy`` would (``set(list(ids))``: ints are immutable).
+    Everything else goes through ``copy.deepcopy``.
+    """
+    next_id, components, entities, dead, *rest = exported
+    deepcopy = copy.deepcopy
+    # Per component type, its own __deepcopy__ (called as deepcopy would) or None.
+    copiers: dict[type, Any] = {}
+    table: dict[int, dict[type, Any]] = {}
+    for entity, owned in entities.items():
+        twin = {}
+        for kind, component in owned.items():
+            done = memo.get(id(component), _MISSING)
+            if done is _MISSING:
+                cls = component.__class__
+                copier = copiers.get(cls, _MISSING)
+                if copier is _MISSING:
+                    copier = copiers[cls] = getattr(cls, "__deepcopy__", None)
+                if copier is None:
+                    done = deepcopy(component, memo)
+                else:
+                    done = memo[id(component)] = copier(component, memo)
+            twin[kind] = done
+        table[entity] = twin
+    kinds = {kind: set(list(members)) for kind, members in components.items()}
+    return (next_id, kinds, table, deepcopy(dead, memo), *deepcopy(tuple(rest), memo))
+
+
 def take(world: World) -> Snapshot:
     """Deep-copy the world's state (not its log)."""
     memo: dict[int, Any] = {id(world): _WORLD, id(world.log): _LOG}
     state = copy.deepcopy({k: v for k, v in vars(world).items() if k not in _NOT_COPIED}, memo)
-    context = copy.deepcopy(_export_context(world), memo)
+    context = _copy_context(_export_context(world), memo)
     return Snapshot(world.tick, world.log.next_offset, state, context)
 
 
@@ -101,7 +141,7 @@ def restore(world: World, snapshot: Snapshot) -> None:
     """Put ``world`` back into the snapshot's state; drops later log records."""
     memo: dict[int, Any] = {id(_WORLD): world, id(_LOG): world.log}
     state = copy.deepcopy(snapshot.state, memo)
-    context = copy.deepcopy(snapshot.context, memo)
+    context = _copy_context(snapshot.context, memo)
     vars(world).update(state)
     _import_context(world, context)
     # A new epoch if this drops records: readers past the cut are told at their next poll.

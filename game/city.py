@@ -34,6 +34,8 @@ class City:
             self.tiles = _layout(self.blocks, random.Random(self.seed))
         self.sidewalks = [(tx, ty) for ty, row in enumerate(self.tiles) for tx, kind in enumerate(row)
                           if kind == "sidewalk"]
+        #: The centre of each sidewalk tile, in step with ``sidewalks`` (spawn rings measure from them).
+        self.sidewalk_centres = [(tx * TILE + TILE / 2, ty * TILE + TILE / 2) for tx, ty in self.sidewalks]
         self._size = len(self.tiles)
         #: 1 per solid tile, row by row: collision is checked for every moving thing every tick.
         self.solid_tiles = bytes(kind in SOLID for row in self.tiles for kind in row)

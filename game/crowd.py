@@ -43,17 +43,20 @@ class Crowd:
     booked: dict[int, list[int]] = field(default_factory=dict)
     #: The last tick handed out by due(): a booking for it or earlier moves to the next tick.
     handed_out: int = -1
-    #: Work a reconcile left for later ticks (game.population): who leaves (in order), how
-    #: many are still to arrive, and the offset of the record that asked (their cause).
+    #: Work a reconcile left for later ticks (game.population): who leaves (in order, those
+    #: in sight first), how many are still to arrive, and the offset of the record that asked
+    #: (their cause).
     leaving: list[int] = field(default_factory=list)
     arriving: int = 0
     cause: int | None = None
+    #: How many at the head of ``leaving`` the player could see when they were chosen.
+    in_sight: int = 0
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Crowd:
         # All ints: copying the containers is a deep copy (and far
         # quicker than copy.deepcopy element by element, for a time-travel snapshot).
         return Crowd(set(self.members), {tick: list(who) for tick, who in self.booked.items()}, self.handed_out,
-                     list(self.leaving), self.arriving, self.cause)
+                     list(self.leaving), self.arriving, self.cause, self.in_sight)
 
     def join(self, entity: int, tick: int) -> None:
         """A new pedestrian, first looked at within :data:`FIRST_LOOK_SPREAD` ticks

@@ -4,9 +4,11 @@ A chase empties the streets (``streets_cleared``); the frame-rate alarm
 thins them (``thinning``).  :func:`reconcile` decides at once who leaves
 (the farthest first) or how many arrive, and records
 :class:`PopulationChanged`; the work is spread over the next ticks
-(:func:`arrive_and_leave`, at most :func:`changes_per_tick` people a tick,
-from the next tick on), so a chase emptying a street of 5,000 people does
-not stall one tick for ten.  None of it is done in the tick that asked:
+(:func:`arrive_and_leave`, from the next tick on: :func:`changes_per_tick`
+people a tick while some of those leaving are in sight, and thinner shares,
+:func:`quiet_changes_per_tick`, for the rest and for newcomers), so a chase
+emptying a street of 5,000 people does not stall one tick for ten, and no
+tick of the spread stands out among the others.  None of it is done in the tick that asked:
 that tick already carries the shot, the crime, the alarm and its
 behaviours, and is the slowest of a chase.  Those the player can see leave
 first, so the screen empties within four ticks (a fifteenth of a second);
@@ -37,9 +39,17 @@ SIGHT_MARGIN = 32
 
 
 def changes_per_tick(state: GameState) -> int:
-    """How many people may leave or arrive in one tick: a sixteenth of the
-    normal crowd, so a change of any size is over in about 16 ticks."""
+    """How many people the player can see may leave in one tick: a sixteenth
+    of the normal crowd, so the screen empties within a few ticks."""
     return max(20, state.population_normal // 16)
+
+
+def quiet_changes_per_tick(state: GameState) -> int:
+    """How many people out of the player's sight may leave or arrive in one
+    tick: a forty-eighth of the normal crowd (at least 20), so the work of
+    a whole crowd is spread over about 48 ticks (0.8 s), in shares small
+    enough not to stand out among the ticks (nobody sees them go or come)."""
+    return max(20, state.population_normal // 48)
 
 
 def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True) -> None:
@@ -52,7 +62,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     state = game_state(world)
     crowd = state.crowd
     world.activate()
-    crowd.leaving, crowd.arriving = [], 0
+    crowd.leaving, crowd.arriving, crowd.in_sight = [], 0, 0
     living = crowd.standing()
     target = state.population_target
     changes = abs(target - len(living)) if limit is None else min(limit, abs(target - len(living)))
@@ -68,6 +78,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
         # Those the player can see go first: they are gone within the first few ticks.
         seen = _in_sight(world, going, _sight(state, here))
         crowd.leaving = [e for e in going if e in seen] + [e for e in going if e not in seen]
+        crowd.in_sight = len(seen)
     elif spread:
         crowd.arriving = changes
     else:
@@ -85,9 +96,10 @@ def _farthest(living: list[int], here: Position, count: int) -> list[int]:
 
 
 def arrive_and_leave(world: World) -> None:
-    """System: the work of the last :func:`reconcile`, :func:`changes_per_tick`
-    people a tick from the tick after it, each record caused by the behaviour
-    that asked for it.
+    """System: the work of the last :func:`reconcile` from the tick after it:
+    :func:`changes_per_tick` people a tick while some of those leaving are
+    in sight, then :func:`quiet_changes_per_tick`; each record caused by the
+    behaviour that asked for it.
 
     Newcomers' places are drawn now, out of what the player sees now."""
     state = game_state(world)
@@ -95,8 +107,9 @@ def arrive_and_leave(world: World) -> None:
     if not crowd.leaving and not crowd.arriving:
         return
     world.activate()
-    budget = changes_per_tick(state)
+    budget = changes_per_tick(state) if crowd.in_sight else quiet_changes_per_tick(state)
     leaving, crowd.leaving = crowd.leaving[:budget], crowd.leaving[budget:]
+    crowd.in_sight = max(0, crowd.in_sight - len(leaving))
     arriving = min(crowd.arriving, budget - len(leaving))
     crowd.arriving -= arriving
     with world.bus.handling(world.log.get(crowd.cause) if crowd.cause is not None else None):
@@ -145,9 +158,10 @@ def spawn_points(world: World, count: int, avoid: tuple[float, float, float, flo
     state = game_state(world)
     here = esper.component_for_entity(state.player, Position)
     city, rng = state.city, world.rng
-    middle = TILE / 2
-    ring = [(tx, ty) for tx, ty in city.sidewalks
-            if SPAWN_MIN <= math.dist((tx * TILE + middle, ty * TILE + middle), (here.x, here.y)) <= SPAWN_MAX]
+    # Centres precomputed with the map: this runs on every tick of arrivals.
+    where, dist = (here.x, here.y), math.dist
+    ring = [tile for tile, centre in zip(city.sidewalks, city.sidewalk_centres, strict=True)
+            if SPAWN_MIN <= dist(centre, where) <= SPAWN_MAX]
     if avoid is not None:
         # A tile counts as out of sight if no point of it is in the rectangle.
         left, top, right, bottom = avoid

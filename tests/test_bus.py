@@ -312,6 +312,30 @@ def test_emissions_during_pump_are_delivered_in_the_same_pump_after_the_queue():
     assert [r.cause for r in bus.log] == [None, None, None, 0, 1]
 
 
+def test_an_error_that_is_not_a_handlers_failure_leaves_the_rest_queued_in_order():
+    """KeyboardInterrupt and the like go through pump (they are not dead
+    letters), and what was not delivered yet stays queued, FIFO."""
+    bus = EventBus()
+    seen = []
+
+    def stop_at_one(e):
+        if e.n == 1:
+            bus.emit(Pong(10))  # emitted meanwhile: after the rest of the batch
+            raise KeyboardInterrupt
+        seen.append(e)
+
+    bus.subscribe(Ping, stop_at_one)
+    bus.subscribe(Pong, seen.append)
+    for i in range(4):
+        bus.emit(Ping(i))
+    with pytest.raises(KeyboardInterrupt):
+        bus.pump()
+    assert bus.current is None
+    assert bus.pending == 3
+    assert bus.pump() == 3
+    assert seen == [Ping(0), Ping(2), Ping(3), Pong(10)]
+
+
 def test_emit_now_dispatches_immediately_and_nests():
     bus = EventBus()
     order = []

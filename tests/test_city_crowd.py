@@ -11,7 +11,7 @@ from engine.replay import replay
 from game.build import MAX_NPCS, build_game
 from game.components import Body, Corpse, Pedestrian, Position
 from game.headless import run_headless
-from game.population import _seen, _sight, changes_per_tick
+from game.population import _seen, _sight, changes_per_tick, quiet_changes_per_tick
 from game.registry import despawn_npcs, respawn_npcs
 from game.spatial import cell, spatial_index
 
@@ -37,7 +37,7 @@ def test_a_chase_empties_the_streets_over_a_few_ticks_each_person_once_and_as_ca
     log = list(game.world.log)
     entered = next(r for r in log if r.type == "AlarmEntered" and r.data["alarm"] == "police-chase")
     exited = next(r for r in log if r.type == "AlarmExited" and r.data["alarm"] == "police-chase")
-    ticks = 1000 // changes_per_tick(game.state) + 1
+    ticks = 1000 // quiet_changes_per_tick(game.state) + 1   # those in sight go faster
     gone = [r for r in log if r.type == "NPCDespawned" and entered.tick <= r.tick < exited.tick]
     assert len(gone) == len({r.data["entity"] for r in gone}) == 1000 - 0   # nobody fell before the chase here
     assert gone[0].tick == entered.tick + 1 and gone[-1].tick <= entered.tick + ticks   # none in the chase's tick
@@ -65,13 +65,16 @@ def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None
     world.run(3)   # the first share goes in the next tick; two more ticks
     assert not [e for e in in_sight if esper.entity_exists(e)]
     assert state.crowd.leaving, "the people out of sight are still leaving"
-    world.run(600 // budget + 1)
+    quiet = quiet_changes_per_tick(state)
+    assert quiet < budget, "out of sight, people leave in thinner shares"
+    world.run(600 // quiet + 1)
     assert state.crowd.standing() == [] and state.crowd.leaving == []
     start = world.log.next_offset
     respawn_npcs(world)
-    world.run(600 // budget + 1)
+    world.run(600 // quiet + 1)
     arrived = [r for r in world.log.since(start) if r.type == "NPCSpawned"]
     assert len(arrived) == 600 == len(state.crowd.standing())
+    assert max(sum(1 for r in arrived if r.tick == t) for t in {r.tick for r in arrived}) <= quiet
     assert not [r for r in arrived if _seen(sight, Position(*r.data["position"]))]
 
 
@@ -103,7 +106,8 @@ def test_a_simulated_frame_time_thins_the_crowd_and_replays_exactly() -> None:
     log = list(game.world.log)
     assert [r.data["ms"] for r in log if r.type == "FrameTimeMeasured"] == [40.0] * 16
     thinned = [r for r in log if r.type == "PopulationChanged" and r.data["reason"] == "frame budget exceeded"]
-    assert thinned and (thinned[0].data["before"], thinned[0].data["after"]) == (60, 30)
+    # Frames of 40 ms against a 25 ms budget: keep 0.6 * 25 / 40 = 37.5% (assets/triggers/performance.toml).
+    assert thinned and (thinned[0].data["before"], thinned[0].data["after"]) == (60, 22)
     assert replay(log).identical
 
 

@@ -95,8 +95,9 @@ def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:
         world.emit(FrameTimeMeasured(ms))
         world.run(30)
     changes = [(r.data["before"], r.data["after"]) for r in world.log if r.type == "PopulationChanged"]
-    assert (30, 15) in changes and (15, 30) in changes
-    thinned = next(r for r in world.log if r.type == "PopulationChanged" and r.data["after"] == 15)
+    # 40 ms frames against the 25 ms budget keep 0.6 * 25 / 40 = 37.5% of 30 (assets/triggers/performance.toml).
+    assert (30, 11) in changes and (11, 30) in changes
+    thinned = next(r for r in world.log if r.type == "PopulationChanged" and r.data["after"] == 11)
     assert [r.type for r in world.why(thinned.offset)][:3] == ["FrameTimeMeasured", "AlarmEntered", "BehaviourRan"]
 
 

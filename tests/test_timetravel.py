@@ -67,3 +67,26 @@ def test_playing_on_from_the_past_starts_a_new_timeline() -> None:
     assert machine.future == []
     assert game.world.tick == 301
     assert game.world.log.since(0)[-1].tick <= 301
+
+
+def test_a_snapshot_copies_the_entity_tables_as_deepcopy_would() -> None:
+    """The fast copy of esper's tables (engine.timetravel._copy_context) gives
+    what ``copy.deepcopy`` gives: equal components, in the same order, new
+    objects, and components that share objects (Motion) share their copies."""
+    import copy
+
+    from engine.timetravel import _copy_context, _export_context
+    from game.components import Motion, Position
+
+    game = build_game(seed=1, npcs=30)
+    game.world.run(20)
+    exported = _export_context(game.world)
+    fast, slow = _copy_context(exported, {}), copy.deepcopy(exported, {})
+    assert repr(fast) == repr(slow)
+    assert [list(ids) for ids in fast[1].values()] == [list(ids) for ids in slow[1].values()]
+    entities = exported[2]
+    for entity, owned in fast[2].items():
+        for kind, component in owned.items():
+            assert component is not entities[entity][kind]
+        if Motion in owned:
+            assert owned[Motion].position is owned[Position]
