@@ -78,7 +78,9 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     ticks, recorded like any input, so replay stays exact.
     ``between_ticks`` runs after every tick, outside it: feeding the
     ``--events-out`` file and a published stream (a :class:`~engine.sink.LogTap`'s
-    drain), or stopping the run on Ctrl-C.
+    drain), or stopping the run on Ctrl-C.  A run that ends (``RunEnded``:
+    time up, or wasted and busted too often) stops after that tick, as the
+    window stops at its game-over screen.
     """
     world = game.world
     pilot = autopilot if autopilot is not None else Autopilot(game)
@@ -91,6 +93,8 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
         world.step()
         if between_ticks is not None:
             between_ticks()
+        if game.state.run_over:
+            break
     world.activate()
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
