@@ -161,3 +161,18 @@ def test_check_refuses_a_constant_tune_outside_its_range(tmp_path):
     problems = [str(p) for p in check([tmp_path], make_registry())]
     assert problems == [f"{tmp_path / 'goons.toml'}: trigger 'more-goons': do[0]: behaviour 'tune': "
                         "goons: expected 0 to 3, found 9"]
+
+
+def test_a_headless_run_stops_in_the_tick_its_run_ends() -> None:
+    """Time up after 5 s of a 20 s run: the run stops there, as the window's game over does."""
+    from game.headless import run_headless
+
+    game = build_game(seed=0, npcs=5, tuning=dataclasses.replace(Tuning(), run_minutes=5 / 60))
+    try:
+        report = run_headless(game, 20.0)
+        ended = [r for r in game.world.log if r.type == "RunEnded"]
+        assert len(ended) == 1 and ended[0].data["reason"] == "time up"
+        assert report.ticks == ended[0].tick + 1 < 20 * game.world.tick_rate
+        assert report.run_over == "time up"
+    finally:
+        game.world.close()
