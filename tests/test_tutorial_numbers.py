@@ -75,6 +75,15 @@ def console_steps(index: int, text: str) -> list[Step]:
     return [s for s in steps if s.argv[:1] in (["game"], ["engine"])]   # not `pip install`
 
 
+def page_steps(page: Path) -> list[Step]:
+    """Every command of a page's console blocks, in order, each with the output shown under it."""
+    found: list[Step] = []
+    for index, (info, text) in enumerate(blocks(page)):
+        if info == "console":
+            found.extend(console_steps(index, text))
+    return found
+
+
 def lines_match(shown: list[str], actual: list[str]) -> bool:
     """Do the output lines on the page match the printed ones? ``...`` elides, see the module doc."""
     shown = [s.rstrip() for s in shown]

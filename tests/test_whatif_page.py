@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_tutorial_numbers import blocks, console_steps, lines_match, run_command
+from test_tutorial_numbers import blocks, lines_match, page_steps, run_command
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "concepts" / "what-if.md"
@@ -14,11 +14,7 @@ SHIPPED = ROOT / "assets" / "triggers"
 
 
 def steps():
-    found = []
-    for index, (info, text) in enumerate(blocks(PAGE)):
-        if info == "console":
-            found.extend(console_steps(index, text))
-    return found
+    return page_steps(PAGE)
 
 
 def page_rule() -> str:
