@@ -77,6 +77,12 @@ def _folder(text: str) -> Path:
         what = "no such folder" if not path.exists() else "not a folder"
         raise argparse.ArgumentTypeError(f"{text}: {what}; expected a folder of trigger files (.toml) "
                                          "and Python extensions (.py)")
+    from engine.scripting.extensions import extension_files
+    from engine.scripting.loader import trigger_files
+
+    # As `python -m engine check` does: a folder with nothing to load would play a game without rules.
+    if not trigger_files([path]) and not extension_files([path]):
+        raise argparse.ArgumentTypeError(f"{text}: no .toml trigger files or .py extensions in this folder")
     return path
 
 

@@ -10,11 +10,13 @@ with one line on stderr and replaced on the next save, never a crash.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from game.datafile import read_json, write_json
 
 #: Environment variable naming the folder for the game's saved data (overrides the platform's).
 DATA_DIR_VARIABLE = "WANTED_DATA_DIR"
@@ -23,6 +25,9 @@ FILE_NAME = "highscores.json"
 TABLE_SIZE = 10
 #: Bumped if the file's layout ever changes; other versions are treated as corrupt.
 FORMAT_VERSION = 1
+#: Beyond these a table is corrupt, not a record: no run scores a billion, and a reason is a few words.
+MAX_SCORE = 10**9
+MAX_REASON = 80
 
 
 @dataclass(frozen=True, order=True)
@@ -66,15 +71,10 @@ class HighScores:
         """Read the file (a missing one is an empty table; a bad one is reported in one line and ignored)."""
         self.entries = []
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return self
-        except (OSError, UnicodeDecodeError) as error:
-            self._warn(f"cannot read it ({error.__class__.__name__}: {error})")
-            return self
-        try:
-            self.entries = ranked(_parse(text))
-        except ValueError as error:
+            data = read_json(self.path)
+            if data is not None:
+                self.entries = ranked(_parse(data))
+        except ValueError as error:   # DataFileError too
             self._warn(str(error))
         return self
 
@@ -98,10 +98,7 @@ class HighScores:
         data = {"version": FORMAT_VERSION,
                 "scores": [{"score": e.score, "seed": e.seed, "reason": e.reason} for e in self.entries]}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-            temporary.replace(self.path)
+            write_json(self.path, data, indent=1)
         except OSError as error:
             print(f"high scores: cannot save {self.path}: {error}", file=sys.stderr)
             return False
@@ -111,12 +108,8 @@ class HighScores:
         print(f"high scores: ignoring {self.path}: {problem}", file=sys.stderr)
 
 
-def _parse(text: str) -> list[Entry]:
-    """The entries of a high-score file; ValueError naming what is wrong with it."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON (line {error.lineno}: {error.msg})") from None
+def _parse(data: Any) -> list[Entry]:
+    """The entries of a high-score file's JSON value; ValueError naming what is wrong with it."""
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise ValueError(f"not a version {FORMAT_VERSION} high-score table")
     scores = data.get("scores")
@@ -131,5 +124,8 @@ def _parse(text: str) -> list[Entry]:
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (score, seed))
         if not whole or not isinstance(reason, str):
             raise ValueError(f"score {number} needs a whole-number score and seed and a text reason")
+        if abs(score) > MAX_SCORE or len(reason) > MAX_REASON:
+            raise ValueError(f"score {number} is out of range (a score of at most {MAX_SCORE:,}, "
+                             f"a reason of at most {MAX_REASON} characters)")
         entries.append(Entry(score, seed, reason))
     return entries

@@ -8,12 +8,13 @@ with one line on stderr and replaced on the next save, never a crash.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from game.datafile import read_json, write_json
 from game.highscores import data_dir
 
 FILE_NAME = "sound.json"
@@ -47,15 +48,9 @@ def load(path: Path | None = None) -> SoundSettings:
     """The saved settings, or the defaults (a bad file is reported in one line and ignored)."""
     path = path if path is not None else default_path()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return SoundSettings()
-    except (OSError, UnicodeDecodeError) as error:
-        _warn(path, f"cannot read it ({error.__class__.__name__}: {error})")
-        return SoundSettings()
-    try:
-        return _parse(text)
-    except ValueError as error:
+        data = read_json(path)
+        return SoundSettings() if data is None else _parse(data)
+    except ValueError as error:   # DataFileError too
         _warn(path, str(error))
         return SoundSettings()
 
@@ -65,21 +60,14 @@ def save(settings: SoundSettings, path: Path | None = None) -> bool:
     path = path if path is not None else default_path()
     data = {"version": FORMAT_VERSION, "volume": settings.volume, "muted": settings.muted}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(data) + "\n", encoding="utf-8")
-        temporary.replace(path)
+        write_json(path, data)
     except OSError as error:
         print(f"sound settings: cannot save {path}: {error}", file=sys.stderr)
         return False
     return True
 
 
-def _parse(text: str) -> SoundSettings:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON (line {error.lineno}: {error.msg})") from None
+def _parse(data: Any) -> SoundSettings:
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise ValueError(f"not a version {FORMAT_VERSION} sound settings file")
     volume, muted = data.get("volume"), data.get("muted", False)

@@ -111,3 +111,17 @@ def test_a_window_refuses_a_simulated_frame_time(monkeypatch, capsys) -> None:
     assert main(["--frame-ms", "40"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--frame-ms is for --headless runs" in err[0]
+
+
+def test_a_trigger_folder_with_nothing_to_load_is_refused_as_check_refuses_it(tmp_path: Path, capsys) -> None:
+    """It played a game without any rules, exit 0, where `engine check` says the folder is empty."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "dir" / "x.toml").mkdir(parents=True)   # a folder named like a trigger file is not one
+    for folder in (tmp_path / "empty", tmp_path / "dir"):
+        try:
+            status = main(["--headless", "--seconds", "1", "--triggers", str(folder)])
+        except SystemExit as stop:   # argparse refuses it itself
+            status = stop.code
+        assert status == 2
+        err = capsys.readouterr().err
+        assert "no .toml trigger files or .py extensions in this folder" in err and err.count("\n") == 1
