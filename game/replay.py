@@ -46,6 +46,7 @@ def replay_game(seed: int, options: dict[str, Any]) -> World:
     """
     npcs = npcs_option(options)
     recorded = extensions_option(options)
+    session_run_option(options)
     tuning = tuning_from(options.get("tuning", {}), "option 'tuning'") if isinstance(options.get("tuning", {}), dict) \
         else None
     if tuning is None:
@@ -66,3 +67,21 @@ def extensions_option(options: dict[str, Any]) -> dict[str, str] | None:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ReplayOptionError("extensions", value, "a table of extension file names to SHA-256 digests")
     return value
+
+
+def session_run_option(options: dict[str, Any]) -> int | None:
+    """The ``session_run`` option (the second and later runs of one window session: 2, 3, ...), checked.
+
+    The first run records none, so 1 (or anything not a whole number from 2)
+    is a log edited by hand, not one the game wrote."""
+    if "session_run" not in options:
+        return None
+    value = options["session_run"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= MAX_SESSION_RUN:
+        raise ReplayOptionError("session_run", value, f"a whole number from 2 to {MAX_SESSION_RUN:,} "
+                                                      "(the first run of a session records none)")
+    return value
+
+
+#: No session restarts this often; a bigger number is an edited log.
+MAX_SESSION_RUN = 1_000_000

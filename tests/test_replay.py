@@ -362,3 +362,16 @@ def test_replay_of_a_file_that_never_ends_is_one_line_not_a_memory_blow_up() -> 
     assert done.returncode == 2, done.stderr[-500:]
     assert done.stderr == ("error: /dev/zero:1: line longer than 16 MiB; a log line holds one record "
                            "(is this a log file?)\n")
+
+
+@pytest.mark.parametrize("value", ["x", None, -1, 0, 1, 10**23, 2.0, True])
+def test_the_game_factory_refuses_a_session_run_the_game_never_writes(value: object) -> None:
+    """A restarted run records session_run 2, 3, ...; an edited log's other values replayed as 'identical'."""
+    with pytest.raises(ReplayOptionError, match=r"^option 'session_run' must be a whole number from 2 to "):
+        replay_game(0, {"game": "wanted", "session_run": value})
+
+
+def test_a_restarted_runs_session_run_is_accepted() -> None:
+    from game.replay import session_run_option
+
+    assert session_run_option({"session_run": 2}) == 2 and session_run_option({}) is None
