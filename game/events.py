@@ -269,7 +269,7 @@ class TimeRanOut(Event):
 
 @event
 class RunEnded(Event):
-    """The run is over (``reason``: "time up", "wasted too often", ...) with this final score."""
+    """The run is over (``reason``: "time up", "wasted or busted too often") with this final score."""
 
     reason: str
     score: int

@@ -53,7 +53,7 @@ class GameState:
     busted_count: int = 0
     #: Ticks of the run still to play (0 when the run has no time limit).
     ticks_left: int = 0
-    #: Why the run ended ("time up", "wasted too often", ...), or "" while it goes on.
+    #: Why the run ended ("time up", "wasted or busted too often"), or "" while it goes on.
     run_over: str = ""
     #: True while the police are ordered to shoot (the police-open-fire alarm), and the
     #: PoliceOpenedFire record of that order: the cause their shots name.

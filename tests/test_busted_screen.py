@@ -49,6 +49,29 @@ def test_busted_shows_a_banner_for_a_moment_and_the_ticker_says_so() -> None:
         world.close()
 
 
+def test_the_fall_that_ends_the_run_does_not_shout_over_its_end() -> None:
+    """The BUSTED banner showed through the game-over screen, over "Play again"."""
+    from game.state import game_state
+
+    game = build_game(seed=2, npcs=2)
+    world = game.world
+    try:
+        world.run(2)
+        raise_wanted(world, 5)
+        world.activate()
+        here = esper.component_for_entity(game.player, Position)
+        spawn_police_car(world, here.x + 30, here.y)
+        renderer = Renderer(world)
+        surface = pygame.Surface(SIZE)
+        world.run(round(game.state.tuning.busted_seconds * world.tick_rate) + 3)
+        assert "BUSTED" in hud_text(renderer, surface)
+        game_state(world).run_over = "wasted or busted too often"
+        shown = hud_text(renderer, surface)
+        assert "BUSTED" not in shown and "RUN OVER" in shown
+    finally:
+        world.close()
+
+
 def test_the_ticker_tells_the_escalation_in_the_players_words() -> None:
     def line(kind: str, **data) -> str | None:
         return format_record(Record(0, 0, None, None, type=kind, data=data), lambda e: f"#{e}")

@@ -172,7 +172,8 @@ def test_every_command_in_the_docs_parses(monkeypatch, tmp_path):
 
     engine_parser = cli.build_parser()
     monkeypatch.chdir(tmp_path)   # --events-out run.jsonl must name a folder that exists: this one
-    (tmp_path / "my_triggers").mkdir()   # --triggers must name a folder that exists: the docs' own
+    (tmp_path / "my_triggers").mkdir()   # --triggers must name a folder that exists: the docs' own,
+    (tmp_path / "my_triggers" / "mine.toml").write_text("")   # with something to load
     commands = shell_commands()
     assert len(commands) >= 20
     for page, argv in commands:

@@ -277,18 +277,22 @@ def test_while_the_inspector_is_open_the_menu_hides_and_p_still_resumes(played):
 # -- game over ------------------------------------------------------------------------------------
 
 
-def ended(app, score: int = 1800, reason: str = "time up") -> None:
+def ended(app, score: int = 1800, reason: str = "time up", screens=None) -> None:
+    """End the run; with ``screens``, also let the game-over screen's guard time pass, so it takes keys."""
+    from game.pg.screens import OVER_GUARD_SECONDS
     from game.state import game_state
 
     game_state(app.world).score = score
     end_run(app.world, reason)
     app.run(max_frames=2)
+    if screens is not None:
+        screens.clock.now += OVER_GUARD_SECONDS
 
 
 def test_the_end_of_a_run_freezes_it_and_shows_the_score_and_the_table(played):
     app, screens, _, scores = started(played)
     scores.add(Entry(5000, 4, "wasted too often"))
-    ended(app)
+    ended(app, screens=screens)
     assert screens.state == OVER and app.paused
     at = app.world.tick
     app.run(max_frames=5)
@@ -306,11 +310,24 @@ def test_the_end_of_a_run_freezes_it_and_shows_the_score_and_the_table(played):
 
 
 def test_escape_on_game_over_quits(played):
-    app, _screens, _, _ = started(played)
-    ended(app)
+    app, screens, _, _ = started(played)
+    ended(app, screens=screens)
     pygame.event.post(key(pygame.K_ESCAPE))
     app.run(max_frames=3)
     assert app.quit_reason == "quit"
+
+
+def test_a_key_held_from_the_last_fall_does_not_play_again_at_once(played):
+    """Space held while firing when the run ended started a new run before the score was seen."""
+    app, screens, _, _ = started(played)
+    ended(app)
+    pygame.event.post(key(pygame.K_RETURN))
+    app.run(max_frames=3)
+    assert screens.state == OVER and app.quit_reason == ""
+    screens.clock.now += 1.0
+    pygame.event.post(key(pygame.K_RETURN))
+    app.run(max_frames=3)
+    assert app.quit_reason == "restart"
 
 
 def test_the_autopilots_runs_are_not_ranked_and_it_plays_again(played):

@@ -96,8 +96,10 @@ class Hud:
         state: GameState = world.resources["game"]
         width, height = surface.get_size()
         wasted = self.ticker.wasted_tick
-        wasted_now = wasted is not None and 0 <= world.tick - wasted < WASTED_SECONDS * world.tick_rate
-        busted_now = self._busted_now()
+        # Once the run is over its own screen (or banner) says so: the fall that ended it does not shout over it.
+        wasted_now = not state.run_over and wasted is not None and \
+            0 <= world.tick - wasted < WASTED_SECONDS * world.tick_rate
+        busted_now = not state.run_over and self._busted_now()
         if wasted_now or busted_now:
             self._shade_screen(surface, 110)  # the world dims; the HUD stays bright over it
         self._health(surface, state)

@@ -32,6 +32,9 @@ from game.pg.title import draw_title, rules_line
 from game.state import game_state
 
 TITLE, PLAYING, PAUSED, OVER = "title", "playing", "paused", "over"
+#: The game-over screen takes no input for this long: a key still held from the last
+#: fall (Space, firing) must not choose "Play again" before the player has seen the score.
+OVER_GUARD_SECONDS = 1.0
 #: Real seconds the autopilot shows the title, and the game-over screen before its next run.
 AUTOPILOT_TITLE_SECONDS = 3.0
 AUTOPILOT_OVER_SECONDS = 10.0
@@ -226,6 +229,8 @@ class Screens:
     def _over(self, event: pygame.event.Event, action: Action | None) -> bool:
         if self.over is None or action is None:
             return event.type in PAD_EVENTS or event.type == pygame.KEYDOWN  # no stepping out of game over
+        if self.clock() - self._since < OVER_GUARD_SECONDS:
+            return True   # too soon: swallowed
         self._do(self.over.act(action))
         return True
 
