@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import esper
 import pygame
+import pytest
 
 from engine.record import Record
 from game.build import build_game
@@ -25,51 +26,45 @@ def hud_text(renderer: Renderer, surface: pygame.Surface) -> list[str]:
     return shown
 
 
-def test_busted_shows_a_banner_for_a_moment_and_the_ticker_says_so() -> None:
+@pytest.fixture
+def arrest():
+    """A 5-star game with a police car beside the player, and a renderer: (game, renderer, surface, hold)."""
     game = build_game(seed=2, npcs=2)
     world = game.world
-    try:
-        world.run(2)
-        raise_wanted(world, 5)
-        world.activate()
-        here = esper.component_for_entity(game.player, Position)
-        spawn_police_car(world, here.x + 30, here.y)
-        renderer = Renderer(world)
-        surface = pygame.Surface(SIZE)
-        assert "BUSTED" not in hud_text(renderer, surface)
-        world.run(round(game.state.tuning.busted_seconds * world.tick_rate) + 3)
-        shown = hud_text(renderer, surface)
-        assert "BUSTED" in shown and "WASTED" not in shown
-        lines = [line.split(" ", 1)[1] for line in renderer.hud.lines]
-        assert "Busted" in lines and "Released from the police station" in lines
-        assert any(line.startswith("Penalty") or line == "Wanted level cleared" for line in lines)
-        world.run(4 * world.tick_rate)
-        assert "BUSTED" not in hud_text(renderer, surface)  # a moment, not for ever
-    finally:
-        world.close()
+    world.run(2)
+    raise_wanted(world, 5)
+    world.activate()
+    here = esper.component_for_entity(game.player, Position)
+    spawn_police_car(world, here.x + 30, here.y)
+    hold = round(game.state.tuning.busted_seconds * world.tick_rate) + 3   # long enough to be busted
+    yield game, Renderer(world), pygame.Surface(SIZE), hold
+    world.close()
 
 
-def test_the_fall_that_ends_the_run_does_not_shout_over_its_end() -> None:
+def test_busted_shows_a_banner_for_a_moment_and_the_ticker_says_so(arrest) -> None:
+    game, renderer, surface, hold = arrest
+    world = game.world
+    assert "BUSTED" not in hud_text(renderer, surface)
+    world.run(hold)
+    shown = hud_text(renderer, surface)
+    assert "BUSTED" in shown and "WASTED" not in shown
+    lines = [line.split(" ", 1)[1] for line in renderer.hud.lines]
+    assert "Busted" in lines and "Released from the police station" in lines
+    assert any(line.startswith("Penalty") or line == "Wanted level cleared" for line in lines)
+    world.run(4 * world.tick_rate)
+    assert "BUSTED" not in hud_text(renderer, surface)  # a moment, not for ever
+
+
+def test_the_fall_that_ends_the_run_does_not_shout_over_its_end(arrest) -> None:
     """The BUSTED banner showed through the game-over screen, over "Play again"."""
     from game.state import game_state
 
-    game = build_game(seed=2, npcs=2)
-    world = game.world
-    try:
-        world.run(2)
-        raise_wanted(world, 5)
-        world.activate()
-        here = esper.component_for_entity(game.player, Position)
-        spawn_police_car(world, here.x + 30, here.y)
-        renderer = Renderer(world)
-        surface = pygame.Surface(SIZE)
-        world.run(round(game.state.tuning.busted_seconds * world.tick_rate) + 3)
-        assert "BUSTED" in hud_text(renderer, surface)
-        game_state(world).run_over = "wasted or busted too often"
-        shown = hud_text(renderer, surface)
-        assert "BUSTED" not in shown and "RUN OVER" in shown
-    finally:
-        world.close()
+    game, renderer, surface, hold = arrest
+    game.world.run(hold)
+    assert "BUSTED" in hud_text(renderer, surface)
+    game_state(game.world).run_over = "wasted or busted too often"
+    shown = hud_text(renderer, surface)
+    assert "BUSTED" not in shown and "RUN OVER" in shown
 
 
 def test_the_ticker_tells_the_escalation_in_the_players_words() -> None:
