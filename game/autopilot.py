@@ -150,11 +150,7 @@ class Autopilot(Rounds):
             self._go("cruise")
             return
         _, position = car
-        if math.dist((position.x, position.y), (here.x, here.y)) <= 40:
-            self._set_move((0, 0), out)
-            self._use(out)
-        else:
-            self._steer(here, (position.x, position.y), out)
+        self._get_in(here, position, out, self._steer)
 
     def _heal(self, here: Position, health: Health, player: Player, state: GameState,
               out: list[Event]) -> None:
@@ -205,11 +201,7 @@ class Autopilot(Rounds):
                 self._go("flee")
                 return
             self.car, target = found
-        if math.dist((target.x, target.y), (here.x, here.y)) <= 40:
-            self._set_move((0, 0), out)
-            self._use(out)
-        else:
-            self._steer(here, (target.x, target.y), out)
+        self._get_in(here, target, out, self._steer)
 
     def _wait_for_police(self, here: Position, health: Health, player: Player, state: GameState,
                          out: list[Event]) -> None:

@@ -12,6 +12,7 @@ whose helpers (``_go``, ``_steer``, ``_set_fire``, ...) it uses.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import esper
@@ -92,11 +93,7 @@ class Rounds:
             self._go("rampage")
             return
         _, position = car
-        if math.dist((position.x, position.y), (here.x, here.y)) <= 40:
-            self._set_move((0, 0), out)
-            self._use(out)
-        else:
-            self._walk(here, (position.x, position.y), out)
+        self._get_in(here, position, out, self._walk)
 
     def _drive_to_crowd(self, here: Position, health: Health, player: Player, state: GameState,
                         out: list[Event]) -> None:
@@ -168,6 +165,15 @@ class Rounds:
             self._go("back to car")
 
     # -- getting about on foot ----------------------------------------------------------
+    def _get_in(self, here: Position, car: Position, out: list[Event],
+                go: Callable[[Position, tuple[float, float], list[Event]], None]) -> None:
+        """Beside the car (within 40 px): stop and press use; else ``go`` toward it (walk or steer)."""
+        if math.dist((car.x, car.y), (here.x, here.y)) <= 40:
+            self._set_move((0, 0), out)
+            self._use(out)
+        else:
+            go(here, (car.x, car.y), out)
+
     def _walk(self, here: Position, goal: tuple[float, float], out: list[Event]) -> None:
         """Walk toward ``goal`` along the roads: straight when close, else from crossing to crossing."""
         city = self.game.state.city

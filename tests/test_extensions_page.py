@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_tutorial_numbers import lines_match, page_steps, run_command
+from test_tutorial_numbers import lines_match, page_steps, run_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "extensions.md"
@@ -29,13 +29,9 @@ def followed(tmp_path_factory):
     before = Path.cwd()
     os.chdir(folder)
     try:
-        done = []
-        for step in steps():
-            step.status, step.out, step.err = run_command(step.argv)
-            done.append(step)
+        return run_steps(steps())
     finally:
         os.chdir(before)
-    return done
 
 
 @pytest.mark.parametrize("index", range(len(steps())))

@@ -84,6 +84,13 @@ def page_steps(page: Path) -> list[Step]:
     return found
 
 
+def run_steps(steps: list[Step]) -> list[Step]:
+    """Run each step in the working folder, in order, keeping its status and output on it."""
+    for step in steps:
+        step.status, step.out, step.err = run_command(step.argv)
+    return steps
+
+
 def lines_match(shown: list[str], actual: list[str]) -> bool:
     """Do the output lines on the page match the printed ones? ``...`` elides, see the module doc."""
     shown = [s.rstrip() for s in shown]

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_tutorial_numbers import blocks, lines_match, page_steps, run_command
+from test_tutorial_numbers import blocks, lines_match, page_steps, run_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "concepts" / "what-if.md"
@@ -37,13 +37,9 @@ def followed(tmp_path_factory):
         start = text.index('[[trigger]]\nname = "getting-shot-hurts"')
         end = text.index("[[trigger]]", start + 1)
         combat.write_text(text[:start] + page_rule() + "\n" + text[end:])
-        done = []
-        for step in steps():
-            step.status, step.out, step.err = run_command(step.argv)
-            done.append(step)
+        return run_steps(steps())
     finally:
         os.chdir(before)
-    return done
 
 
 def test_the_page_edits_only_the_damage() -> None:

@@ -338,7 +338,8 @@ def draw_cabin(pen: Pen, style: CarStyle, roof: Color) -> None:
     pen.rect(shade(roof, 1.15), r0 + 1.6, 8.0, r1 - r0 - 3.2, 3.2, radius=1.0)
 
 
-def make_car(style: CarStyle) -> pygame.Surface:
+def draw_car(style: CarStyle) -> Pen:
+    """A civilian car's wheels, body, lights, stripes and cabin, not yet finished."""
     pen = Pen(48, 24)
     draw_wheels(pen)
     draw_body(pen, style, style.body)
@@ -347,7 +348,11 @@ def make_car(style: CarStyle) -> pygame.Surface:
         pen.rect(style.stripe, 2.6, 10.4, 43.0, 1.2)
         pen.rect(style.stripe, 2.6, 12.4, 43.0, 1.2)
     draw_cabin(pen, style, style.body)
-    return pen.finish(outline=OUTLINE)
+    return pen
+
+
+def make_car(style: CarStyle) -> pygame.Surface:
+    return draw_car(style).finish(outline=OUTLINE)
 
 
 CARS = (
@@ -369,14 +374,7 @@ TRAFFIC = (
 
 def make_traffic_car(style: CarStyle) -> pygame.Surface:
     """A traffic car: a plain car with a taxi-style roof light left off (a small pale box)."""
-    pen = Pen(48, 24)
-    draw_wheels(pen)
-    draw_body(pen, style, style.body)
-    draw_lights(pen)
-    if style.stripe is not None:
-        pen.rect(style.stripe, 2.6, 10.4, 43.0, 1.2)
-        pen.rect(style.stripe, 2.6, 12.4, 43.0, 1.2)
-    draw_cabin(pen, style, style.body)
+    pen = draw_car(style)
     r0, r1 = style.roof
     mid = (r0 + r1) / 2
     pen.rect(shade(style.body, 0.55), mid - 2.2, 9.2, 4.4, 5.6, radius=0.8)
