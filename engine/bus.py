@@ -97,6 +97,10 @@ class EventBus:
         if reaction_budget < 1 or cascade_limit < 1:
             raise ValueError("cascade_limit and reaction_budget must be at least 1")
         self.log = log if log is not None else EventLog()
+        # pump reads the events and depths of the records it delivers from the
+        # log's columns, by position: the log trims only when this bus says
+        # it is idle (at the end of a pump or of a delivery).
+        self.log.defer_trims()
         self._add = self.log.add  # bound once: emit is the engine's hottest path
         self.cascade_limit = cascade_limit
         #: Most reactions (records emitted while handling another) one tick may make.
@@ -107,12 +111,20 @@ class EventBus:
         self.failures = 0
         self._subs: list[Subscription] = []
         self._seq = 0
-        self._queue: list[Record] = []  # emitted, not yet delivered (see pump)
+        # The offsets of the records emitted, not yet delivered (see pump): ints,
+        # not records, so a long queue gives the garbage collector nothing to walk.
+        self._queue: list[int] = []
         # Per concrete event class: the matching subscriptions in delivery order,
         # and the name of its target field.  Rebuilt lazily after (un)subscribing.
         self._routes: dict[type, tuple[tuple[tuple[Subscription, Handler, int | None], ...], str | None]] = {}
         self._types: dict[str, type] = {}
-        self._current: Record | None = None
+        self._last_type: type | None = None  # the type emit saw last (see emit)
+        # The record being handled: its offset (None: none) and depth, and the
+        # Record itself when the bus has it at hand (emit_now, handling); pump
+        # leaves that None and builds the record only if someone asks (current).
+        self._current: int | None = None
+        self._depth = 0
+        self._record: Record | None = None
 
     @property
     def tick(self) -> int:
@@ -200,7 +212,11 @@ class EventBus:
     @property
     def current(self) -> Record | None:
         """The record being handled right now, if any."""
-        return self._current
+        record = self._record
+        if record is None and self._current is not None:
+            # Delivered by pump: the log builds it (and keeps it: the same object as log[offset]).
+            record = self.log._at(self._current)
+        return record
 
     def _append(self, event: Event) -> Record | None:
         """Record ``event`` (unless a cut drops it), caused by the record being handled."""
@@ -209,12 +225,18 @@ class EventBus:
         current = self._current
         if current is None:
             return self._add(self._tick, None, event, 0)
-        depth = current.depth + 1
+        depth = self._depth + 1
         self._spent += 1
         if depth > self.cascade_limit or self._spent > self.reaction_budget:
-            self._cut(event, current)
+            self._cut(event)
             return None
-        return self._add(self._tick, current.offset, event, depth)
+        return self._add(self._tick, current, event, depth)
+
+    def _check_type(self, cls: type) -> None:
+        """Register ``cls`` (and its bases) as a topic unless known; raises on a name clash."""
+        if cls not in self._routes:
+            self._route(cls)
+        self._last_type = cls
 
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record,
@@ -222,19 +244,25 @@ class EventBus:
         # _append inlined (a Python call costs as much as the rest): this is
         # the engine's hottest path; the plain version is
         # ``record = self._append(event); self._queue.append(record)``.
-        if event.__class__ not in self._routes:
-            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
+        # type(event), not event.__class__: CPython 3.11 specialises the call
+        # to type but not the load of __class__.  An identity test against
+        # the type emitted last costs less than the dict lookup (a third of
+        # what is left of emit); a type once routed stays registered.
+        if type(event) is not self._last_type:
+            self._check_type(type(event))  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            record = self._add(self._tick, None, event, 0)
+            # self.log.add, not self._add: a method of an instance's class is a
+            # specialised load; a bound method kept in an instance's dict is not.
+            record = self.log.add(self._tick, None, event, 0)
         else:
-            depth = current.depth + 1
+            depth = self._depth + 1
             self._spent += 1
             if depth > self.cascade_limit or self._spent > self.reaction_budget:
-                self._cut(event, current)
+                self._cut(event)
                 return None
-            record = self._add(self._tick, current.offset, event, depth)
-        self._queue.append(record)
+            record = self.log.add(self._tick, current, event, depth)
+        self._queue.append(record.offset)
         return record
 
     def emit_now(self, event: Event) -> Record | None:
@@ -251,36 +279,50 @@ class EventBus:
         # handlers emit meanwhile waits for the next round: a ``for`` over a
         # list costs less a record than popping a deque until it is empty
         # (the plain version: ``while queue: self.deliver(queue.popleft())``).
+        # The queue holds offsets; each record's event and depth are read
+        # from the log's columns, which do not move while we deliver (the log
+        # trims only when this bus is idle, see __init__).
         batch = self._queue
         if not batch:
             return 0  # the common case: the world pumps after every system
         routes = self._routes
+        log = self.log
+        events, depths = log._events, log._depths
         delivered = 0
-        previous = self._current
-        record = None
+        previous, previous_depth, previous_record = self._current, self._depth, self._record
+        self._record = None
+        offset = None
         try:
             while batch:
                 self._queue = []
-                for record in batch:
-                    event = record.event
-                    subs, target = routes.get(event.__class__) or self._route(event.__class__)
-                    self._current = record
+                first = log._first
+                for offset in batch:
+                    i = offset - first
+                    event = events[i]
+                    try:  # a subscript, not routes.get(): CPython 3.11 specialises it
+                        subs, target = routes[type(event)]
+                    except KeyError:
+                        subs, target = self._route(type(event))
+                    self._current = offset
+                    self._depth = depths[i]
                     for sub, handler, entity in subs:
                         if sub.active and (entity is None or (target is not None and getattr(event, target) == entity)):
                             try:
                                 handler(event)
                             except Exception as error:
-                                self._dead_letter(sub, record, error)
+                                self._dead_letter(sub, error)
                 delivered += len(batch)
                 batch = self._queue
         except BaseException:
             # Not a handler's failure (those are dead letters): KeyboardInterrupt
             # and the like.  What was not delivered stays queued, in order.
-            undelivered = batch[next(i for i, r in enumerate(batch) if r is record) + 1:]
+            undelivered = batch[batch.index(offset) + 1:]
             self._queue = undelivered + self._queue
             raise
         finally:
-            self._current = previous
+            self._current, self._depth, self._record = previous, previous_depth, previous_record
+            if previous is None and not self._queue and log._next > log._trim_at:
+                log.trim_if_due()  # idle again: the log may trim (see __init__)
         return delivered
 
     @property
@@ -295,8 +337,8 @@ class EventBus:
         subs, target = self._routes.get(cls) or self._route(cls)
         if not subs:
             return
-        previous = self._current
-        self._current = record
+        previous, previous_depth, previous_record = self._current, self._depth, self._record
+        self._current, self._depth, self._record = record.offset, record.depth, record
         try:
             for sub, handler, entity in subs:
                 if not sub.active:
@@ -306,9 +348,11 @@ class EventBus:
                 try:
                     handler(event)
                 except Exception as error:
-                    self._dead_letter(sub, record, error)
+                    self._dead_letter(sub, error)
         finally:
-            self._current = previous
+            self._current, self._depth, self._record = previous, previous_depth, previous_record
+            if previous is None and not self._queue and self.log._next > self.log._trim_at:
+                self.log.trim_if_due()  # idle again: the log may trim (see __init__)
 
     def handling(self, record: Record | None) -> _Handling:
         """Context manager: act as if handling ``record``, so what is emitted
@@ -317,8 +361,8 @@ class EventBus:
         return _Handling(self, record)
 
     # -- failures --------------------------------------------------------
-    def _dead_letter(self, sub: Subscription, record: Record, error: Exception) -> None:
-        self.record_failure(sub.name, record, error)
+    def _dead_letter(self, sub: Subscription, error: Exception) -> None:
+        self.record_failure(sub.name, self.current, error)
 
     def record_failure(self, handler: str, record: Record | None, error: BaseException | str) -> None:
         """Record a dead letter: ``handler`` failed while handling ``record``
@@ -341,7 +385,7 @@ class EventBus:
         else:
             self._add(self._tick, record.offset, letter, record.depth + 1)
 
-    def _cut(self, event: Event, parent: Record) -> None:
+    def _cut(self, event: Event) -> None:
         """Drop ``event`` (emitted while handling ``parent``) and record why,
         once per tick for each loop.
 
@@ -350,6 +394,8 @@ class EventBus:
         type makes 2**depth of them) and bounds the work of the tick as a
         whole, however many roots feed the runaway.
         """
+        parent = self.current
+        assert parent is not None  # only reactions are cut
         depth = parent.depth + 1
         reason = "depth" if depth > self.cascade_limit else "reactions"
         cut = self._guard.cut(event, parent, reason, self.log.get, self.cascade_limit + 1, self._tick)
@@ -385,11 +431,15 @@ class _Handling:
     def __init__(self, bus: EventBus, record: Record | None) -> None:
         self.bus = bus
         self.record = record
-        self.previous: Record | None = None
+        self.previous: tuple[int | None, int, Record | None] = (None, 0, None)
 
     def __enter__(self) -> None:
-        self.previous = self.bus._current
-        self.bus._current = self.record
+        bus, record = self.bus, self.record
+        self.previous = (bus._current, bus._depth, bus._record)
+        if record is None:
+            bus._current, bus._depth, bus._record = None, 0, None
+        else:
+            bus._current, bus._depth, bus._record = record.offset, record.depth, record
 
     def __exit__(self, *exc: object) -> None:
-        self.bus._current = self.previous
+        self.bus._current, self.bus._depth, self.bus._record = self.previous

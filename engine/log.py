@@ -9,6 +9,7 @@ its own pace, from a cursor it keeps (Kafka's consumer offset).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from sys import getrefcount
 from typing import NamedTuple
 
 from engine.events import Event
@@ -32,16 +33,42 @@ class EventLog:
     records, so every :class:`Reader` positioned past that point is told so
     explicitly (:attr:`Batch.truncated`) and moved back, never left to skip
     records silently.
+
+    How it is stored (why: the cost of the bus's hot path).  The log keeps
+    *columns*: per offset, its event, tick, cause and depth, in four lists.
+    A :class:`~engine.record.Record` is built for an offset when the record
+    is first read, and kept, so reading it again gives the same object.
+    Until something reads the log, appending a record therefore leaves no
+    new object behind that the garbage collector tracks (the ints and the
+    event are not new), and the collector's young collections have nothing
+    of the log's to walk; that was half the cost of an emitted event.  Once
+    the log is being read (a reader polled, ``log[offset]``), records are
+    kept as they are appended, since a reader would build them anyway.  The
+    plain version of all this is one list of records.
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         if capacity < 1:
             raise ValueError("log capacity must be at least 1")
+        # The columns: index i is offset self._first + i.  An event slot holds
+        # the Record instead for a record appended whole (read from a file).
+        self._events: list[Event | Record] = []
+        self._ticks: list[int] = []
+        self._causes: list[int | None] = []
+        self._depths: list[int] = []
+        # The Records built so far, for the offsets from self._first on: always
+        # a prefix of the columns (readers read in order).
         self._records: list[Record] = []
-        self._first = 0  # offset of self._records[0]
-        # Always self._first + len(self._records); kept as a counter because
+        # True once every record has been built: add() then keeps the records it makes.
+        self._kept = False
+        self._spare: Record = BlankRecord()  # see add
+        self._first = 0  # offset of self._events[0]
+        # Always self._first + len(self._events); kept as a counter because
         # computing it (and the trim threshold) on every append is costly.
         self._next = 0
+        # A bus that uses the columns by position while it delivers defers
+        # trimming to the moments it is idle (see defer_trims).
+        self._deferred = False
         #: Bumped by every :meth:`truncate` that dropped records.
         self.epoch = 0
         # (epoch, offset): epoch N began when the log was cut back to offset.
@@ -56,10 +83,28 @@ class EventLog:
     @capacity.setter
     def capacity(self, capacity: int) -> None:
         self._capacity = capacity
+        self._set_due()
+
+    def _set_due(self) -> None:
         # Trim in chunks, when more than capacity + capacity/8 + 1 records are
         # held, so appends stay amortised O(1).  As an offset: an append of
         # offset >= self._trim_at makes the log hold too many records.
-        self._trim_at = self._first + capacity + (capacity >> 3) + 1
+        self._trim_at = self._first + self._capacity + (self._capacity >> 3) + 1
+
+    def defer_trims(self) -> None:
+        """Trim only when :meth:`trim_if_due` is called, never inside :meth:`add`.
+
+        What is retained does not change (the oldest records are past
+        retention as soon as more than ``capacity`` are held); only when
+        their memory is given back does.  The bus calls this: it reads the
+        columns of the records it delivers by position, so they must not
+        move while it delivers; it trims whenever it is idle."""
+        self._deferred = True
+
+    def trim_if_due(self) -> None:
+        """Give back the memory of records past retention, if enough are held."""
+        if self._next > self._trim_at:
+            self._trim()
 
     # -- writing -------------------------------------------------------
     @property
@@ -70,32 +115,49 @@ class EventLog:
     @property
     def first_offset(self) -> int:
         """The oldest offset still retained (same as :attr:`oldest`)."""
-        # Not self._first: trimming is done in chunks, so self._records may
+        # Not self._first: trimming is done in chunks, so the columns may
         # still hold a few records that are past retention.
         return self.oldest
 
     def add(self, tick: int, cause: int | None, event: Event, depth: int = 0) -> Record:
         """Append a new record of ``event`` with the next offset and return it.
 
-        The one place a live record is built: the bus's emit, trigger, dead
-        letters and cascade cuts all come here.  The same as
-        ``append(Record(self.next_offset, tick, cause, event, depth))``, but
-        shaped for speed (it is the bus's hot path): no property, no extra
-        call and no ``Record.__init__`` (a class call with a Python
-        ``__init__`` is slow in CPython).
+        The one place a live record is appended: the bus's emit, emit_now,
+        dead letters and cascade cuts all come here.  The record returned
+        equals ``log[offset]``; it is the same object once the log is being
+        read (see the class docs).  Shaped for speed (the bus's hot path):
+        no property, no extra call and no ``Record.__init__`` (a class call
+        with a Python ``__init__`` is slow in CPython).
         """
         offset = self._next
         self._next = offset + 1
-        # What Record.__init__ does, minus the _type/_data caches; keep the two in step.
-        record = BlankRecord()
+        self._events.append(event)
+        self._ticks.append(tick)
+        self._causes.append(cause)
+        self._depths.append(depth)
+        if self._kept:  # the log is being read: keep the record (a reader would build it anyway)
+            record = BlankRecord()
+            self._records.append(record)
+        else:
+            # Nobody reads the log: the record goes only to the caller, and
+            # most callers drop it at once.  Then the one made last time is
+            # free (held only by self._spare, the local and getrefcount's
+            # argument: 3) and is filled again, as CPython reuses its own
+            # tuples: allocating and freeing a record was a fifth of the cost
+            # of an emitted event.  A record somebody still holds is never
+            # touched.  The plain version: ``record = BlankRecord()``.
+            record = self._spare
+            if getrefcount(record) > 3:
+                record = self._spare = BlankRecord()
+            else:
+                record._type = record._data = None  # the caches of what it was
+        # What Record.__init__ does; keep the two (and _build below) in step.
         record.offset = offset
         record.tick = tick
         record.cause = cause
         record.event = event
         record.depth = depth
-        # _type and _data stay unset: Record's properties fill them on first use.
-        self._records.append(record)
-        if offset >= self._trim_at:
+        if offset >= self._trim_at and not self._deferred:
             self._trim()
         return record
 
@@ -104,41 +166,80 @@ class EventLog:
         its offset must be :attr:`next_offset`."""
         if record.offset != self._next:
             raise ValueError(f"record offset {record.offset} appended where offset {self._next} is next")
-        self._records.append(record)
+        self._events.append(record)  # the record itself: it may have no event, only type and data
+        self._ticks.append(record.tick)
+        self._causes.append(record.cause)
+        self._depths.append(record.depth)
+        if self._kept:
+            self._records.append(record)
         offset = self._next
         self._next = offset + 1
-        if offset >= self._trim_at:
+        if offset >= self._trim_at and not self._deferred:
             self._trim()
 
     def _trim(self) -> None:
-        records = self._records
         capacity = self._capacity
-        drop = len(records) - capacity
-        del records[:drop]
-        self._first += drop
-        self._trim_at = self._first + capacity + (capacity >> 3) + 1
+        drop = len(self._events) - capacity
+        if drop > 0:
+            for column in (self._events, self._ticks, self._causes, self._depths):
+                del column[:drop]
+            del self._records[:drop]
+            self._first += drop
+        self._set_due()
+
+    def _build(self, end: int) -> list[Record]:
+        """Build the records not built yet up to offset ``end`` (exclusive); the records list."""
+        records = self._records
+        first = self._first
+        start = first + len(records)
+        if start < end:
+            events, ticks, causes, depths = self._events, self._ticks, self._causes, self._depths
+            for i in range(start - first, end - first):
+                event = events[i]
+                if isinstance(event, Record):  # appended whole
+                    records.append(event)
+                    continue
+                # As in add; keep them in step.
+                record = BlankRecord()
+                record.offset = first + i
+                record.tick = ticks[i]
+                record.cause = causes[i]
+                record.event = event
+                record.depth = depths[i]
+                records.append(record)
+        if end >= self._next:
+            self._kept = True  # all built: from now on add() keeps what it builds
+        return records
+
+    def _at(self, offset: int) -> Record | None:
+        """The record at ``offset`` if the columns still hold it, retained or not (for the bus)."""
+        i = offset - self._first
+        if i < 0 or offset >= self._next:
+            return None
+        return self._build(offset + 1)[i]
 
     # -- reading -------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._records) if len(self._records) <= self._capacity else self._capacity
+        return len(self._events) if len(self._events) <= self._capacity else self._capacity
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self._retained())
 
     def _retained(self) -> list[Record]:
-        excess = len(self._records) - self._capacity
-        return self._records[excess:] if excess > 0 else self._records
+        records = self._build(self._next)
+        excess = len(records) - self._capacity
+        return records[excess:] if excess > 0 else records
 
     @property
     def oldest(self) -> int:
         """The offset of the oldest record a reader can still get."""
-        return self._first + max(0, len(self._records) - self._capacity)
+        return self._first + max(0, len(self._events) - self._capacity)
 
     def get(self, offset: int) -> Record | None:
         """The record at ``offset``, or ``None`` if not retained or not yet written."""
         if offset < self.oldest or offset >= self.next_offset:
             return None
-        return self._records[offset - self._first]
+        return self._build(offset + 1)[offset - self._first]
 
     def __getitem__(self, offset: int) -> Record:
         record = self.get(offset)
@@ -153,10 +254,11 @@ class EventLog:
         got past ``offset`` learn it at their next poll.
         """
         keep = max(0, offset - self._first)
-        if keep >= len(self._records):
+        if keep >= len(self._events):
             return  # nothing dropped: the offsets handed out so far stay valid
-        del self._records[keep:]
-        self._next = self._first + len(self._records)
+        for column in (self._events, self._ticks, self._causes, self._depths, self._records):
+            del column[keep:]
+        self._next = self._first + len(self._events)
         self.epoch += 1
         self._truncations.append((self.epoch, self._next))
 
@@ -168,7 +270,7 @@ class EventLog:
     def since(self, offset: int) -> list[Record]:
         """Retained records from ``offset`` on."""
         start = max(offset, self.oldest) - self._first
-        return self._records[start:]
+        return self._build(self._next)[start:]
 
     def select(self, event_type: type | str | None = None, entity: int | None = None,
                ticks: tuple[int | None, int | None] | None = None) -> list[Record]:
