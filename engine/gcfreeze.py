@@ -1,7 +1,8 @@
 """Keeping a long log out of the garbage collector's full collections.
 
-Every record (and its event) is an object the cyclic garbage collector
-tracks, so a full collection walks them all: about a third of a second with
+Every event, and every record once the log is read (a game's readers read
+every one; see :class:`~engine.log.EventLog`), is an object the cyclic
+garbage collector tracks, so a full collection walks them all: about a third of a second with
 a million records in memory, a pause the player sees.  Records never form
 reference cycles (a record holds its event, an event its field values), so
 they are freed by reference counting when retention or time travel drops

@@ -92,7 +92,7 @@ class EventLog:
         self._trim_at = self._first + self._capacity + (self._capacity >> 3) + 1
 
     def defer_trims(self) -> None:
-        """Trim only when :meth:`trim_if_due` is called, never inside :meth:`add`.
+        """Trim only when :meth:`trim_if_due` is called, never in :meth:`append` (:meth:`add` never trims).
 
         What is retained does not change (the oldest records are past
         retention as soon as more than ``capacity`` are held); only when
@@ -128,6 +128,10 @@ class EventLog:
         read (see the class docs).  Shaped for speed (the bus's hot path):
         no property, no extra call and no ``Record.__init__`` (a class call
         with a Python ``__init__`` is slow in CPython).
+
+        It never trims (that would move the columns under a bus delivering
+        from them): whoever adds calls :meth:`trim_if_due` when nothing
+        reads the columns by position; the bus does it whenever it is idle.
         """
         offset = self._next
         self._next = offset + 1
@@ -150,15 +154,13 @@ class EventLog:
             if getrefcount(record) > 3:
                 record = self._spare = BlankRecord()
             else:
-                record._type = record._data = None  # the caches of what it was
+                record._data = None  # the cache of what it was
         # What Record.__init__ does; keep the two (and _build below) in step.
         record.offset = offset
         record.tick = tick
         record.cause = cause
         record.event = event
         record.depth = depth
-        if offset >= self._trim_at and not self._deferred:
-            self._trim()
         return record
 
     def append(self, record: Record) -> None:

@@ -43,20 +43,20 @@ class Record:
     @property
     def type(self) -> str:
         """The event's type name (its topic)."""
-        try:
-            name = self._type
-        except AttributeError:  # live records made on the bus's hot path leave the caches unset
-            name = None
-        if name is None:
-            name = self._type = self.event.__class__.__name__
-        return name
+        event = self.event
+        if event is not None:
+            # Not cached: a live record may be filled again (see EventLog.add),
+            # and the name is two loads away.
+            return event.__class__.__name__
+        # Read from a file: the name is all there is (and a record of nothing is a NoneType, as it always was).
+        return self._type if self._type is not None else event.__class__.__name__
 
     @property
     def data(self) -> dict[str, Any]:
         """The event's fields as plain JSON-ready data."""
         try:
             data = self._data
-        except AttributeError:  # see type
+        except AttributeError:  # live records made by EventLog.add leave the cache unset
             data = None
         if data is None:
             data = self._data = to_data(self.event) if self.event is not None else {}
@@ -99,7 +99,7 @@ class Record:
 
 class BlankRecord(Record):
     """A :class:`Record` made without ``__init__``: :meth:`EventLog.add` fills its
-    slots itself (``_type`` and ``_data`` stay unset until first read)."""
+    slots itself (``_type`` stays unset, ``_data`` until first read)."""
 
     __slots__ = ()
     # object's own __init__ lets CPython call its C slot directly, so
