@@ -199,9 +199,10 @@ def _follow(state: Scan, result: ChunkResult, path: str) -> None:
             codec.check_follows(previous, here, path, state.lines + line)
         else:
             state.first = (offset, tick)
-        last_offset, last_tick, _ = result.last  # type: ignore[misc]
-        state.last = (last_offset, last_tick)
-        state.records += last_offset - offset + 1
+        if result.last is not None:  # None: the chunk's first record was already bad (its error follows)
+            last_offset, last_tick, _ = result.last
+            state.last = (last_offset, last_tick)
+            state.records += last_offset - offset + 1
 
 
 def _run_parallel(tasks: list[_Task], workers: int) -> Iterator[ChunkResult]:

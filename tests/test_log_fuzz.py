@@ -104,6 +104,16 @@ def test_a_damaged_log_gets_output_or_one_line_never_a_traceback(tmp_path, capsy
             assert out.split()[1] == "records,"
 
 
+def test_a_log_whose_first_record_names_a_later_cause_gets_one_line(tmp_path, capsys):
+    # Found by the fuzzer above: the first record of a chunk was decoded, then refused.
+    path = tmp_path / "later_cause.jsonl"
+    path.write_text('{"offset": 2, "tick": 0, "type": "Hurt", "cause": 99999999999999999999999999, "data": {}}\n')
+    for command in (["trace"], ["stats"], ["why", "2"]):
+        status = main([command[0], str(path), *command[1:]])
+        check_messages(capsys.readouterr().err, status)
+        assert status == 2
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
 def test_any_bytes_at_all(tmp_path, capsys, data):
