@@ -74,9 +74,11 @@ with one built by ``Record(...)``.  Then one warm-up round, then
 ``R`` rounds; in each round every variant runs one batch, round-robin, so
 machine noise (frequency changes, other processes) hits all variants alike.
 The cyclic garbage collector is **on** during a batch by default, as it is
-in a game: every record is an object the collector tracks, so young
-collections (every 700 allocations) walk the records a batch makes, a cost
-only the variants that keep a record per event pay.  A full collection
+in a game: young collections (every 700 new tracked objects) walk what a
+batch made and kept, a cost only the variants that keep something per event
+pay (the floor keeps a tuple per event; our log keeps columns of objects
+that exist already and builds ``Record`` objects only once the log is
+read, see :class:`~engine.log.EventLog`).  A full collection
 runs between batches (so one variant's garbage is not charged to another)
 and what survives it is frozen (``gc.freeze()``, as the game's ``World``
 does every 100,000 records), so the logs of earlier batches are not walked

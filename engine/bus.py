@@ -101,7 +101,6 @@ class EventBus:
         # log's columns, by position: the log trims only when this bus says
         # it is idle (at the end of a pump or of a delivery).
         self.log.defer_trims()
-        self._add = self.log.add  # bound once: emit is the engine's hottest path
         self.cascade_limit = cascade_limit
         #: Most reactions (records emitted while handling another) one tick may make.
         self.reaction_budget = reaction_budget
@@ -220,17 +219,17 @@ class EventBus:
 
     def _append(self, event: Event) -> Record | None:
         """Record ``event`` (unless a cut drops it), caused by the record being handled."""
-        if event.__class__ not in self._routes:
-            self._route(event.__class__)  # a clashing type name fails here, before it is recorded
+        if type(event) is not self._last_type:  # see emit
+            self._check_type(type(event))  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            return self._add(self._tick, None, event, 0)
+            return self.log.add(self._tick, None, event, 0)
         depth = self._depth + 1
         self._spent += 1
         if depth > self.cascade_limit or self._spent > self.reaction_budget:
             self._cut(event)
             return None
-        return self._add(self._tick, current, event, depth)
+        return self.log.add(self._tick, current, event, depth)
 
     def _check_type(self, cls: type) -> None:
         """Register ``cls`` (and its bases) as a topic unless known; raises on a name clash."""
@@ -252,8 +251,8 @@ class EventBus:
             self._check_type(type(event))  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            # self.log.add, not self._add: a method of an instance's class is a
-            # specialised load; a bound method kept in an instance's dict is not.
+            # self.log.add, not a bound method kept in an attribute: CPython 3.11
+            # specialises the load of a method of an instance's class, not that.
             record = self.log.add(self._tick, None, event, 0)
         else:
             depth = self._depth + 1
@@ -333,8 +332,10 @@ class EventBus:
     def deliver(self, record: Record) -> None:
         """Run the handlers of an already-recorded record (used by emit/emit_now)."""
         event = record.event
-        cls = event.__class__
-        subs, target = self._routes.get(cls) or self._route(cls)
+        try:  # as in pump
+            subs, target = self._routes[type(event)]
+        except KeyError:
+            subs, target = self._route(type(event))
         if not subs:
             return
         previous, previous_depth, previous_record = self._current, self._depth, self._record
@@ -381,9 +382,9 @@ class EventBus:
             log.warning("handler %s failed on #%d %s: %s", handler, offset, kind, text)
         letter = HandlerFailed(handler, offset, kind, text)
         if record is None:
-            self._add(self._tick, None, letter, 0)
+            self.log.add(self._tick, None, letter, 0)
         else:
-            self._add(self._tick, record.offset, letter, record.depth + 1)
+            self.log.add(self._tick, record.offset, letter, record.depth + 1)
 
     def _cut(self, event: Event) -> None:
         """Drop ``event`` (emitted while handling ``parent``) and record why,
@@ -400,7 +401,7 @@ class EventBus:
         reason = "depth" if depth > self.cascade_limit else "reactions"
         cut = self._guard.cut(event, parent, reason, self.log.get, self.cascade_limit + 1, self._tick)
         if cut is not None:
-            self._add(self._tick, parent.offset, cut, depth)
+            self.log.add(self._tick, parent.offset, cut, depth)
 
 
 def error_text(error: BaseException | str, limit: int = ERROR_TEXT_LIMIT) -> str:
