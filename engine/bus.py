@@ -395,13 +395,18 @@ class EventBus:
         type makes 2**depth of them) and bounds the work of the tick as a
         whole, however many roots feed the runaway.
         """
-        parent = self.current
-        assert parent is not None  # only reactions are cut
-        depth = parent.depth + 1
+        depth = self._depth + 1  # only reactions are cut: a record is being handled
         reason = "depth" if depth > self.cascade_limit else "reactions"
-        cut = self._guard.cut(event, parent, reason, self.log.get, self.cascade_limit + 1, self._tick)
+        # The handled record is built only if the guard walks its chain: most
+        # of a runaway's cuts are dropped without (see CutRecorder).
+        cut = self._guard.cut(event, self._handled, reason, self.log.get, self.cascade_limit + 1, self._tick)
         if cut is not None:
-            self.log.add(self._tick, parent.offset, cut, depth)
+            self.log.add(self._tick, self._current, cut, depth)
+
+    def _handled(self) -> Record:
+        record = self.current
+        assert record is not None
+        return record
 
 
 def error_text(error: BaseException | str, limit: int = ERROR_TEXT_LIMIT) -> str:

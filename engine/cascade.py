@@ -130,20 +130,24 @@ class CutRecorder:
         if self._loops:
             self._loops.clear()
 
-    def cut(self, event: Event, parent: Record, reason: str, get: Callable[[int], Record | None],
+    def cut(self, event: Event, parent: Callable[[], Record], reason: str, get: Callable[[int], Record | None],
             longest: int, tick: int) -> CascadeCut | None:
-        """Count one dropped reaction; the :class:`CascadeCut` to record, if this tick has none for its loop."""
+        """Count one dropped reaction; the :class:`CascadeCut` to record, if this tick has none for its loop.
+
+        ``parent()`` gives the record being handled; it is called only when
+        the chain must be walked (the bus may have to build that record)."""
         self.dropped += 1
         if reason == "reactions":
             if self._budget_cut:
                 return None
             self._budget_cut = True
-        loop = find_loop(event, parent, get, reason, longest)
+        handled = parent()
+        loop = find_loop(event, handled, get, reason, longest)
         if loop in self._loops:
             return None
         self._loops.add(loop)
         self.tally.count(loop, tick)
-        return CascadeCut(parent.depth + 1, loop.types, reason, loop.triggers)
+        return CascadeCut(handled.depth + 1, loop.types, reason, loop.triggers)
 
 
 def _why(reasons: list[str]) -> str:
