@@ -184,13 +184,13 @@ def _sight(state: GameState, here: Position) -> tuple[float, float, float, float
 
 def _in_sight(world: World, people: list[int], sight: tuple[float, float, float, float]) -> set[int]:
     """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly."""
+    return {entity for entity in spatial_index(world).within_set(*sight).intersection(people)
+            if _seen(sight, esper.component_for_entity(entity, Position))}
+
+
+def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:
     left, top, right, bottom = sight
-    seen = set()
-    for entity in spatial_index(world).within_set(*sight).intersection(people):
-        where = esper.component_for_entity(entity, Position)
-        if left <= where.x <= right and top <= where.y <= bottom:
-            seen.add(entity)
-    return seen
+    return left <= where.x <= right and top <= where.y <= bottom
 
 
 def keep_population(world: World) -> None:
