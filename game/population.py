@@ -16,12 +16,13 @@ newcomers appear out of his sight
 (off screen, in a ring around him).  Each of those later
 records still names the behaviour that asked for the change as its cause.
 
-The frame-rate alarm is the exception: it thins the crowd in one batch,
-in the tick that asked (``spread=False``).  Its frames are already over
-budget, every tick of a spread would still carry the people about to
-leave, and a batch costs a third of the spread's total (4,000 of 5,000
-leave in about 30 ms of work, against about 170 ms of extra tick time
-spread over 37 ticks, on the benchmark machine).
+The frame-rate alarm's thinning is the exception (``batch=True``): its
+frames are over budget already, every tick of a slow spread would still
+carry the people about to leave, and big shares cost a third of the slow
+spread in all (4,000 of 5,000 leave in about 30 ms of work, against about
+170 ms of extra tick time over 37 ticks, on the benchmark machine), so
+they leave in :func:`batch_changes_per_tick` shares: within four ticks,
+inside one frame of an over-budget stretch.
 """
 
 from __future__ import annotations
@@ -59,18 +60,30 @@ def quiet_changes_per_tick(state: GameState) -> int:
     return max(20, state.population_normal // 48)
 
 
-def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True) -> None:
+def batch_changes_per_tick(state: GameState) -> int:
+    """How many may leave in one tick when the frame-rate alarm thins the
+    crowd: a quarter of the normal crowd (at least 20).  Each departure
+    makes two records (NPCDespawned, Despawned) and a tick may make one
+    reaction a pedestrian (``game.build.reaction_budget_for``): a quarter
+    leaves half of that budget to the rest of the tick."""
+    return max(20, state.population_normal // 4)
+
+
+def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True,
+              batch: bool = False) -> None:
     """Spawn or despawn pedestrians until the target is met (at most ``limit`` changes).
 
     Work still pending from an earlier call is dropped first: this call
     decides again from who is standing now.  ``spread=False`` does it all
-    at once: newcomers in sight too (the city waking up, before the first
-    tick), or everyone leaving in this tick (the frame-rate alarm's thinning).
+    at once, newcomers in sight too (the city waking up, before the first
+    tick); ``batch=True`` spreads it in :func:`batch_changes_per_tick`
+    shares (the frame-rate alarm's thinning).
     """
     state = game_state(world)
     crowd = state.crowd
     world.activate()
     crowd.leaving, crowd.arriving, crowd.in_sight = [], 0, 0
+    state.change_share = batch_changes_per_tick(state) if batch else 0
     living = crowd.standing()
     target = state.population_target
     changes = abs(target - len(living)) if limit is None else min(limit, abs(target - len(living)))
@@ -84,11 +97,6 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
         here = esper.component_for_entity(state.player, Position)
         going = living if changes == len(living) else _farthest(living, here, changes)
         # Those the player can see go first: they are gone within the first few ticks.
-        if not spread:
-            # In one batch, now: the farthest first means those out of sight, when enough are.
-            for entity in going:
-                despawn_pedestrian(world, entity)
-            return
         seen = _in_sight(world, going, _sight(state, here))
         crowd.leaving = [e for e in going if e in seen] + [e for e in going if e not in seen]
         crowd.in_sight = len(seen)
@@ -120,7 +128,7 @@ def arrive_and_leave(world: World) -> None:
     if not crowd.leaving and not crowd.arriving:
         return
     world.activate()
-    budget = changes_per_tick(state) if crowd.in_sight else quiet_changes_per_tick(state)
+    budget = state.change_share or (changes_per_tick(state) if crowd.in_sight else quiet_changes_per_tick(state))
     leaving, crowd.leaving = crowd.leaving[:budget], crowd.leaving[budget:]
     crowd.in_sight = max(0, crowd.in_sight - len(leaving))
     arriving = min(crowd.arriving, budget - len(leaving))
@@ -208,6 +216,8 @@ def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:
 
 
 def keep_population(world: World) -> None:
-    """System: once a second, bring back one missing pedestrian (replacing the fallen)."""
-    if world.tick % world.tick_rate == 0:
+    """System: once a second, bring back one missing pedestrian (replacing the fallen),
+    unless a change is still under way (reconcile would drop the rest of it)."""
+    crowd = game_state(world).crowd
+    if world.tick % world.tick_rate == 0 and not crowd.leaving and not crowd.arriving:
         reconcile(world, "replacing the fallen", limit=1)

@@ -174,10 +174,10 @@ def respawn_npcs(world: World) -> None:
 
 
 def thin_population(world: World, fraction: float) -> None:
-    """Keep only ``fraction`` of the normal pedestrians (to save frame time),
-    the others leaving at once (frames are over budget already: see game.population)."""
+    """Keep only ``fraction`` of the normal pedestrians (to save frame time), the
+    others leaving within a few ticks (frames are over budget already: see game.population)."""
     game_state(world).thinning = max(0.0, min(1.0, fraction))
-    reconcile(world, "frame budget exceeded", spread=False)
+    reconcile(world, "frame budget exceeded", batch=True)
 
 
 def restore_population(world: World) -> None:
