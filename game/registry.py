@@ -180,9 +180,11 @@ def thin_population(world: World, fraction: float) -> None:
     reconcile(world, "frame budget exceeded", batch=True)
 
 
-def restore_population(world: World) -> None:
-    """Bring the pedestrian population back to normal."""
-    game_state(world).thinning = 1.0
+def restore_population(world: World, fraction: float = 1.0) -> None:
+    """Bring the pedestrians back up to ``fraction`` of the normal crowd (all of
+    them by default; never fewer than now)."""
+    state = game_state(world)
+    state.thinning = max(state.thinning, min(1.0, fraction))
     reconcile(world, "frame budget has headroom")
 
 
