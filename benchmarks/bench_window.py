@@ -27,6 +27,7 @@ scaled copy every frame), for ``--seconds`` of real time, and reports:
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
 import json
 import statistics
@@ -53,11 +54,13 @@ def measure(npcs: int, seconds: float, seed: int, window: tuple[int, int] | None
     world, pilot = game.world, Autopilot(game)
     frame_starts: list[float] = []
     thinned: list[bool] = []           # per frame start: was the crowd thinned then?
+    frame_ticks: list[int] = []        # per frame start: the next tick to run
     reports: list[tuple[float, float, float]] = []   # (time, ms, thinning)
 
     def between_frames() -> None:
         frame_starts.append(time.perf_counter())
         thinned.append(game.state.thinning < 1)
+        frame_ticks.append(world.tick)
 
     def report(ms: float) -> None:
         reports.append((time.perf_counter(), ms, game.state.thinning))
@@ -73,7 +76,7 @@ def measure(npcs: int, seconds: float, seed: int, window: tuple[int, int] | None
     log = list(world.log)
     alarm = [r for r in log if r.type == "AlarmEntered" and r.data["alarm"] == "frame-budget"]
     started = frame_starts[0] if frame_starts else 0.0
-    changes = _population_changes(log, frame_starts, world.tick)
+    changes = _population_changes(log, frame_starts, frame_ticks)
     recovered, worst_after = _recovery(frame_starts, thinned, changes)
     world.close()
     return {"reports": [(round(t - started, 1), round(ms, 1), thinning) for t, ms, thinning in reports],
@@ -86,15 +89,17 @@ def measure(npcs: int, seconds: float, seed: int, window: tuple[int, int] | None
                                    for t, before, after, reason in changes]}
 
 
-def _population_changes(log: list, frame_starts: list[float], ticks: int
+def _population_changes(log: list, frame_starts: list[float], frame_ticks: list[int]
                         ) -> list[tuple[float, int, int, str]]:
-    """Each PopulationChanged as (real time, before, after, reason); a tick's time is
-    interpolated between the first and last frame (ticks run evenly enough for a label)."""
-    if len(frame_starts) < 2 or not ticks:
-        return []
-    first, last = frame_starts[0], frame_starts[-1]
-    return [(first + (last - first) * r.tick / ticks, r.data["before"], r.data["after"], r.data["reason"])
-            for r in log if r.type == "PopulationChanged"]
+    """Each PopulationChanged as (real time, before, after, reason): the start of the
+    first frame after its tick ran (the frame that shows it)."""
+    changes = []
+    for r in log:
+        if r.type == "PopulationChanged":
+            at = bisect.bisect_right(frame_ticks, r.tick)
+            changes.append((frame_starts[min(at, len(frame_starts) - 1)] if frame_starts else 0.0,
+                            r.data["before"], r.data["after"], r.data["reason"]))
+    return changes
 
 
 def _recovery(frame_starts: list[float], thinned: list[bool], changes: list[tuple[float, int, int, str]]

@@ -99,7 +99,7 @@ def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:
     changes = [(r.data["before"], r.data["after"]) for r in world.log if r.type == "PopulationChanged"]
     # 40 ms frames against the 25 ms budget keep 0.6 * 25 / 40 = 37.5% of 30 (assets/triggers/performance.toml)...
     assert changes[1] == (30, 11)
-    # ...and with room to spare (10 ms, under half the budget) a tenth comes back every 2 s, up to all 30.
+    # ...and with room to spare (10 ms frames) a tenth comes back every 2 s, up to all 30.
     assert changes[2:] == [(11, 14), (14, 17), (17, 20), (20, 23), (23, 26), (26, 29), (29, 30)]
     grown = [r.tick for r in world.log
              if r.type == "PopulationChanged" and r.data["reason"] == "frame budget has headroom"]
