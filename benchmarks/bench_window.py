@@ -14,7 +14,10 @@ desktop of that size would otherwise get a window shrunk to 90 % and a
 scaled copy every frame), for ``--seconds`` of real time, and reports:
 
 * the median and 90th percentile of whole frames: the time from one frame's
-  start to the next (input, the ticks due, drawing, presenting);
+  start to the next (input, the ticks due, drawing, presenting); the median
+  of the same frames in this thread's CPU time, and ``cpu_share``, the CPU
+  time over the real time of the run (under 1: the machine's other jobs,
+  or Xvfb drawing our frames, had the core meanwhile);
 * whether the frame-budget alarm fired, and if it did, ``recovered_s``: the
   time from the frame in which the crowd was thinned to the end of the
   first half second whose frames average 16.7 ms or less (60 frames a
@@ -55,10 +58,12 @@ def measure(npcs: int, seconds: float, seed: int, window: tuple[int, int] | None
     frame_starts: list[float] = []
     thinned: list[bool] = []           # per frame start: was the crowd thinned then?
     frame_ticks: list[int] = []        # per frame start: the next tick to run
+    frame_cpu: list[float] = []        # per frame start: this thread's CPU time (what other jobs cannot take)
     reports: list[tuple[float, float, float]] = []   # (time, ms, thinning)
 
     def between_frames() -> None:
         frame_starts.append(time.perf_counter())
+        frame_cpu.append(time.thread_time())
         thinned.append(game.state.thinning < 1)
         frame_ticks.append(world.tick)
 
@@ -83,6 +88,9 @@ def measure(npcs: int, seconds: float, seed: int, window: tuple[int, int] | None
             "npcs": npcs, "window": list(window) if window else None, "frames": len(frames), "ticks": world.tick,
             "dropped_steps": app.loop.dropped_steps,
             "median_frame_ms": round(statistics.median(frames), 2),
+            "cpu_median_frame_ms": round(statistics.median(1000 * (b - a)
+                                                           for a, b in itertools.pairwise(frame_cpu)), 2),
+            "cpu_share": round((frame_cpu[-1] - frame_cpu[0]) / (frame_starts[-1] - frame_starts[0]), 2),
             "p90_frame_ms": round(frames[int(0.9 * (len(frames) - 1))], 2),
             "frame_budget_alarm": bool(alarm), "recovered_s": recovered, "worst_after_ms": worst_after,
             "population_changes": [(round(t - started, 2), before, after, reason)
