@@ -94,13 +94,19 @@ class World:
         """Remove ``entity``: handlers see :class:`Despawned` at once, then the
         entity's own subscriptions are cancelled and esper deletes it at the
         start of the next step (deferred, so it is safe during iteration)."""
+        if esper.current_world == self.context:
+            self._despawn(entity)  # inside our own tick: nothing to switch back to (see create_entity)
+            return
         with _in_context(self.context):
-            if not esper.entity_exists(entity):
-                return
-            self._watched.discard(entity)
-            self.bus.emit_now(Despawned(entity))
-            self.bus.unsubscribe_entity(entity)
-            esper.delete_entity(entity)
+            self._despawn(entity)
+
+    def _despawn(self, entity: int) -> None:
+        if not esper.entity_exists(entity):
+            return
+        self._watched.discard(entity)
+        self.bus.emit_now(Despawned(entity))
+        self.bus.unsubscribe_entity(entity)
+        esper.delete_entity(entity)
 
     def close(self) -> None:
         """Delete this world's esper context (a step in progress stops after the current system),

@@ -59,7 +59,8 @@ class City:
     def kind_at(self, x: float, y: float) -> str:
         """Tile kind under a world point; outside the map counts as building (a wall)."""
         tx, ty = int(x // TILE), int(y // TILE)
-        if 0 <= tx < self.size and 0 <= ty < self.size and x >= 0 and y >= 0:
+        size = self._size  # not the property: pedestrians ask this hundreds of times a tick
+        if 0 <= tx < size and 0 <= ty < size and x >= 0 and y >= 0:
             return self.tiles[ty][tx]
         return "building_0"
 

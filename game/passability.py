@@ -35,6 +35,12 @@ class Passability:
         self.size_px = city.size_px
         # Cached by the map's content, so the many games a test session builds on a few seeds share tables.
         self.rows = _rows(city.solid_tiles, city.size, self.radius)
+        #: ``rows`` widened with blocked pixels to a square of side ``1 << bound_shift``, the
+        #: power of two at or above ``size_px``: for whole pixels ``px, py >= 0``, "inside that
+        #: square" is ``not (px | py) >> bound_shift``, which the movement loop tests instead
+        #: of four comparisons (anything between the map's edge and the square's is blocked).
+        self.bound_shift = max(self.size_px - 1, 1).bit_length()
+        self.padded_rows = _padded(self.rows, self.size_px, 1 << self.bound_shift)
 
     def blocked(self, x: float, y: float) -> bool:
         """The same answer as ``city.blocked(x, y, radius)``, from the table."""
@@ -77,3 +83,11 @@ def _rows(solid: bytes, size: int, radius: int) -> tuple[bytes, ...]:
             row = made[(top, bottom)] = bytes(columns[a] | columns[b] for a, b in zip(low, high, strict=True))
         rows.append(row)
     return tuple(rows)
+
+
+@functools.lru_cache(maxsize=16)
+def _padded(rows: tuple[bytes, ...], size_px: int, side: int) -> tuple[bytes, ...]:
+    extra = b"\x01" * (side - size_px)
+    widened: dict[bytes, bytes] = {}  # rows that were one object stay one object
+    out = [widened.setdefault(row, row + extra) for row in rows]
+    return tuple(out) + (b"\x01" * side,) * (side - size_px)

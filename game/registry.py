@@ -174,14 +174,17 @@ def respawn_npcs(world: World) -> None:
 
 
 def thin_population(world: World, fraction: float) -> None:
-    """Keep only ``fraction`` of the normal pedestrians (to save frame time)."""
+    """Keep only ``fraction`` of the normal pedestrians (to save frame time), the
+    others leaving within a few ticks (frames are over budget already: see game.population)."""
     game_state(world).thinning = max(0.0, min(1.0, fraction))
-    reconcile(world, "frame budget exceeded")
+    reconcile(world, "frame budget exceeded", batch=True)
 
 
-def restore_population(world: World) -> None:
-    """Bring the pedestrian population back to normal."""
-    game_state(world).thinning = 1.0
+def restore_population(world: World, fraction: float = 1.0) -> None:
+    """Bring the pedestrians back up to ``fraction`` of the normal crowd (all of
+    them by default; never fewer than now)."""
+    state = game_state(world)
+    state.thinning = max(state.thinning, min(1.0, fraction))
     reconcile(world, "frame budget has headroom")
 
 

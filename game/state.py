@@ -33,6 +33,9 @@ class GameState:
     population_normal: int = 40
     #: Fraction kept by the frame-rate alarm (1.0 = everyone).
     thinning: float = 1.0
+    #: How many pedestrians may come or go a tick in the change under way (0: the usual
+    #: spread; the frame-rate alarm's thinning goes faster, see game.population).
+    change_share: int = 0
     #: True while a chase has emptied the streets.
     streets_cleared: bool = False
     #: Latest measured frame time (ms; 0 until one is measured: headless runs measure

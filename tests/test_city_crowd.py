@@ -111,6 +111,28 @@ def test_a_simulated_frame_time_thins_the_crowd_and_replays_exactly() -> None:
     assert replay(log).identical
 
 
+def test_thinning_thins_the_screen_like_the_city_in_big_shares() -> None:
+    # Frames over budget already: the alarm's thinning is done within a few ticks, not 48,
+    # and in sight as much as out of it (drawing costs what the screen holds).
+    from game.registry import thin_population
+    game = build_game(seed=2, npcs=500)
+    world = game.world
+    world.run(5)
+    world.activate()
+    sight = _sight(game.state, esper.component_for_entity(game.state.player, Position))
+
+    seen = {e for e in game.state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))}
+    thin_population(world, 0.2)
+    asked = world.tick
+    world.run(4)   # a quarter of the normal crowd a tick: 400 of 500 in 4 ticks
+    world.activate()
+    assert game.state.crowd.standing_count() == 100 and not game.state.crowd.leaving
+    assert len(seen) >= 20 and len(seen & set(game.state.crowd.standing())) == len(seen) - round(len(seen) * 0.8)
+    departed = [r for r in world.log if r.type == "NPCDespawned"]
+    assert len(departed) == 400 and {r.tick for r in departed} == set(range(asked, asked + 4))   # from the next tick on
+    assert not [r for r in world.log if r.type == "CascadeCut"]   # well inside the reaction budget
+
+
 def test_the_city_takes_up_to_the_most_pedestrians_and_no_more() -> None:
     with pytest.raises(ValueError, match="npcs must be 0 to 5000"):
         build_game(npcs=MAX_NPCS + 1, triggers=None)

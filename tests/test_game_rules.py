@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import esper
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,14 +93,35 @@ def test_the_frame_budget_alarm_thins_and_restores_the_crowd() -> None:
 
     game = build_game(seed=1, npcs=30)
     world = game.world
-    for ms in [40.0] * 6 + [10.0] * 6:
+    for ms in [40.0] * 6 + [10.0] * 32:
         world.emit(FrameTimeMeasured(ms))
         world.run(30)
     changes = [(r.data["before"], r.data["after"]) for r in world.log if r.type == "PopulationChanged"]
-    # 40 ms frames against the 25 ms budget keep 0.6 * 25 / 40 = 37.5% of 30 (assets/triggers/performance.toml).
-    assert (30, 11) in changes and (11, 30) in changes
+    # 40 ms frames against the 25 ms budget keep 0.6 * 25 / 40 = 37.5% of 30 (assets/triggers/performance.toml)...
+    assert changes[1] == (30, 11)
+    # ...and with room to spare (10 ms frames) a tenth comes back every 2 s, up to all 30.
+    assert changes[2:] == [(11, 14), (14, 17), (17, 20), (20, 23), (23, 26), (26, 29), (29, 30)]
+    grown = [r.tick for r in world.log
+             if r.type == "PopulationChanged" and r.data["reason"] == "frame budget has headroom"]
+    assert min(b - a for a, b in itertools.pairwise(grown)) >= 2 * world.tick_rate
     thinned = next(r for r in world.log if r.type == "PopulationChanged" and r.data["after"] == 11)
     assert [r.type for r in world.why(thinned.offset)][:3] == ["FrameTimeMeasured", "AlarmEntered", "BehaviourRan"]
+
+
+def test_a_crowd_too_big_for_the_machine_stays_thinned_instead_of_flapping() -> None:
+    from game.events import FrameTimeMeasured
+
+    # A machine on which a frame costs 2 ms plus 1 ms a pedestrian: 30 make 32 ms, over the 25 ms budget.
+    game = build_game(seed=1, npcs=30)
+    world = game.world
+    frames = []
+    for _ in range(60):   # 30 s, a report every half second
+        frames.append(2.0 + game.state.crowd.standing_count())
+        world.emit(FrameTimeMeasured(frames[-1]))
+        world.run(30)
+    reasons = [r.data["reason"] for r in world.log if r.type == "PopulationChanged"]
+    assert reasons.count("frame budget exceeded") == 1   # thinned once, to 0.6 * 25 / 32 of the crowd (14)...
+    assert max(frames[12:]) <= 25.0   # ...and frames stay in budget: nobody is brought back to fire it again
 
 
 def test_re_aiming_while_held_queues_no_extra_shot_after_release() -> None:

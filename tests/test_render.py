@@ -275,6 +275,35 @@ def test_app_runs_ticks_and_reports_frame_time(app):
     assert app.ticks_per_second == pytest.approx(60.0, abs=3)   # the loop keeps up: the tick rate
 
 
+class WarmUpClock(FakeClock):
+    """Frames of ``step`` seconds, except the first ``slow`` calls, which take ``slow_step`` each."""
+
+    def __init__(self, step: float, slow: int, slow_step: float) -> None:
+        super().__init__(step)
+        self.slow, self.slow_step = slow, slow_step
+
+    def __call__(self) -> float:
+        self.now += self.slow_step if self.slow > 0 else self.step
+        self.slow -= 1
+        return self.now
+
+
+def test_the_warm_up_frames_are_not_measured():
+    # The first frame draws everything for the first time and the second runs the first tick:
+    # 200 ms each here (the first slow reading is run()'s start), then 20 ms frames.  What is
+    # reported is the 20 ms the game runs at.
+    world, _ = scene()
+    renderer = Renderer(world)
+    reported: list[float] = []
+    app = PygameApp(world, lambda s, a: renderer.draw(s, a), InputMapper().translate, window_size=(800, 360),
+                    clock=WarmUpClock(0.02, slow=3, slow_step=0.2), report_frame_time=reported.append, title="t")
+    try:
+        app.run(max_frames=60)
+    finally:
+        app.close()
+    assert reported and reported[0] == pytest.approx(20.0)
+
+
 def test_the_status_line_shows_measured_rates_or_dashes_headless():
     world, _ = scene()
     hud_text = []

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,12 @@ def test_a_server_restart_in_the_middle_of_a_run_loses_nothing_and_duplicates_no
             world.step()
             tap.drain()
         assert sink.buffered > 0
+        # Until the sending thread has tried the dead server (it wakes every 50 ms; a busy machine,
+        # the suite's other worker included, can keep it waiting past the restart, and then the
+        # client reconnects unseen).
+        deadline = time.monotonic() + 20
+        while sink.report.error is None and time.monotonic() < deadline:
+            time.sleep(0.01)
         server.start()   # same port, same folder: the append-only file brings the stream back
         for _ in range(100):
             world.step()

@@ -60,6 +60,9 @@ class PygameApp:
     ``report_frame_time`` is called every :data:`REPORT_INTERVAL` seconds of
     real time (not while paused) with the average frame time in ms; a game
     can feed it back in as an input event so that replays decide alike.
+    The frames up to and including the first one that runs a tick are
+    warm-up (first sprites, fonts and surfaces; the first tick's set-up) and
+    are left out of the measurement.
     """
 
     def __init__(
@@ -125,6 +128,8 @@ class PygameApp:
         self._window_start: float | None = None
         self._window_frames = 0
         self._window_tick = 0
+        #: False until a frame has run a tick: frames before (and that one) are warm-up, not measured.
+        self._warm = False
         self._limiter = pygame.time.Clock()
         #: Scale the frame to the window with filtering (falls back to plain scaling if too slow).
         self.smooth = True
@@ -300,6 +305,12 @@ class PygameApp:
         return True
 
     def _measure(self, now: float) -> None:
+        if not self._warm:
+            # The first frames draw every sprite and glyph for the first time, and the
+            # frame that runs the first tick also pays for its one-off set-up: a game
+            # measuring those would judge its frame rate by a start it never repeats.
+            self._warm = self.loop.steps > 0
+            return
         if self._window_start is None:
             self._window_start = now
             self._window_frames = 0

@@ -44,7 +44,7 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
                overlay: Callable[[pygame.Surface], None] | None = None,
                handle_key: Callable[[int], bool] | None = None,
                mixer: Mixer | None = None, title_screen: bool = False, autopilot: bool = False,
-               high_scores: HighScores | None = None) -> PygameApp:
+               high_scores: HighScores | None = None, window_size: tuple[int, int] | None = None) -> PygameApp:
     """Play ``world`` in a window until the player quits (or for ``seconds`` of real time).
 
     ``translate`` replaces the keyboard and mouse (``lambda event: []`` when
@@ -63,6 +63,8 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     pressed; with ``autopilot`` only for a moment); P, Esc or a pad's Start
     open the pause menu; when the run ends the game-over screen shows the
     score and puts it in ``high_scores`` (none: the table is not shown).
+    ``window_size`` opens the window at that size (default: the logical
+    1280x720, shrunk to fit a smaller desktop).
     Returns the app, closed, for its counters (``loop.steps``, ``fps``...);
     its ``quit_reason`` is "restart" when the player asked for a new run.
     """
@@ -120,7 +122,7 @@ def run_window(world: World, seconds: float | None = None, screenshot: str | Non
     app = PygameApp(world, render, translate or mapper.translate, logical_size=LOGICAL_SIZE,
                     between_frames=between_frames, before_tick=before_tick, report_frame_time=report_frame_time,
                     title=TITLE, icon=ICON, overlay=draw_overlay, handle_event=handle_event,
-                    on_pause=None if sound is None else sound.set_paused)
+                    on_pause=None if sound is None else sound.set_paused, window_size=window_size)
     inspector.app = app  # for its paused state and time machine
     screens.attach(app)
     try:

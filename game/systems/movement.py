@@ -7,10 +7,11 @@ import math
 import esper
 
 from engine import World
+from game.city import City
 from game.components import Corpse, Motion, Position, Vehicle, Velocity
 from game.events import PedestrianHit
 from game.passability import passability
-from game.spatial import CELL_SHIFT, spatial_index
+from game.spatial import CELL_SHIFT, SpatialIndex, spatial_index
 from game.state import game_state
 
 
@@ -25,18 +26,29 @@ def move(world: World) -> None:
             position.x += velocity.x * dt
         if not city.blocked(position.x, position.y + velocity.y * dt, body.radius):
             position.y += velocity.y * dt
+        if the body now stands in another cell of the spatial index: index.place(...)
 
-    It runs for every body every tick (a thousand pedestrians make it the
-    hottest loop of the game), so ``city.blocked`` is replaced by a lookup
-    in the precomputed table for the body's radius (:mod:`game.passability`),
-    the bounds test and the lookup are inlined, attributes are read once
-    into locals, and the query is over :class:`Motion` alone (see there why).
-    Order does not matter (no randomness, no events).
+    It runs for every body every tick (5,000 pedestrians make it the hottest
+    loop of the game), so it is shaped for speed, giving the same positions:
+
+    * ``city.blocked`` is a lookup in the precomputed table for the body's
+      radius (:mod:`game.passability`), fetched again only when the radius
+      differs from the last body's;
+    * "is the pixel on the map" is one test, ``not (px | py) >> shift``,
+      in a table widened with blocked pixels to a power-of-two square
+      (a negative pixel fails it too), instead of four comparisons;
+    * each whole pixel is computed once and serves the table lookup and
+      the spatial index's cell;
+    * attributes are read once into locals, and the query is over
+      :class:`Motion` alone (see there why).
+
+    Anything the fast path cannot take (a NaN or infinite coordinate, a
+    body of radius 0, for which a coordinate between -1 and 0 would round
+    onto the map) takes :func:`_plain_step`.  Order does not matter (no
+    randomness, no events).
     """
     city = game_state(world).city
     dt = world.dt
-    edge = city.size_px
-    tables: dict[float, tuple[bytes, ...]] = {}
     index = spatial_index(world)
     cell_of, place = index.cell_of, index.place
     # The plain version is ``for entity, motion in esper.get_component(Motion)``.
@@ -48,25 +60,40 @@ def move(world: World) -> None:
     # walks esper's own tables, the same entities in the same order as that
     # query, building nothing.  (esper<4 is pinned; time travel reads the same tables.)
     owners, components = esper._components.get(Motion, ()), esper._entities
+    radius = rows = shift = None
     for entity in owners:
         motion = components[entity][Motion]
-        position, previous, velocity, body = motion.position, motion.previous, motion.velocity, motion.body
+        position, previous = motion.position, motion.previous
         x = previous.x = position.x
         y = previous.y = position.y
+        velocity = motion.velocity
         vx, vy = velocity.x, velocity.y
         if not vx and not vy:
             continue
-        rows = tables.get(body.radius)
+        if motion.body.radius != radius:
+            radius = motion.body.radius
+            table = passability(city, radius) if radius > 0 else None
+            rows, shift = (table.padded_rows, table.bound_shift) if table is not None else (None, None)
         if rows is None:
-            rows = tables[body.radius] = passability(city, body.radius).rows
-        nx = x + vx * dt
-        if 0 <= nx < edge and 0 <= y < edge and not rows[int(y)][int(nx)]:
-            x = position.x = nx
-        ny = y + vy * dt
-        if 0 <= ny < edge and 0 <= x < edge and not rows[int(ny)][int(x)]:
-            y = position.y = ny
+            _plain_step(city, entity, motion, dt, index)
+            continue
+        nx, ny = x + vx * dt, y + vy * dt
+        try:
+            px, py = int(nx), int(y)
+            if not (px | py) >> shift and not rows[py][px]:
+                x = position.x = nx
+            else:
+                px = int(x)
+            qy = int(ny)
+            if not (px | qy) >> shift and not rows[qy][px]:
+                y = position.y = ny
+                py = qy
+        except (ValueError, OverflowError):  # int() of NaN or of an infinity
+            position.x, position.y = previous.x, previous.y
+            _plain_step(city, entity, motion, dt, index)
+            continue
         # index.place(entity, x, y), called only when the body changed cells (rarely: cells are 128 px).
-        if cell_of.get(entity) != (int(x) >> CELL_SHIFT, int(y) >> CELL_SHIFT):
+        if cell_of.get(entity) != (px >> CELL_SHIFT, py >> CELL_SHIFT):
             place(entity, x, y)
     # Drivers ride along inside their cars.
     for _car, (vehicle, car_position) in esper.get_components(Vehicle, Position):
@@ -76,6 +103,21 @@ def move(world: World) -> None:
             place(vehicle.driver, driver.x, driver.y)
     # Who was despawned before this point is out of esper's queries from the next step on.
     index.gone.clear()
+
+
+def _plain_step(city: City, entity: int, motion: Motion, dt: float, index: SpatialIndex) -> None:
+    """The movement rule for one body, written plainly (``previous`` already set)."""
+    position, velocity = motion.position, motion.velocity
+    blocked = passability(city, motion.body.radius).blocked
+    nx = position.x + velocity.x * dt
+    if not blocked(nx, position.y):
+        position.x = nx
+    ny = position.y + velocity.y * dt
+    if not blocked(position.x, ny):
+        position.y = ny
+    x, y = position.x, position.y
+    if x == x and y == y and abs(x) != math.inf and abs(y) != math.inf:  # a cell needs whole pixels
+        index.place(entity, x, y)
 
 
 #: A car this close to a pedestrian knocks him down.
