@@ -30,19 +30,25 @@ from __future__ import annotations
 import gc
 
 #: Freeze after every this many new records: a full collection then walks at
-#: most about this many records (and what else was made meanwhile).
-DEFAULT_FREEZE_EVERY = 100_000
+#: most about this many records (and what else was made meanwhile).  10,000:
+#: a 10-minute game with 1,000 pedestrians makes about 28,000 records, and with
+#: a freeze every 100,000 the collector's own full collection came first (one
+#: of 14-19 ms in that game, ``benchmarks/bench_gc_game.py``); a freeze costs a
+#: young collection, 1-2 ms, three times in those 10 minutes.
+DEFAULT_FREEZE_EVERY = 10_000
 
 
 class GcFreezer:
     """Freezes the live objects every ``every`` records (see the module docs)."""
 
-    def __init__(self, every: int = DEFAULT_FREEZE_EVERY) -> None:
+    def __init__(self, every: int = DEFAULT_FREEZE_EVERY, at_start: bool = False) -> None:
+        """``at_start``: freeze at the first safe point too, whatever the count, so
+        what was built before the first tick (a city, its crowd) is never walked."""
         if every < 1:
             raise ValueError("freeze every must be at least 1 record")
         self.every = every
         #: The log offset at which the next freeze is due.
-        self.due_at = every
+        self.due_at = 0 if at_start else every
         #: How many times this freezer froze.
         self.freezes = 0
 

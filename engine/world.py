@@ -69,7 +69,7 @@ class World:
         self._watched: set[int] = set()
         self._closed = False
         #: Keeps old records out of full garbage collections (None: off); see engine.gcfreeze.
-        self.gc_freezer = GcFreezer(gc_freeze_every) if gc_freeze_every is not None else None
+        self.gc_freezer = GcFreezer(gc_freeze_every, at_start=True) if gc_freeze_every is not None else None
         self.activate()
         self.emit(SimulationStarted(seed, tick_rate, self.options))
 

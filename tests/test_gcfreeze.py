@@ -43,6 +43,13 @@ def test_a_freezer_freezes_only_when_its_records_are_due(unfrozen):
     assert gc.get_freeze_count() == 0 and freezer.freezes == 0
 
 
+def test_a_freezer_at_start_freezes_at_the_first_safe_point(unfrozen):
+    freezer = GcFreezer(every=100, at_start=True)
+    assert freezer.at_safe_point(3) and freezer.due_at == 100
+    assert not freezer.at_safe_point(99)
+    freezer.release()
+
+
 def test_a_world_freezes_between_ticks_and_close_unfreezes(unfrozen):
     world = World(gc_freeze_every=200)
     try:
@@ -50,11 +57,11 @@ def test_a_world_freezes_between_ticks_and_close_unfreezes(unfrozen):
         world.add_system(lambda w: seen.append((w.tick, w.gc_freezer.freezes)))
         world.add_system(lambda w: [w.emit(Filled(n)) for n in range(29)] + [w.emit(Carried(Thing()))])
         world.add_system(lambda w: seen.append((w.tick, w.gc_freezer.freezes)))
-        world.run(20)   # 601 records: due at 200, 400, 600
-        assert world.gc_freezer.freezes == 3
+        world.run(20)   # 601 records: due at the first safe point (what was built), 200, 400, 600
+        assert world.gc_freezer.freezes == 4
         # Never inside a tick: the first and the last system of a tick see the same count.
         assert all(seen[i] == seen[i + 1] for i in range(0, len(seen), 2))
-        assert seen[-1][1] == 2
+        assert seen[-1][1] == 3
         assert gc.get_freeze_count() > 0
         # A frozen old record is still an ordinary record: readable, and it
         # is freed by reference counting when retention or time travel drops it.
@@ -87,7 +94,7 @@ def test_frozen_records_are_left_out_of_a_full_collection(unfrozen):
         world.add_system(lambda w: [w.emit(Filled(n)) for n in range(100)])
         world.run(30)   # 3,000 records and their events, all frozen at the last tick
         tracked_objects = len(gc.get_objects())
-        assert world.gc_freezer.freezes == 3
+        assert world.gc_freezer.freezes == 4  # the first safe point, then every 1,000 records
         assert gc.get_freeze_count() >= 2 * 3000
         # Frozen objects are not in any generation, so a full collection does not walk them.
         assert tracked_objects < gc.get_freeze_count()
