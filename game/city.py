@@ -40,7 +40,7 @@ class City:
         #: 1 per solid tile, row by row: collision is checked for every moving thing every tick.
         self.solid_tiles = bytes(kind in SOLID for row in self.tiles for kind in row)
         #: Per body radius, the table game.passability makes from solid_tiles (the map never changes).
-        self.passability_tables: dict[float, Any] = {}
+        self.passability_tables: dict[int, Any] = {}
 
     def __deepcopy__(self, memo: dict[int, object]) -> City:
         # The map never changes during a game: snapshots share it.
