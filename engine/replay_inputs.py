@@ -12,7 +12,11 @@ from dataclasses import dataclass
 import engine.scripting.events  # noqa: F401
 from engine.events import Event, Input, defined_event_types, from_data
 from engine.record import Record
+from engine.scripting.shapes import declared_fields
 from engine.world import World
+
+#: Field types an input's value is held to when it is rebuilt from a log (others are taken as they are).
+_SCALARS: dict[object, tuple[type, ...]] = {int: (int,), float: (int, float), str: (str,), bool: (bool,)}
 
 
 class ReplayError(ValueError):
@@ -92,7 +96,25 @@ def feed(world: World, records: Sequence[Record], types: EventTypes | None = Non
         kind = types.input_type(record)
         if kind is None:
             raise ReplayError(f"offset {record.offset}: {record.type} is not an input; only inputs can be fed")
+        misfit = _misfit(kind, record.data)
+        if misfit is not None:
+            raise ReplayError(f"offset {record.offset}: cannot rebuild {record.type}: {misfit}")
         try:
             world.emit(from_data(kind, record.data))
         except TypeError as error:
             raise ReplayError(f"offset {record.offset}: cannot rebuild {record.type}: {error}") from None
+
+
+def _misfit(kind: type[Input], data: dict) -> str | None:
+    """Why a field of ``data`` cannot be ``kind``'s (a string for a number: a hand-edited log), or None.
+
+    Fed as it is, such an input would run, fail in whatever handler reads it first, and the
+    replay would report the difference records later, far from the line at fault."""
+    for name, declared in declared_fields(kind).items():
+        allowed = _SCALARS.get(declared)
+        if allowed is None or name not in data:
+            continue
+        value = data[name]
+        if not isinstance(value, allowed) or (isinstance(value, bool) and declared is not bool):
+            return f"field {name!r} is {value!r}, where {kind.__name__} declares {declared.__name__}"
+    return None

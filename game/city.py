@@ -37,10 +37,11 @@ class City:
         #: The centre of each sidewalk tile, in step with ``sidewalks`` (spawn rings measure from them).
         self.sidewalk_centres = [(tx * TILE + TILE / 2, ty * TILE + TILE / 2) for tx, ty in self.sidewalks]
         self._size = len(self.tiles)
+        self._size_px = self._size * TILE
         #: 1 per solid tile, row by row: collision is checked for every moving thing every tick.
         self.solid_tiles = bytes(kind in SOLID for row in self.tiles for kind in row)
         #: Per body radius, the table game.passability makes from solid_tiles (the map never changes).
-        self.passability_tables: dict[float, Any] = {}
+        self.passability_tables: dict[int, Any] = {}
 
     def __deepcopy__(self, memo: dict[int, object]) -> City:
         # The map never changes during a game: snapshots share it.
@@ -58,19 +59,18 @@ class City:
 
     def kind_at(self, x: float, y: float) -> str:
         """Tile kind under a world point; outside the map counts as building (a wall)."""
-        tx, ty = int(x // TILE), int(y // TILE)
-        size = self._size  # not the property: pedestrians ask this hundreds of times a tick
-        if 0 <= tx < size and 0 <= ty < size and x >= 0 and y >= 0:
-            return self.tiles[ty][tx]
+        edge = self._size_px  # not the property: pedestrians ask this hundreds of times a tick
+        # Bounds first: NaN fails them (int() of NaN or of an infinity would raise).
+        if 0 <= x < edge and 0 <= y < edge:
+            return self.tiles[int(y // TILE)][int(x // TILE)]
         return "building_0"
 
     def solid_at(self, x: float, y: float) -> bool:
         """True where nothing can walk or drive (outside the map too)."""
-        if x < 0 or y < 0:
+        edge = self._size_px
+        if not (0 <= x < edge and 0 <= y < edge):  # NaN is off the map too
             return True
-        tx, ty = int(x // TILE), int(y // TILE)
-        size = self._size
-        return tx >= size or ty >= size or bool(self.solid_tiles[ty * size + tx])
+        return bool(self.solid_tiles[int(y // TILE) * self._size + int(x // TILE)])
 
     def blocked(self, x: float, y: float, radius: float) -> bool:
         """True if the square around a circle at (x, y) touches a solid tile."""

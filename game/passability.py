@@ -49,12 +49,31 @@ class Passability:
 
 
 def passability(city: City, radius: float) -> Passability:
-    """The city's table for bodies of ``radius`` (made once per map and radius)."""
+    """The city's table for bodies of ``radius`` (made once per map and whole-pixel radius).
+
+    Tables are kept by the whole pixels they are made for, so bodies of
+    radius 7.25, 7.5 and 8 share one (keyed by the float, an extension
+    giving each of 5,000 people a radius of its own made 5,000 tables of
+    most of a megabyte, a frame's time each).  A radius as wide as the map,
+    an infinite one and NaN are blocked everywhere (a corner is always off
+    the map; NaN, like a NaN coordinate, stands nowhere): ``math.ceil`` of
+    the last two raised, and the movement system stopped for every body.
+    """
     tables = city.passability_tables
-    table = tables.get(radius)
+    table = tables.get(radius)  # a whole radius (8 or 8.0) is its own key: the movement loop's usual case
     if table is None:
-        table = tables[radius] = Passability(city, radius)
+        whole = _whole_radius(radius, city.size_px)
+        table = tables.get(whole)
+        if table is None:
+            table = tables[whole] = Passability(city, whole)
     return table
+
+
+def _whole_radius(radius: float, size_px: int) -> int:
+    """``radius`` in whole pixels, rounded up, at most ``size_px`` (the square's half side: its sign says nothing)."""
+    if not math.isfinite(radius):
+        return size_px
+    return min(math.ceil(abs(radius)), size_px)
 
 
 @functools.lru_cache(maxsize=16)

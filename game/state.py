@@ -72,8 +72,16 @@ class GameState:
 
     @property
     def population_target(self) -> int:
-        """How many pedestrians the city should have now."""
-        return 0 if self.streets_cleared else round(self.population_normal * self.thinning)
+        """How many pedestrians the city should have now.
+
+        A thinned crowd keeps at least one person: a fifth of 2 rounds to
+        nobody, and the crowd-grows-back trigger tells a street emptied by a
+        chase from a thinned one by ``population.target > 0``, so an empty
+        thinned city would never grow back.  (``thinning`` 0, asked for
+        outright, still empties it.)"""
+        if self.streets_cleared or not self.thinning > 0:
+            return 0
+        return max(min(1, self.population_normal), round(self.population_normal * self.thinning))
 
 
 def game_state(world: World) -> GameState:

@@ -153,7 +153,8 @@ def _in_the_way(world: World, car: int, ahead: tuple[float, float], impatient: b
             continue
         there, body = found
         reach = LOOK_RADIUS + body.radius
-        if (there.x - x) ** 2 + (there.y - y) ** 2 < reach * reach and not esper.has_component(other, Corpse):
+        dx, dy = there.x - x, there.y - y  # squared by multiplying: ** 2 of 1e300 raises, this is inf
+        if dx * dx + dy * dy < reach * reach and not esper.has_component(other, Corpse):
             return True
     return False
 

@@ -152,3 +152,51 @@ def test_a_deep_copy_of_motion_points_at_the_copies_of_the_entitys_components() 
     assert twin[5].position is twin[0] and twin[5].velocity is twin[2] and twin[5].body is twin[3]
     twin[0].x = 99.0
     assert parts[0].x == 1.0
+
+
+ODD_RADIUS = st.one_of(st.sampled_from([math.nan, math.inf, -math.inf, -8.0, -7.25, 1e9, EDGE * 2.0, 1e-300]),
+                       st.floats(-40, 40), st.floats(allow_nan=True, allow_infinity=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(COORDINATE, COORDINATE, ANY_SPEED, ANY_SPEED, ODD_RADIUS), min_size=1, max_size=8))
+def test_a_body_of_any_radius_moves_by_the_plain_rule_and_stops_nobody_else(bodies) -> None:
+    """An extension's body of radius NaN or infinity made ``math.ceil`` raise inside the
+    movement system: a HandlerFailed every tick, and no body after it in the loop moved.
+    NaN and infinite radii stand nowhere (blocked everywhere), any other is its whole
+    pixels, rounded up, as the plain rule with that radius says."""
+    import esper
+
+    from game.build import build_game
+    from game.components import Body, Position, PreviousPosition, Velocity, motion_of
+    from game.systems.movement import move
+
+    game = build_game(seed=3, npcs=0, triggers=None)
+    world, city = game.world, game.state.city
+    world.activate()
+    made = []
+    for x, y, vx, vy, r in [*bodies, (200.0, 200.0, 60.0, 0.0, 8)]:   # and one ordinary walker after them
+        components = (Position(x, y), PreviousPosition(0, 0), Velocity(vx, vy), Body(r))
+        made.append(world.create_entity(*components, motion_of(*components)))
+    move(world)
+    for entity, (x, y, vx, vy, r) in zip(made, [*bodies, (200.0, 200.0, 60.0, 0.0, 8)], strict=True):
+        def blocked(px: float, py: float, r: float = r) -> bool:
+            if not math.isfinite(r):
+                return True
+            return not (0 <= px < EDGE and 0 <= py < EDGE) or city.blocked(px, py, math.ceil(abs(r)))
+        if vx or vy:
+            ex = x + vx * world.dt if not blocked(x + vx * world.dt, y) else x
+            ey = y + vy * world.dt if not blocked(ex, y + vy * world.dt) else y
+        else:
+            ex, ey = x, y
+        position = esper.component_for_entity(entity, Position)
+        assert _same((position.x, position.y), (ex, ey))
+    assert esper.component_for_entity(made[-1], Position).x == 201.0
+    world.close()
+
+
+def test_bodies_of_fractional_radii_share_the_table_of_their_whole_pixels() -> None:
+    city = City(seed=3)
+    tables = {id(passability(city, 5 + i / 100)) for i in range(1, 500)}
+    assert len(tables) == 5   # 6 to 10 pixels
+    assert len(city.passability_tables) == 5

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 
 import esper
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from game.build import build_game
+from game.build import Game, build_game
 from game.components import Health
 from game.registry import clear_wanted, damage, heal, raise_wanted
 
@@ -135,3 +135,59 @@ def test_re_aiming_while_held_queues_no_extra_shot_after_release() -> None:
             world.emit(feed[tick])
         world.step()
     assert [r.tick for r in world.log if r.type == "ShotFired"] == [0]
+
+
+def _model_machine(npcs: int, fixed_ms: float, per_person_ms: float, slow: set[int], reports: int,
+                   seed: int = 1) -> tuple[Game, list[float]]:
+    """A run on a model machine: a frame costs ``fixed_ms`` plus ``per_person_ms`` a pedestrian,
+    and 200 ms during the reports in ``slow`` (another program loading it); a report every half second."""
+    from game.events import FrameTimeMeasured
+
+    game = build_game(seed=seed, npcs=npcs)
+    world = game.world
+    frames = []
+    for report in range(reports):
+        standing = game.state.crowd.standing_count()
+        frames.append(200.0 if report in slow else round(fixed_ms + per_person_ms * standing, 2))
+        world.emit(FrameTimeMeasured(frames[-1]))
+        world.run(30)
+    return game, frames
+
+
+def _spikes(*starts: int, length: int = 6) -> set[int]:
+    return {start + i for start in starts for i in range(length)}
+
+
+def test_a_small_crowd_thinned_to_nobody_comes_back() -> None:
+    # 2 people, thinned to a fifth by a 3-second load spike: round(2 * 0.2) is 0, and the
+    # crowd-grows-back trigger (population.target > 0) would wait for ever on an empty city.
+    game, _ = _model_machine(2, 5.0, 0.25, _spikes(20), 80)
+    assert game.state.population_target == 2
+    assert game.state.crowd.standing_count() == 2
+
+
+def test_a_crowd_cut_again_and_again_grows_back_from_a_few_people() -> None:
+    # Each load spike cuts the crowd to a fifth of what it has: 40, 8, 3, 2.  A tenth of the
+    # normal crowd at a time was 2-5 times the 2 left, and with frames of 5.5 ms (a fifth of the
+    # budget) that step never "fitted": 2 people for ever.
+    game, _ = _model_machine(40, 5.0, 0.25, _spikes(20, 34, 48), 200)
+    reasons = [r.data["reason"] for r in game.world.log if r.type == "PopulationChanged"]
+    assert reasons.count("frame budget exceeded") == 3
+    assert game.state.crowd.standing_count() >= 30
+
+
+# A run of 100 s takes about a second: few examples, and no shrinking (it would take minutes).
+@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(st.integers(1, 40), st.floats(0.0, 15.0), st.floats(0.0, 1.0),
+       st.lists(st.integers(0, 40), min_size=1, max_size=4))
+def test_after_load_spikes_the_crowd_grows_back_until_frames_are_busy_and_is_not_cut_again(
+        npcs: int, fixed_ms: float, per_person_ms: float, starts: list[int]) -> None:
+    """Frames in proportion to the crowd, plus a fixed cost, as the grow-back rule assumes at worst:
+    once the machine is free again, the crowd is never cut again, and it grows until everyone is
+    back or frames take at least 30% of the budget (it never stays small with the frames idle)."""
+    game, frames = _model_machine(npcs, fixed_ms, per_person_ms, _spikes(*starts), 200)
+    last_slow = max(starts) + 6
+    cuts = [r.tick for r in game.world.log
+            if r.type == "PopulationChanged" and r.data["reason"] == "frame budget exceeded"]
+    assert all(tick < (last_slow + 5) * 30 for tick in cuts)
+    assert game.state.thinning == 1.0 or frames[-1] >= 0.3 * game.state.frame_budget_ms

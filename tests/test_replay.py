@@ -375,3 +375,39 @@ def test_a_restarted_runs_session_run_is_accepted() -> None:
     from game.replay import session_run_option
 
     assert session_run_option({"session_run": 2}) == 2 and session_run_option({}) is None
+
+
+@pytest.fixture(scope="module")
+def frame_time_log(tmp_path_factory) -> Path:
+    from game.events import FrameTimeMeasured
+
+    game = build_game(seed=2, npcs=3)
+    try:
+        game.world.run(3)
+        game.world.emit(FrameTimeMeasured(40.0))
+        game.world.run(3)
+        path = tmp_path_factory.mktemp("replay") / "frames.jsonl"
+        codec.save(game.world.log, path)
+    finally:
+        game.world.close()
+    return path
+
+
+@pytest.mark.parametrize("value", ["abc", None, [40], True, {"ms": 40}, "40"],
+                         ids=["str", "null", "list", "bool", "object", "numeric-str"])
+def test_an_input_whose_field_has_the_wrong_type_is_one_line_naming_it(frame_time_log: Path, tmp_path: Path,
+                                                                     capsys, value) -> None:
+    # Fed as it was, a string frame time ran: the frame-budget alarm's condition failed
+    # (a HandlerFailed line), and the replay reported a difference at the record after it.
+    lines = frame_time_log.read_text(encoding="utf-8").splitlines(keepends=True)
+    (at,) = [i for i, line in enumerate(lines) if '"FrameTimeMeasured"' in line]
+    record = json.loads(lines[at])
+    record["data"]["ms"] = value
+    lines[at] = json.dumps(record) + "\n"
+    path = tmp_path / "edited.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["replay", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"error: {path}: offset {record['offset']}: cannot rebuild FrameTimeMeasured: field 'ms' is "
+                   f"{value!r}, where FrameTimeMeasured declares float\n")

@@ -69,7 +69,7 @@ class Pedestrians:
             goal = ped.goal = _nearby_sidewalk(city, position, rng)
             dx, dy = goal[0] - position.x, goal[1] - position.y
             distance = math.hypot(dx, dy)
-            if distance < ARRIVED:
+            if not distance >= ARRIVED:  # NaN too (moved onto NaN by an extension): stand, look again next tick
                 _walk(entity, 0.0, 0.0, None)
                 crowd.look_at(entity, tick + 1)
                 continue
