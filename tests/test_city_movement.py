@@ -99,17 +99,20 @@ def test_the_fast_movement_loop_gives_what_the_plain_table_rule_gives_even_off_t
     move(world)
     index = spatial_index(world)
     for entity, (x, y, vx, vy, r) in zip(made, bodies, strict=True):
-        blocked = passability(city, r).blocked
-        if vx or vy:
-            ex = x + vx * world.dt if not blocked(x + vx * world.dt, y) else x
-            ey = y + vy * world.dt if not blocked(ex, y + vy * world.dt) else y
-        else:
-            ex, ey = x, y
+        ex, ey = _plain_rule(x, y, vx, vy, world.dt, passability(city, r).blocked)
         position = esper.component_for_entity(entity, Position)
         assert _same((position.x, position.y), (ex, ey))
         if (vx or vy) and all(math.isfinite(v) for v in (ex, ey)):
             assert index.cell_of[entity] == cell(ex, ey)
     world.close()
+
+
+def _plain_rule(x: float, y: float, vx: float, vy: float, dt: float, blocked) -> tuple[float, float]:
+    """Where the plain movement rule puts a body: each axis on its own, a body standing still stays."""
+    if not vx and not vy:
+        return x, y
+    ex = x + vx * dt if not blocked(x + vx * dt, y) else x
+    return ex, (y + vy * dt if not blocked(ex, y + vy * dt) else y)
 
 
 def _same(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -184,11 +187,7 @@ def test_a_body_of_any_radius_moves_by_the_plain_rule_and_stops_nobody_else(bodi
             if not math.isfinite(r):
                 return True
             return not (0 <= px < EDGE and 0 <= py < EDGE) or city.blocked(px, py, math.ceil(abs(r)))
-        if vx or vy:
-            ex = x + vx * world.dt if not blocked(x + vx * world.dt, y) else x
-            ey = y + vy * world.dt if not blocked(ex, y + vy * world.dt) else y
-        else:
-            ex, ey = x, y
+        ex, ey = _plain_rule(x, y, vx, vy, world.dt, blocked)
         position = esper.component_for_entity(entity, Position)
         assert _same((position.x, position.y), (ex, ey))
     assert esper.component_for_entity(made[-1], Position).x == 201.0
