@@ -235,15 +235,8 @@ def _sight(state: GameState, here: Position) -> tuple[float, float, float, float
 
 def _in_sight(world: World, people: list[int], sight: tuple[float, float, float, float]) -> set[int]:
     """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly."""
-    # _seen written out: this runs for each of the hundreds on screen as a chase starts.
-    left, top, right, bottom = sight
-    seen = set()
-    position_of = esper.component_for_entity
-    for entity in spatial_index(world).within_set(*sight).intersection(people):
-        where = position_of(entity, Position)
-        if left <= where.x <= right and top <= where.y <= bottom:
-            seen.add(entity)
-    return seen
+    return {entity for entity in spatial_index(world).within_set(*sight).intersection(people)
+            if _seen(sight, esper.component_for_entity(entity, Position))}
 
 
 def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:

@@ -14,6 +14,7 @@ removes.  A body moved some other way is found again once it moves.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,31 +77,30 @@ class SpatialIndex:
 
     def within(self, left: float, top: float, right: float, bottom: float) -> list[int]:
         """Entities that may be in the rectangle (all in it are), by entity id."""
-        x0, y0 = cell(left, top)
-        x1, y1 = cell(right, bottom)
-        cells = self.cells
         found: list[int] = []
-        for cy in range(y0, y1 + 1):
-            for cx in range(x0, x1 + 1):
-                members = cells.get((cx, cy))
-                if members:
-                    found.extend(members)
+        for members in self._cells_over(left, top, right, bottom):
+            found.extend(members)
         found.sort()  # a fixed order: what callers do with them may draw random numbers
         return found
 
     def within_set(self, left: float, top: float, right: float, bottom: float) -> set[int]:
         """The same entities as :meth:`within`, as a set: for set arithmetic, where no order is
         needed (a sort of every candidate costs more than the rest of such a query)."""
+        found: set[int] = set()
+        for members in self._cells_over(left, top, right, bottom):
+            found |= members
+        return found
+
+    def _cells_over(self, left: float, top: float, right: float, bottom: float) -> Iterator[set[int]]:
+        """The non-empty cells the rectangle overlaps."""
         x0, y0 = cell(left, top)
         x1, y1 = cell(right, bottom)
         cells = self.cells
-        found: set[int] = set()
         for cy in range(y0, y1 + 1):
             for cx in range(x0, x1 + 1):
                 members = cells.get((cx, cy))
                 if members:
-                    found |= members
-        return found
+                    yield members
 
     def near(self, x: float, y: float, radius: float) -> list[int]:
         """Entities that may be within ``radius`` of (x, y) (all that are), by entity id."""
