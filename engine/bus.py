@@ -13,7 +13,7 @@ so causality is recorded without anybody passing it around.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from engine.cascade import CutRecorder, CutTally
@@ -206,6 +206,23 @@ class EventBus:
         route = (tuple((s, s.handler, s.entity) for s in subs), target_field(cls))
         self._routes[cls] = route
         return route
+
+    def prepare(self, event_types: Iterable[type]) -> None:
+        """Route ``event_types`` now, so the tick that first emits one does not pay for it.
+
+        A route is found once per type (a walk of its bases and a sort of
+        every subscription, about 17 µs with the demo's 32), and again after
+        any subscription changes.  Left to the first emit, that is the tick
+        a chase starts: it emits seven types never emitted before (0.12 ms,
+        a tenth of a tick at 1,000 pedestrians).  A type whose name clashes
+        with one already known is left to fail where it is emitted, as before.
+        """
+        for event_type in event_types:
+            if event_type not in self._routes:
+                try:
+                    self._route(event_type)
+                except EventTypeError:
+                    continue
 
     # -- publishing ----------------------------------------------------
     @property

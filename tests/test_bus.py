@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import CascadeCut, Event, EventBus, HandlerFailed, Subscription, World, event
-from engine.bus import DEFAULT_CASCADE_LIMIT, handler_name
+from engine.bus import DEFAULT_CASCADE_LIMIT, EventTypeError, handler_name
 
 
 @event
@@ -696,3 +696,33 @@ def test_a_budget_or_limit_below_one_is_refused():
         EventBus(reaction_budget=0)
     with pytest.raises(ValueError, match="at least 1"):
         EventBus(cascade_limit=0)
+
+
+# -- routes ----------------------------------------------------------------------
+def test_prepared_types_are_routed_before_their_first_emit(monkeypatch):
+    bus = EventBus()
+    seen = []
+    bus.subscribe(Hit, lambda e: seen.append(("hit", e.target)))
+    bus.subscribe(CriticalHit, lambda e: seen.append(("critical", e.target)), priority=1)
+    bus.prepare([Hit, CriticalHit, Ping])
+    routed = []
+    original = EventBus._route
+    monkeypatch.setattr(EventBus, "_route", lambda self, cls: routed.append(cls) or original(self, cls))
+    bus.emit(CriticalHit(3))
+    bus.emit(Ping())
+    bus.pump()
+    assert routed == [] and seen == [("critical", 3), ("hit", 3)]
+    bus.subscribe(Ping, lambda e: seen.append(("ping", e.n)))  # a new subscription forgets the routes
+    bus.emit(Ping(1))
+    bus.pump()
+    assert routed == [Ping] and seen[-1] == ("ping", 1)
+
+
+def test_preparing_a_type_whose_name_clashes_leaves_the_error_to_its_emit():
+    bus = EventBus()
+    bus.emit(Ping())
+    clash = event(type("Ping", (Event,), {"__annotations__": {"n": int}, "n": 0}))
+    bus.prepare([clash, Pong])  # no error here: nobody emitted the clashing type
+    assert Pong in bus._routes and clash not in bus._routes
+    with pytest.raises(EventTypeError):
+        bus.emit(clash())

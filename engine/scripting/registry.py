@@ -158,6 +158,13 @@ class Registry:
             if known is not None and known is not event_type:
                 raise ValueError(f"two event types are named {event_type.__name__!r}")
 
+    def known_event_types(self) -> set[type]:
+        """Every event type a trigger can name or a behaviour declares it emits."""
+        known = set(self.event_types.values())
+        for behaviour in self.behaviours.values():
+            known.update(behaviour.emits or ())
+        return known
+
     def behaviour(self, function: Callable[..., Any] | None = None, *, name: str | None = None,
                   emits: Iterable[type] | None = None,
                   validate: Callable[[dict[str, Any]], None] | None = None) -> Any:

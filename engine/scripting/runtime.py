@@ -183,6 +183,8 @@ class TriggerRuntime:
             looked_at = self.world.log.next_offset if since is None else since
             self._alarms.setdefault(alarm_.name, _AlarmState(looked_at=looked_at))
         self._alarm_list = [a for a in active.alarms if a.enabled]
+        # Subscribing forgot the bus's routes: find them now, not in the tick that first emits a type.
+        self.world.bus.prepare(sorted(self.registry.known_event_types(), key=lambda t: t.__name__))
 
     # -- triggers --------------------------------------------------------------------
     def _trigger_handler(self, item: Trigger) -> _TriggerHandler:
