@@ -61,6 +61,8 @@ class RunReport:
     #: One line per loop of reactions the bus cut, with the ticks it was cut in.
     cascades: list[str] = field(default_factory=list)
     score: int = 0
+    #: How the score got there: the net change per reason ("cash collected": 500, "busted": -500), first seen first.
+    score_reasons: dict[str, int] = field(default_factory=dict)
     #: Why the run ended ("time up", ...), or "" if it was still going.
     run_over: str = ""
     #: What the run showed of the game (game.showcase), each with the tick it first happened.
@@ -99,8 +101,29 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
     health = esper.component_for_entity(game.player, Health)
     counts = Counter(record.type for record in world.log)
     return RunReport(world.tick, counts, health.current, health.maximum, game.state.wanted, pilot.phase,
-                     milestones(world.log), world.bus.cuts.summary(), game.state.score, game.state.run_over,
-                     showcase(world.log, world.tick, world.tick_rate))
+                     milestones(world.log), world.bus.cuts.summary(), game.state.score,
+                     score_reasons(world.log), game.state.run_over, showcase(world.log, world.tick, world.tick_rate))
+
+
+def score_reasons(records: Iterable[Record]) -> dict[str, int]:
+    """The net change of the score per reason its ``ScoreChanged`` records give, in order of first change."""
+    reasons: dict[str, int] = {}
+    for record in records:
+        if record.type == "ScoreChanged":
+            reason = record.data["reason"]
+            reasons[reason] = reasons.get(reason, 0) + record.data["after"] - record.data["before"]
+    return reasons
+
+
+def _signed_dollars(amount: int) -> str:
+    return f"{'+' if amount >= 0 else '-'}${abs(amount):,}"
+
+
+def _score_story(reasons: dict[str, int]) -> str:
+    """`` (cash collected +$500, busted -$500)``: what made the score, so a $0 next to cash collected is no riddle."""
+    if not reasons:
+        return ""
+    return " (" + ", ".join(f"{reason} {_signed_dollars(amount)}" for reason, amount in reasons.items()) + ")"
 
 
 def summary(report: RunReport) -> str:
@@ -108,7 +131,7 @@ def summary(report: RunReport) -> str:
     lines = [f"ran {report.ticks} ticks ({report.ticks / 60:.1f} s of game time); autopilot phase: {report.phase}"]
     ended = f"; run ended: {report.run_over}" if report.run_over else ""
     lines.append(f"final health {report.health}/{report.max_health}, wanted level {report.wanted}, "
-                 f"score ${report.score:,}{ended}")
+                 f"score ${report.score:,}{_score_story(report.score_reasons)}{ended}")
     ticks = "  ".join(f"{'✓' if report.milestones.get(name) else '✗'} {name}" for name in MILESTONES)
     lines.append("scenario: " + ticks)
     if report.showcase:

@@ -86,3 +86,26 @@ def test_why_follows_busted_to_the_sirens_stopping_and_the_people_coming_back(ru
         assert types[:5] == steps and types[-1] == record.type, lines
         assert "after=0" in lines[2] and "alarm=police-chase" in lines[3]
         assert "trigger=busted behaviour=clear_wanted" in lines[1]
+
+
+def test_the_summary_says_what_made_the_score(run) -> None:
+    game, report = run
+    line = summary(report).splitlines()[1]
+    changes = [r.data for r in game.world.log if r.type == "ScoreChanged"]
+    assert sum(c["after"] - c["before"] for c in changes) == report.score
+    assert sum(report.score_reasons.values()) == report.score
+    if changes:
+        assert f"score ${report.score:,} (" in line
+        assert all(f"{reason} " in line for reason in report.score_reasons)
+
+
+def test_score_reasons_add_up_per_reason_in_order_of_first_change() -> None:
+    from engine.record import Record
+    from game.headless import score_reasons
+
+    def changed(offset: int, before: int, after: int, reason: str) -> Record:
+        data = {"before": before, "after": after, "reason": reason}
+        return Record(offset, 0, None, None, type="ScoreChanged", data=data)
+    records = [changed(0, 0, 100, "cash collected"), changed(1, 100, 0, "busted"), changed(2, 0, 100, "cash collected")]
+    assert score_reasons(records) == {"cash collected": 200, "busted": -100}
+    assert score_reasons([]) == {}
