@@ -13,6 +13,7 @@ takes no attribute it was not declared with, which catches a misspelt field.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +31,19 @@ class _Values:
     __slots__ = ()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        cls = type(self)
-        twin = object.__new__(cls)
-        for name in cls.__slots__:
+        twin = object.__new__(type(self))
+        for name in _slot_names(type(self)):
             object.__setattr__(twin, name, getattr(self, name))
+        fields = getattr(self, "__dict__", None)  # a subclass without slots of its own (an extension's)
+        if fields:
+            twin.__dict__.update(fields)
         return twin
+
+
+@functools.cache
+def _slot_names(cls: type) -> tuple[str, ...]:
+    """Every slot of ``cls`` and its bases (a class's ``__slots__`` names only its own)."""
+    return tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ()))
 
 
 @dataclass(slots=True)

@@ -47,3 +47,24 @@ def test_a_value_components_deep_copy_has_every_field(cls: type, data: st.DataOb
     twin = copy.deepcopy(original)
     assert twin is not original and type(twin) is cls
     assert {name: getattr(twin, name) for name in fields} == fields
+
+
+@dataclasses.dataclass(slots=True)
+class _Marked(components.Position):
+    """An extension's component built on one of ours, slotted too."""
+
+    mark: str = ""
+
+
+@dataclasses.dataclass
+class _Tagged(components.Position):
+    """An extension's component built on one of ours, without slots (its new field in a __dict__)."""
+
+    tag: str = ""
+
+
+@pytest.mark.parametrize("cls", [_Marked, _Tagged])
+def test_a_subclass_of_a_component_deep_copies_its_own_fields_and_ours(cls: type) -> None:
+    original = cls(1.0, 2.0, "seen")
+    twin = copy.deepcopy(original)
+    assert twin == original and twin is not original
