@@ -10,6 +10,7 @@ from engine import World
 from game.city import City
 from game.components import Corpse, Motion, Position, Vehicle, Velocity
 from game.events import PedestrianHit
+from game.motion_table import motion_table
 from game.passability import passability
 from game.spatial import CELL_SHIFT, SpatialIndex, spatial_index
 from game.state import game_state
@@ -57,12 +58,14 @@ def move(world: World) -> None:
     # and rebuilding this one makes a list of a tuple a body, whose garbage
     # collection comes with it: about 1 ms at 1,000 bodies on a busy 2-core
     # machine, in exactly the ticks that are already the busiest.  So the loop
-    # walks esper's own tables, the same entities in the same order as that
-    # query, building nothing.  (esper<4 is pinned; time travel reads the same tables.)
-    owners, components = esper._components.get(Motion, ()), esper._entities
+    # walks esper's own set of the bodies, the same entities in the same order
+    # as that query, building nothing, and finds each one's Motion in the
+    # world's MotionTable (see there why not in esper's ``_entities[entity]``).
+    # (esper<4 is pinned; time travel reads the same tables.)
+    owners, motions = motion_table(world).current()
     radius = rows = shift = None
     for entity in owners:
-        motion = components[entity][Motion]
+        motion = motions[entity]
         position, previous = motion.position, motion.previous
         x = previous.x = position.x
         y = previous.y = position.y
