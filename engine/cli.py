@@ -117,7 +117,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if missing:
         listed = sorted(types)
         more = f" and {len(listed) - 30} more" if len(listed) > 30 else ""
-        raise UsageError(f"{args.log}: no records of type {missing[0]!r} "
+        hint = "; give each type its own --type" if "," in missing[0] else ""
+        raise UsageError(f"{args.log}: no records of type {missing[0]!r}{hint} "
                          f"(types present: {', '.join(listed[:30]) or 'none'}{more})")
     return 0
 

@@ -113,7 +113,12 @@ class Autopilot(Rounds):
         out: list[Event] = []
         if self.use_cooldown:
             self.use_cooldown -= 1
-        here, health, player = self._me()
+        try:
+            here, health, player = self._me()
+        except KeyError:
+            # The player lacks a Position, Health or Player (an extension took one away;
+            # the failing systems have said so in the log): nothing to steer, the game goes on.
+            return out
         state = self.game.state
         falls = state.wasted_count + state.busted_count
         if falls != self.falls:

@@ -61,8 +61,9 @@ class RunReport:
     #: One line per loop of reactions the bus cut, with the ticks it was cut in.
     cascades: list[str] = field(default_factory=list)
     score: int = 0
-    #: How the score got there: the net change per reason ("cash collected": 500, "busted": -500), first seen first.
-    score_reasons: dict[str, int] = field(default_factory=dict)
+    #: How the score got there: per reason, how many changes and their net amount
+    #: ("cash collected": (5, 500), "busted": (2, -500)), first seen first.
+    score_reasons: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: Why the run ended ("time up", ...), or "" if it was still going.
     run_over: str = ""
     #: What the run showed of the game (game.showcase), each with the tick it first happened.
@@ -105,13 +106,15 @@ def run_headless(game: Game, seconds: float, autopilot: Autopilot | None = None,
                      score_reasons(world.log), game.state.run_over, showcase(world.log, world.tick, world.tick_rate))
 
 
-def score_reasons(records: Iterable[Record]) -> dict[str, int]:
-    """The net change of the score per reason its ``ScoreChanged`` records give, in order of first change."""
-    reasons: dict[str, int] = {}
+def score_reasons(records: Iterable[Record]) -> dict[str, tuple[int, int]]:
+    """Per reason its ``ScoreChanged`` records give: how many there were and the net
+    change of the score (what it really moved: a penalty stops at $0), in order of first change."""
+    reasons: dict[str, tuple[int, int]] = {}
     for record in records:
         if record.type == "ScoreChanged":
             reason = record.data["reason"]
-            reasons[reason] = reasons.get(reason, 0) + record.data["after"] - record.data["before"]
+            times, amount = reasons.get(reason, (0, 0))
+            reasons[reason] = (times + 1, amount + record.data["after"] - record.data["before"])
     return reasons
 
 
@@ -119,11 +122,14 @@ def _signed_dollars(amount: int) -> str:
     return f"{'+' if amount >= 0 else '-'}${abs(amount):,}"
 
 
-def _score_story(reasons: dict[str, int]) -> str:
-    """`` (cash collected +$500, busted -$500)``: what made the score, so a $0 next to cash collected is no riddle."""
+def _score_story(reasons: dict[str, tuple[int, int]]) -> str:
+    """`` (cash collected 5× +$500, busted 2× -$500; it never goes below $0)``: what
+    made the score, so a $0 next to cash collected is no riddle."""
     if not reasons:
         return ""
-    return " (" + ", ".join(f"{reason} {_signed_dollars(amount)}" for reason, amount in reasons.items()) + ")"
+    parts = ", ".join(f"{reason} {times}× {_signed_dollars(amount)}" for reason, (times, amount) in reasons.items())
+    floor = "; it never goes below $0" if any(amount < 0 for _, amount in reasons.values()) else ""
+    return f" ({parts}{floor})"
 
 
 def summary(report: RunReport) -> str:

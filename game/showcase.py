@@ -75,7 +75,7 @@ def showcase(records: Iterable[Record], ticks: int, tick_rate: int = 60) -> list
     refills = [c.refilled for c in judged if c.refilled is not None]
     times = "once" if escapes == 1 else f"{escapes} times"
     return [
-        Shown(f"reached {STARS} stars ({stars} at most)", "stars" in first, first.get("stars")),
+        Shown(f"reached {STARS} stars (highest: {stars})", "stars" in first, first.get("stars")),
         Shown("shot at by the police", "police fire" in first, first.get("police fire")),
         Shown(f"busted or wasted (busted {busted}, wasted {wasted})", "fall" in first, first.get("fall")),
         Shown(f"got away from the police ({times})", "escape" in first, first.get("escape")),

@@ -135,6 +135,12 @@ def test_trace_unknown_type_lists_the_types(capsys, game_log):
     assert out.count(" Siren ") == 3 and "no records of type 'Explosion'" in err and err.count("\n") == 1
 
 
+def test_trace_of_comma_separated_types_says_to_repeat_the_option(capsys, game_log):
+    path, _ = game_log
+    err = run_error(capsys, ["trace", path, "--type", "Siren,Shot"])
+    assert "no records of type 'Siren,Shot'; give each type its own --type" in err
+
+
 # -- why --------------------------------------------------------------------------------
 
 def test_why_prints_the_chain_root_first(capsys, game_log):

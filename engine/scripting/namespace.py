@@ -93,7 +93,12 @@ class Namespace(Mapping[str, Any]):
                 return EntityView(entity)
         state = self.registry.states.get(name)
         if state is not None:
-            return state.read(self.world)
+            try:
+                return state.read(self.world)
+            except KeyError as error:
+                # The reader's own lookup failed (a missing component, say): a KeyError here
+                # would read as "name is not available" to the expression that asked.
+                raise RuntimeError(f"state {name!r} could not be read: KeyError: {error}") from error
         raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
