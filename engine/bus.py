@@ -109,6 +109,8 @@ class EventBus:
         self._guard = CutRecorder()
         self.failures = 0
         self._subs: list[Subscription] = []
+        # How many of them observe one entity: while none do, a despawn has nothing to cancel.
+        self._entity_subs = 0
         self._seq = 0
         # The offsets of the records emitted, not yet delivered (see pump): ints,
         # not records, so a long queue gives the garbage collector nothing to walk.
@@ -168,16 +170,22 @@ class EventBus:
         self._seq += 1
         sub = Subscription(self, event_type, handler, priority, entity, self._seq)
         self._subs.append(sub)
+        if entity is not None:
+            self._entity_subs += 1
         self._routes.clear()
         return sub
 
     def _remove(self, sub: Subscription) -> None:
         # Dispatch iterates over an immutable tuple, so removing here is safe.
         self._subs.remove(sub)
+        if sub.entity is not None:
+            self._entity_subs -= 1
         self._routes.clear()
 
     def unsubscribe_entity(self, entity: int) -> None:
         """Cancel every subscription observing ``entity``."""
+        if not self._entity_subs:
+            return  # the usual case: no walk over every subscription for each departure
         for sub in [s for s in self._subs if s.entity == entity]:
             sub.cancel()
 

@@ -105,7 +105,12 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
             going = _farthest(living, here, changes)
         # Those the player can see go first: they are gone within the first few ticks.
         seen = _in_sight(world, going, _sight(state, here))
-        crowd.leaving = [e for e in going if e in seen] + [e for e in going if e not in seen]
+        if going is living:
+            # By id, like living: sorting the few in sight is the same list as picking them out of everyone.
+            first = sorted(seen)
+        else:
+            first = [e for e in going if e in seen]
+        crowd.leaving = first + [e for e in going if e not in seen]
         crowd.in_sight = len(seen)
     elif spread:
         crowd.arriving = changes
@@ -234,9 +239,19 @@ def _sight(state: GameState, here: Position) -> tuple[float, float, float, float
 
 
 def _in_sight(world: World, people: list[int], sight: tuple[float, float, float, float]) -> set[int]:
-    """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly."""
-    return {entity for entity in spatial_index(world).within_set(*sight).intersection(people)
-            if _seen(sight, esper.component_for_entity(entity, Position))}
+    """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly.
+
+    The plain version of the test is ``_seen(sight, esper.component_for_entity(entity, Position))``;
+    written out, as it runs for everyone on screen (about 900 at 5,000 people) in the tick a chase starts.
+    """
+    left, top, right, bottom = sight
+    tables = esper._entities  # what esper.component_for_entity reads (esper<4 is pinned)
+    seen = set()
+    for entity in spatial_index(world).within_set(*sight).intersection(people):
+        where = tables[entity][Position]
+        if left <= where.x <= right and top <= where.y <= bottom:
+            seen.add(entity)
+    return seen
 
 
 def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:

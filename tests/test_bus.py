@@ -726,3 +726,21 @@ def test_preparing_a_type_whose_name_clashes_leaves_the_error_to_its_emit():
     assert Pong in bus._routes and clash not in bus._routes
     with pytest.raises(EventTypeError):
         bus.emit(clash())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["sub", "cancel", "unsub"]), st.one_of(st.none(), st.integers(1, 4))),
+                max_size=30))
+def test_unsubscribe_entity_cancels_exactly_that_entitys_subscriptions(steps):
+    bus = EventBus()
+    subs = []
+    for op, entity in steps:
+        if op == "sub":
+            subs.append(bus.subscribe(Tagged, lambda e: None, entity=entity))
+        elif op == "cancel" and subs:
+            subs[(entity or 0) % len(subs)].cancel()
+        elif op == "unsub" and entity is not None:
+            bus.unsubscribe_entity(entity)
+            assert not any(s.active and s.entity == entity for s in subs)
+    assert bus._entity_subs == sum(1 for s in subs if s.active and s.entity is not None)
+    assert [s for s in bus._subs] == [s for s in subs if s.active]
