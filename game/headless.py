@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import esper
 
 from engine.record import Record
+from engine.scripting.values import brief
 from game.autopilot import Autopilot
 from game.build import Game
 from game.components import Health
@@ -119,11 +120,28 @@ def _signed_dollars(amount: int) -> str:
     return f"{'+' if amount >= 0 else '-'}${abs(amount):,}"
 
 
+#: Most reasons the summary names one by one, and how long each may be: a trigger file
+#: chooses the reason (``reason = { expr = "..." }`` can make a new one each time), not the summary's length.
+STORY_REASONS = 6
+STORY_REASON_CHARS = 40
+
+
+def _shown(reason: str) -> str:
+    """``reason`` as short printable text on one line (a reason may hold newlines or terminal escapes)."""
+    line = brief(reason, STORY_REASON_CHARS)
+    return "".join(c if c.isprintable() else "?" for c in line) or "''"
+
+
 def _score_story(reasons: dict[str, int]) -> str:
     """`` (cash collected +$500, busted -$500)``: what made the score, so a $0 next to cash collected is no riddle."""
     if not reasons:
         return ""
-    return " (" + ", ".join(f"{reason} {_signed_dollars(amount)}" for reason, amount in reasons.items()) + ")"
+    items = list(reasons.items())
+    parts = [f"{_shown(reason)} {_signed_dollars(amount)}" for reason, amount in items[:STORY_REASONS]]
+    rest = items[STORY_REASONS:]
+    if rest:
+        parts.append(f"{len(rest):,} other reasons {_signed_dollars(sum(amount for _, amount in rest))}")
+    return " (" + ", ".join(parts) + ")"
 
 
 def summary(report: RunReport) -> str:

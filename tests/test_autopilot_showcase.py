@@ -12,6 +12,8 @@ import io
 
 import pytest
 from game_runs import autopilot_run
+from hypothesis import given
+from hypothesis import strategies as st
 from wanted_rules import assert_the_rules_held
 
 from engine import cli as engine_cli
@@ -109,3 +111,16 @@ def test_score_reasons_add_up_per_reason_in_order_of_first_change() -> None:
     records = [changed(0, 0, 100, "cash collected"), changed(1, 100, 0, "busted"), changed(2, 0, 100, "cash collected")]
     assert score_reasons(records) == {"cash collected": 200, "busted": -100}
     assert score_reasons([]) == {}
+
+
+@given(st.dictionaries(st.text(max_size=300), st.integers(-10**12, 10**12), max_size=40))
+def test_the_score_story_is_one_short_line_whatever_the_reasons(reasons: dict[str, int]) -> None:
+    """A trigger file chooses the reason (any text, a new one each time): the summary's
+    score line stays one printable line, and its dollars still add up."""
+    from game.headless import STORY_REASONS, _score_story
+
+    story = _score_story(reasons)
+    assert "\n" not in story and story.isprintable()
+    assert len(story) <= STORY_REASONS * 80 + 80
+    if len(reasons) > STORY_REASONS:
+        assert f"{len(reasons) - STORY_REASONS:,} other reasons" in story
