@@ -22,6 +22,7 @@ it.  The data part, :func:`timeline`, needs no matplotlib at all.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,14 @@ def tick_rate_of(records: Sequence[Record], default: int = 60) -> int:
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A value a step line can plot: a number a float can hold (an int of 400 digits,
+    from a hand-edited log, would raise OverflowError when drawn)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return -_FLOAT_MAX <= value <= _FLOAT_MAX  # False for NaN, too
+
+
+_FLOAT_MAX = sys.float_info.max
 
 
 def _entity_of(record: Record) -> int | None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,12 @@ from engine.world import World
 #: World attributes a snapshot leaves out: the log (shared, truncated on restore)
 #: and the esper context name (the restored world keeps its own).
 _NOT_COPIED = ("log", "context")
+
+_log = logging.getLogger(__name__)
+
+
+class SnapshotError(TypeError):
+    """A component of the world cannot be deep-copied (an extension's holding a lock, a file, a generator)."""
 
 
 class _Placeholder:
@@ -119,10 +126,14 @@ def _copy_context(exported: tuple[Any, ...], memo: dict[int, Any]) -> tuple[Any,
                 copier = copiers.get(cls, _MISSING)
                 if copier is _MISSING:
                     copier = copiers[cls] = getattr(cls, "__deepcopy__", None)
-                if copier is None:
-                    done = deepcopy(component, memo)
-                else:
-                    done = memo[id(component)] = copier(component, memo)
+                try:  # free unless it raises (3.11's zero-cost try)
+                    if copier is None:
+                        done = deepcopy(component, memo)
+                    else:
+                        done = memo[id(component)] = copier(component, memo)
+                except Exception as error:
+                    raise SnapshotError(f"entity {entity}'s {cls.__qualname__} cannot be copied: "
+                                        f"{type(error).__name__}: {error}") from error
             twin[kind] = done
         table[entity] = twin
     kinds = {kind: set(list(members)) for kind, members in components.items()}
@@ -162,9 +173,28 @@ class TimeMachine:
         self.world = world
         self.every = every
         self.keep = keep
-        self.snapshots: list[Snapshot] = [take(world)]
+        #: Why the last snapshot could not be taken (None: every one was), said once as a warning.
+        self.refused: str | None = None
+        first = self._take()
+        self.snapshots: list[Snapshot] = [] if first is None else [first]
         #: Recorded inputs after the present tick, while travelling.
         self.future: list[Record] = []
+
+    def _take(self) -> Snapshot | None:
+        """A snapshot of the world now, or None if a component cannot be copied.
+
+        A game with such a component still runs; it can only travel back
+        to the snapshots taken before the component appeared.
+        """
+        try:
+            return take(self.world)
+        except Exception as error:  # SnapshotError, or a resource that cannot be copied
+            reason = f"{type(error).__name__}: {error}" if not isinstance(error, SnapshotError) else str(error)
+            if self.refused is None:
+                _log.warning("time travel: no snapshot at tick %d (%s); stepping back stops at the last one taken",
+                             self.world.tick, reason)
+            self.refused = reason
+            return None
 
     def step(self) -> None:
         """One live tick (a new timeline if we had travelled back)."""
@@ -174,15 +204,17 @@ class TimeMachine:
     def _tick(self) -> None:
         world = self.world
         world.step()
-        if world.tick % self.every == 0 and world.tick > self.snapshots[-1].tick:
-            self.snapshots.append(take(world))
-            if len(self.snapshots) > self.keep:
-                del self.snapshots[0]
+        if world.tick % self.every == 0 and (not self.snapshots or world.tick > self.snapshots[-1].tick):
+            snapshot = self._take()
+            if snapshot is not None:
+                self.snapshots.append(snapshot)
+                if len(self.snapshots) > self.keep:
+                    del self.snapshots[0]
 
     @property
     def earliest(self) -> int:
-        """The earliest tick we can travel back to."""
-        return self.snapshots[0].tick
+        """The earliest tick we can travel back to (the present if no snapshot could be taken)."""
+        return self.snapshots[0].tick if self.snapshots else self.world.tick
 
     def back(self, ticks: int = 1) -> int:
         """Go back ``ticks`` ticks (not before :attr:`earliest`); returns the tick reached."""

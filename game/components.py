@@ -31,19 +31,49 @@ class _Values:
     __slots__ = ()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        twin = object.__new__(type(self))
-        for name in _slot_names(type(self)):
-            object.__setattr__(twin, name, getattr(self, name))
-        fields = getattr(self, "__dict__", None)  # a subclass without slots of its own (an extension's)
+        cls = type(self)
+        twin = object.__new__(cls)
+        slots, own = _copy_plan(cls)
+        if own:
+            # One of ours: every field is set and immutable, so the copy may share the values.
+            for name in slots:
+                object.__setattr__(twin, name, getattr(self, name))
+            return twin
+        # An extension's subclass: a field may hold a list or a dict, or be left unset, so each
+        # is deep-copied (through the memo, which knows the twin first, should a field point back).
+        memo[id(self)] = twin
+        deepcopy = copy.deepcopy
+        for name in slots:
+            value = getattr(self, name, _UNSET)
+            if value is not _UNSET:
+                object.__setattr__(twin, name, deepcopy(value, memo))
+        fields = getattr(self, "__dict__", None)  # an unslotted subclass's (or a "__dict__" slot's)
         if fields:
-            twin.__dict__.update(fields)
+            twin.__dict__.update(deepcopy(fields, memo))
         return twin
 
 
+_UNSET = object()
+
+
 @functools.cache
-def _slot_names(cls: type) -> tuple[str, ...]:
-    """Every slot of ``cls`` and its bases (a class's ``__slots__`` names only its own)."""
-    return tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ()))
+def _copy_plan(cls: type) -> tuple[tuple[str, ...], bool]:
+    """The slots of ``cls`` and its bases, as attribute names, and whether ``cls`` is one of this module's.
+
+    A class's ``__slots__`` names only its own slots, may be one string, and
+    spells a private ``__name`` unmangled; ``__dict__`` and ``__weakref__``
+    are not fields (the dictionary is copied on its own).
+    """
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        declared = klass.__dict__.get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__") and klass.__name__.strip("_"):
+                name = f"_{klass.__name__.lstrip('_')}{name}"
+            names.append(name)
+    return tuple(names), cls.__module__ == __name__
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import esper
 
 from engine.record import Record
+from engine.scripting.values import brief
 from game.autopilot import Autopilot
 from game.build import Game
 from game.components import Health
@@ -122,14 +123,32 @@ def _signed_dollars(amount: int) -> str:
     return f"{'+' if amount >= 0 else '-'}${abs(amount):,}"
 
 
+#: Most reasons the summary names one by one, and how long each may be: a trigger file
+#: chooses the reason (``reason = { expr = "..." }`` can make a new one each time), not the summary's length.
+STORY_REASONS = 6
+STORY_REASON_CHARS = 40
+
+
+def _shown(reason: str) -> str:
+    """``reason`` as short printable text on one line (a reason may hold newlines or terminal escapes)."""
+    line = brief(reason, STORY_REASON_CHARS)
+    return "".join(c if c.isprintable() else "?" for c in line) or "''"
+
+
 def _score_story(reasons: dict[str, tuple[int, int]]) -> str:
     """`` (cash collected 5× +$500, busted 2× -$500; it never goes below $0)``: what
     made the score, so a $0 next to cash collected is no riddle."""
     if not reasons:
         return ""
-    parts = ", ".join(f"{reason} {times}× {_signed_dollars(amount)}" for reason, (times, amount) in reasons.items())
+    items = list(reasons.items())
+    parts = [f"{_shown(reason)} {times}× {_signed_dollars(amount)}"
+             for reason, (times, amount) in items[:STORY_REASONS]]
+    rest = items[STORY_REASONS:]
+    if rest:
+        times, amount = sum(t for _, (t, _a) in rest), sum(a for _, (_t, a) in rest)
+        parts.append(f"{len(rest):,} other reasons {times}× {_signed_dollars(amount)}")
     floor = "; it never goes below $0" if any(amount < 0 for _, amount in reasons.values()) else ""
-    return f" ({parts}{floor})"
+    return f" ({', '.join(parts)}{floor})"
 
 
 def summary(report: RunReport) -> str:

@@ -12,6 +12,8 @@ import io
 
 import pytest
 from game_runs import autopilot_run
+from hypothesis import given
+from hypothesis import strategies as st
 from wanted_rules import assert_the_rules_held
 
 from engine import cli as engine_cli
@@ -127,3 +129,17 @@ def test_the_autopilot_steers_nothing_when_an_extension_took_the_players_positio
     assert pilot.inputs() == []
     game.world.step()  # the game goes on (its systems report what fails, in the log)
     assert pilot.inputs() == []
+
+
+@given(st.dictionaries(st.text(max_size=300), st.tuples(st.integers(1, 10**6), st.integers(-10**12, 10**12)),
+                       max_size=40))
+def test_the_score_story_is_one_short_line_whatever_the_reasons(reasons: dict[str, tuple[int, int]]) -> None:
+    """A trigger file chooses the reason (any text, a new one each time): the summary's
+    score line stays one printable line, and its dollars still add up."""
+    from game.headless import STORY_REASONS, _score_story
+
+    story = _score_story(reasons)
+    assert "\n" not in story and story.isprintable()
+    assert len(story) <= STORY_REASONS * 80 + 80
+    if len(reasons) > STORY_REASONS:
+        assert f"{len(reasons) - STORY_REASONS:,} other reasons" in story

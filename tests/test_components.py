@@ -68,3 +68,91 @@ def test_a_subclass_of_a_component_deep_copies_its_own_fields_and_ours(cls: type
     original = cls(1.0, 2.0, "seen")
     twin = copy.deepcopy(original)
     assert twin == original and twin is not original
+
+
+# -- an extension's subclass, however it declares its fields, deep-copies whole and apart --------
+
+class _OneSlot(components.Position):
+    __slots__ = "extra"  # one slot, given as a string
+
+
+class _Private(components.Position):
+    __slots__ = ("__secret",)  # stored as _Private__secret
+
+    def __init__(self, x: float, y: float) -> None:
+        components.Position.__init__(self, x, y)
+        self.__secret = [1]
+
+    def secret(self) -> list[int]:
+        return self.__secret
+
+
+class _Unset(components.Position):
+    __slots__ = ("later",)  # never assigned
+
+
+class _DictSlot(components.Position):
+    __slots__ = ("__dict__", "__weakref__")
+
+
+@dataclasses.dataclass
+class _Trail(components.Position):
+    """An unslotted subclass whose field is mutable."""
+
+    trail: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(slots=True)
+class _SlottedTrail(components.Position):
+    trail: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+
+
+def test_odd_slot_declarations_deep_copy() -> None:
+    one = _OneSlot(1.0, 2.0)
+    one.extra = 3
+    assert copy.deepcopy(one).extra == 3
+    private = _Private(1.0, 2.0)
+    twin = copy.deepcopy(private)
+    assert twin.secret() == [1] and twin.secret() is not private.secret()
+    unset = copy.deepcopy(_Unset(1.0, 2.0))
+    assert (unset.x, unset.y) == (1.0, 2.0) and not hasattr(unset, "later")
+    keyed = _DictSlot(1.0, 2.0)
+    keyed.note = "a"
+    twin = copy.deepcopy(keyed)
+    keyed.note = "b"
+    assert twin.note == "a" and twin.__dict__ is not keyed.__dict__
+
+
+@given(st.sampled_from([_Trail, _SlottedTrail]),
+       st.lists(st.tuples(st.floats(allow_nan=False), st.floats(allow_nan=False)), max_size=5))
+def test_a_subclass_with_a_mutable_field_copies_it_apart(cls: type, points: list) -> None:
+    """Time travel keeps a deep copy per snapshot: a list the live component goes on appending to
+    must not be the snapshot's list too."""
+    original = cls(0.0, 0.0, list(points))
+    twin = copy.deepcopy(original)
+    original.trail.append((9.0, 9.0))
+    assert twin.trail == points and twin == cls(0.0, 0.0, points)
+
+
+def test_time_travel_restores_an_extension_components_mutable_field() -> None:
+    import esper
+
+    from engine.timetravel import TimeMachine
+    from game.build import build_game
+
+    game = build_game(seed=0, npcs=4)
+    world = game.world
+    world.activate()
+    entity = world.create_entity(_Trail(0.0, 0.0))
+    machine = TimeMachine(world, every=10)
+
+    def walk(w: object) -> None:  # a system an extension might add: appends each tick
+        esper.component_for_entity(entity, _Trail).trail.append((float(world.tick), 0.0))
+
+    world.add_system(walk)
+    for _ in range(40):
+        machine.step()
+    assert len(esper.component_for_entity(entity, _Trail).trail) == 40
+    machine.back(25)
+    world.activate()
+    assert esper.component_for_entity(entity, _Trail).trail == [(float(t), 0.0) for t in range(15)]

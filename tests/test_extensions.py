@@ -172,6 +172,19 @@ def load_one(tmp_path: Path, text: str, name: str = "ext.py"):
     ("from engine import Event, event\n@event\nclass Shot(Event):\n    x: int\n"
      "def extend(registry):\n    registry.events(Shot)\n",
      "triggers/ext.py:6: event type 'Shot' is built in; an extension cannot redefine it (choose another name)"),
+    # A behaviour that declares it emits a type named like one of ours: check refuses it, not the tick it runs.
+    ("from engine import Event, event\n@event\nclass Shot(Event):\n    x: int\n"
+     "def fake(world) -> None:\n    world.emit(Shot(1))\n"
+     "def extend(registry):\n    registry.add_behaviour(fake, emits=[Shot])\n",
+     "triggers/ext.py:8: event type 'Shot' is built in; an extension cannot redefine it (choose another name)"),
+    ("from engine import Event, event\n"
+     "def one():\n    @event\n    class Rang(Event):\n        x: int\n    return Rang\n"
+     "def a(world) -> None:\n    pass\n"
+     "def b(world) -> None:\n    pass\n"
+     "def extend(registry):\n    registry.add_behaviour(a, emits=[one()])\n"
+     "    registry.add_behaviour(b, emits=[one()])\n",
+     "triggers/ext.py:13: extend(registry) raised: ValueError: two event types are named 'Rang'; "
+     "a type's name is its topic: rename one"),
     ("x = 1\n", "triggers/ext.py: an extension needs a function extend(registry); found none"),
     ("def extend(registry):\n    return 3\n",
      "triggers/ext.py: extend(registry) must return a list of triggers and alarms (or nothing), found int"),

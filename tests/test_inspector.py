@@ -368,6 +368,14 @@ def test_header_shows_pause_and_how_far_time_travel_reaches():
     assert any("can step back to tick 0" in text and "recorded future" in text and "epoch 1" in text for text in texts)
 
 
+
+def test_header_says_why_time_travel_took_no_newer_snapshot():
+    world = chain_world()
+    app = FakeApp(world)
+    app.time_machine.refused = "entity 7's Locked cannot be copied: TypeError: cannot pickle '_thread.lock' object"
+    texts = [row.text for row in shown(world, app=app).rows]
+    assert any(text.startswith("no snapshot since: entity 7's Locked cannot be copied") for text in texts)
+
 # -- time travel ------------------------------------------------------------------------------------------
 
 

@@ -155,6 +155,14 @@ def test_a_change_nobody_recorded_shows_as_a_jump():
     assert (steps.start, steps.befores, steps.values) == (0, [0, 1], [3, 2])
 
 
+@pytest.mark.parametrize("odd", [10 ** 400, -(10 ** 400), float("nan"), float("inf")])
+def test_a_value_no_float_holds_leaves_its_type_out_of_the_step_lines(odd):
+    """A hand-edited ScoreChanged with a 400-digit score raised OverflowError in the plot command."""
+    records = [Record(0, 0, None, None, type="ScoreChanged", data={"before": 0, "after": odd, "reason": "x"}),
+               Record(1, 60, None, None, type="Level", data={"before": 1, "after": 2})]
+    assert [s.label for s in timeline(records).steps] == ["Level"]
+
+
 # -- user mistakes: one line, exit 2 --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("argv", "words"), [

@@ -90,3 +90,44 @@ def test_a_snapshot_copies_the_entity_tables_as_deepcopy_would() -> None:
             assert component is not entities[entity][kind]
         if Motion in owned:
             assert owned[Motion].position is owned[Position]
+
+
+def test_a_component_that_cannot_be_copied_leaves_time_travel_short_not_the_game_stopped(caplog) -> None:
+    """An extension's component holding a lock: a snapshot cannot copy it.  The game
+    goes on, one warning names the entity and the component, and stepping back
+    stops at the last snapshot taken before it appeared."""
+    import dataclasses
+    import threading
+
+    from game.components import Position
+
+    @dataclasses.dataclass
+    class Locked(Position):
+        lock: object = dataclasses.field(default_factory=threading.Lock)
+
+    game, machine = played(0, 120, every=60)
+    before = state_of(game)
+    game.world.activate()
+    entity = game.world.create_entity(Locked(0.0, 0.0))
+    with caplog.at_level("WARNING", logger="engine.timetravel"):
+        for _ in range(130):
+            machine.step()
+    assert game.world.tick == 250
+    warnings = [r.getMessage() for r in caplog.records if r.name == "engine.timetravel"]
+    assert len(warnings) == 1 and f"entity {entity}'s " in warnings[0] and "Locked cannot be copied" in warnings[0]
+    assert [s.tick for s in machine.snapshots] == [0, 60, 120]
+    assert machine.back(1000) == 0
+    machine.forward(120)
+    assert state_of(game) == before
+
+
+def test_a_world_that_cannot_be_copied_at_the_start_has_no_past() -> None:
+    import threading
+
+    game = build_game(seed=0, npcs=4)
+    game.world.resources["lock"] = threading.Lock()
+    machine = TimeMachine(game.world, every=10)
+    for _ in range(20):
+        machine.step()
+    assert machine.snapshots == [] and machine.refused and machine.earliest == 20
+    assert machine.back(5) == 20

@@ -42,6 +42,7 @@ from engine.inspection import FAILURES, HISTORY, Inspection, is_noisy_input
 from engine.pg.text import displayable
 from engine.record import Record
 from engine.scripting.events import TriggersReloadFailed
+from engine.scripting.values import brief
 from engine.world import World
 
 if TYPE_CHECKING:
@@ -239,6 +240,9 @@ class Inspector(Inspection):
             # The epoch counts how often travel cut the log back (and every reader was told).
             reach = f"time travel: can step back to tick {machine.earliest}"
             rows.append(Row(f"{reach} · {ahead} · epoch {world.log.epoch}", DIM))
+            refused = getattr(machine, "refused", None)
+            if refused:  # a component that cannot be copied: no newer snapshots, and this says why
+                rows.append(Row(f"no snapshot since: {brief(refused, 100)}", DIM))
         rows.append(Row(HELP, DIM))
         return rows
 

@@ -151,12 +151,23 @@ class Registry:
         for event_type in types:
             if not (isinstance(event_type, type) and issubclass(event_type, Event)):
                 raise TypeError(f"{event_type!r} is not an Event subclass")
-            known = self.event_types.get(event_type.__name__)
-            if known is not None and known is not event_type:
-                self._refuse_builtin("event type", event_type.__name__)
+            self._refuse_clash(event_type)
             self.event_types.setdefault(event_type.__name__, event_type)
-            if known is not None and known is not event_type:
-                raise ValueError(f"two event types are named {event_type.__name__!r}")
+
+    def _refuse_clash(self, event_type: type) -> None:
+        """Raise if another event type known here (named in ``on`` or emitted by a behaviour) has this name.
+
+        A type's name is its topic on the bus, so a second ``Shot`` would
+        fail at run time, in the tick that emits it; refused here, ``check``
+        names the extension's line instead.
+        """
+        name = event_type.__name__
+        known = self.event_types.get(name)
+        if known is None:
+            known = next((t for b in self.behaviours.values() for t in b.emits or () if t.__name__ == name), None)
+        if known is not None and known is not event_type:
+            self._refuse_builtin("event type", name)
+            raise ValueError(f"two event types are named {name!r}; a type's name is its topic: rename one")
 
     def known_event_types(self) -> set[type]:
         """Every event type a trigger can name or a behaviour declares it emits."""
@@ -192,6 +203,7 @@ class Registry:
         for event_type in declared or ():
             if not (isinstance(event_type, type) and issubclass(event_type, Event)):
                 raise TypeError(f"behaviour {behaviour_name!r}: emits {event_type!r}, which is not an Event subclass")
+            self._refuse_clash(event_type)
         hints = get_type_hints(function)
         signature = inspect.signature(function)
         params: dict[str, Param] = {}
