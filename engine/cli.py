@@ -323,11 +323,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "run", None):
             names = ", ".join(COMMANDS)
             raise UsageError(f"no command given; one of: {names} (see 'python -m engine --help')")
-        return args.run(args)
+        return finish_output(args.run(args))
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
@@ -335,6 +336,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
         return 1
+
+
+def finish_output(status: int) -> int:
+    """``status``, once what is left in stdout's buffer is written (for a command's ``main``).
+
+    stdout is block-buffered when it is not a terminal, so a command's last
+    output is written at exit, where a failure is an "Exception ignored"
+    report and exit status 120.  Flushed here instead: a reader that went
+    away (``| head``) ends it quietly, output that cannot be written (a full
+    disk) is one line and exit status 1.
+    """
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as error:
+        _silence_stdout()
+        print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return status
 
 
 def _silence_stdout() -> None:

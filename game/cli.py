@@ -173,6 +173,12 @@ class Publishing:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the game; returns the exit status."""
+    from engine.cli import finish_output
+
+    return finish_output(_run(argv))
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from engine.pg.display import display_available
     from engine.scripting import TriggerFileError

@@ -326,8 +326,10 @@ def test_a_reversed_tick_range_is_refused(tmp_path, capsys):
 def test_output_that_cannot_be_written_is_one_line_and_exit_1(game_log):
     path, _ = game_log
     with open("/dev/full", "w") as full:
+        # Buffered, as stdout is by default when it is no terminal (PYTHONUNBUFFERED would hide the case).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
         run = subprocess.run([sys.executable, "-m", "engine", "trace", str(path)], stdout=full,
-                             stderr=subprocess.PIPE, text=True, timeout=60)
+                             stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     assert run.returncode == 1
     assert run.stderr == "error: cannot write the output: No space left on device\n"
 
@@ -341,7 +343,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path, command):
         out.write('{"offset": 0, "tick": 0, "type": "Root", "cause": null, "data": {}}\n')
         for offset in range(1, 20_000):
             out.write(f'{{"offset": {offset}, "tick": 0, "type": "Leaf", "cause": 0, "data": {{"n": {offset}}}}}\n')
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "engine", *(str(log) if a == "{log}" else a for a in command)]
     reader = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert reader.stdout is not None and reader.stderr is not None

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from game.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,18 @@ def test_bad_options_give_one_line_and_exit_2() -> None:
         assert run.returncode == 2, args
         assert "Traceback" not in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_summary_that_cannot_be_written_is_one_line_and_exit_1() -> None:
+    # Buffered, as stdout is by default when it is no terminal (PYTHONUNBUFFERED would hide the case).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["SDL_VIDEODRIVER"] = "dummy"
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "game", "--headless", "--seconds", "2"], stdout=full,
+                             stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr == "error: cannot write the output: No space left on device\n"
 
 
 def test_without_a_display_it_says_so_and_runs_headless(tmp_path: Path) -> None:
