@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import esper
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,29 +68,28 @@ def test_the_table_matches_esper_after_any_changes(operations: list[tuple[str, i
         world.close()
 
 
-def test_a_replaced_motion_is_the_one_found() -> None:
-    world = World(seed=0)
-    try:
-        if world.activate():
-            entity = esper.create_entity(*_body())
-            table = motion_table(world)
-            assert table.current()[1][entity] is esper.component_for_entity(entity, Motion)
-            replacement = motion_of(*_body(5.0)[:4])
-            esper.add_component(entity, replacement)
-            assert table.current()[1][entity] is replacement
-    finally:
-        world.close()
+@pytest.fixture
+def world() -> Iterator[World]:
+    """A fresh world, its esper context current."""
+    made = World(seed=0)
+    made.activate()
+    yield made
+    made.close()
 
 
-def test_a_snapshot_of_the_table_starts_empty_and_fills_itself() -> None:
-    world = World(seed=0)
-    try:
-        if world.activate():
-            entity = esper.create_entity(*_body())
-            table = motion_table(world)
-            table.current()
-            twin = copy.deepcopy(table)
-            assert isinstance(twin, MotionTable) and "0 bodies" in repr(twin)
-            assert twin.current()[1] == {entity: esper.component_for_entity(entity, Motion)}
-    finally:
-        world.close()
+def test_a_replaced_motion_is_the_one_found(world: World) -> None:
+    entity = esper.create_entity(*_body())
+    table = motion_table(world)
+    assert table.current()[1][entity] is esper.component_for_entity(entity, Motion)
+    replacement = motion_of(*_body(5.0)[:4])
+    esper.add_component(entity, replacement)
+    assert table.current()[1][entity] is replacement
+
+
+def test_a_snapshot_of_the_table_starts_empty_and_fills_itself(world: World) -> None:
+    entity = esper.create_entity(*_body())
+    table = motion_table(world)
+    table.current()
+    twin = copy.deepcopy(table)
+    assert isinstance(twin, MotionTable) and "0 bodies" in repr(twin)
+    assert twin.current()[1] == {entity: esper.component_for_entity(entity, Motion)}
