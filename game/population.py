@@ -242,7 +242,7 @@ def _in_sight(world: World, people: list[int], sight: tuple[float, float, float,
     """Those of ``people`` in ``sight``: the spatial index's candidates for the rectangle, tested exactly.
 
     The plain version of the test is ``_seen(sight, esper.component_for_entity(entity, Position))``;
-    written out, as it runs for everyone on screen (about 900 at 5,000 people) in the tick a chase starts.
+    written out, as it runs for every candidate on screen (about 800 at 5,000 people) in the tick a chase starts.
     """
     left, top, right, bottom = sight
     tables = esper._entities  # what esper.component_for_entity reads (esper<4 is pinned)
