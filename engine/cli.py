@@ -333,9 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as error:  # output that cannot be written (a full disk, say): still one line
-        _silence_stdout()
-        print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
-        return 1
+        return _cannot_write(error)
 
 
 def finish_output(status: int) -> int:
@@ -352,10 +350,15 @@ def finish_output(status: int) -> int:
     except BrokenPipeError:
         _silence_stdout()
     except OSError as error:
-        _silence_stdout()
-        print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
-        return 1
+        return _cannot_write(error)
     return status
+
+
+def _cannot_write(error: OSError) -> int:
+    """Say in one line that the output cannot be written; the exit status for it."""
+    _silence_stdout()
+    print(f"error: cannot write the output: {error.strerror or error}", file=sys.stderr)
+    return 1
 
 
 def _silence_stdout() -> None:

@@ -162,10 +162,7 @@ class Registry:
         names the extension's line instead.
         """
         name = event_type.__name__
-        known = self.event_types.get(name)
-        if known is None:
-            known = next((t for b in self.behaviours.values() for t in b.emits or () if t.__name__ == name), None)
-        if known is not None and known is not event_type:
+        if any(t.__name__ == name and t is not event_type for t in self.known_event_types()):
             self._refuse_builtin("event type", name)
             raise ValueError(f"two event types are named {name!r}; a type's name is its topic: rename one")
 
