@@ -8,6 +8,7 @@ routes always exist); the seed picks building styles and parks.
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,8 @@ class City:
         self.solid_tiles = bytes(kind in SOLID for row in self.tiles for kind in row)
         #: Per body radius, the table game.passability makes from solid_tiles (the map never changes).
         self.passability_tables: dict[int, Any] = {}
+        #: Per tile, row by row, the nearest sidewalk tile (see nearest_sidewalk; made when first asked).
+        self._nearest_sidewalks: list[tuple[int, int] | None] | None = None
 
     def __deepcopy__(self, memo: dict[int, object]) -> City:
         # The map never changes during a game: snapshots share it.
@@ -82,6 +85,16 @@ class City:
         """True on a sidewalk tile."""
         return self.kind_at(x, y) == "sidewalk"
 
+    def nearest_sidewalk(self, x: float, y: float) -> tuple[int, int] | None:
+        """The sidewalk tile (tx, ty) fewest steps from the tile under a world point,
+        stepping between open tiles (None off the map, or if no sidewalk can be reached)."""
+        edge = self._size_px
+        if not (0 <= x < edge and 0 <= y < edge):  # NaN is off the map too
+            return None
+        if self._nearest_sidewalks is None:
+            self._nearest_sidewalks = _nearest_sidewalks(self)
+        return self._nearest_sidewalks[int(y // TILE) * self._size + int(x // TILE)]
+
     def random_sidewalk_point(self, rng: random.Random) -> tuple[float, float]:
         """A point in the middle region of a random sidewalk tile."""
         tx, ty = rng.choice(self.sidewalks)
@@ -108,6 +121,26 @@ class City:
         """Where a busted player is released: the sidewalk south of the police station's block."""
         x, y = self.block_origin(*POLICE_STATION_BLOCK)
         return (x + 3 * TILE, y + 5.5 * TILE)
+
+
+def _nearest_sidewalks(city: City) -> list[tuple[int, int] | None]:
+    """For every tile, row by row, its nearest sidewalk tile: one breadth-first
+    search from all sidewalk tiles at once, over open tiles, four neighbours
+    (in a fixed order, so ties always go the same way)."""
+    size, solid = city.size, city.solid_tiles
+    nearest: list[tuple[int, int] | None] = [None] * (size * size)
+    frontier = deque(city.sidewalks)
+    for tx, ty in frontier:
+        nearest[ty * size + tx] = (tx, ty)
+    while frontier:
+        tx, ty = frontier.popleft()
+        found = nearest[ty * size + tx]
+        for nx, ny in ((tx + 1, ty), (tx - 1, ty), (tx, ty + 1), (tx, ty - 1)):
+            if 0 <= nx < size and 0 <= ny < size and nearest[ny * size + nx] is None \
+                    and not solid[ny * size + nx]:
+                nearest[ny * size + nx] = found
+                frontier.append((nx, ny))
+    return nearest
 
 
 def _layout(blocks: int, rng: random.Random) -> list[list[str]]:

@@ -51,12 +51,14 @@ class Crowd:
     cause: int | None = None
     #: How many at the head of ``leaving`` the player could see when they were chosen.
     in_sight: int = 0
+    #: A change reconcile booked and arrive_and_leave decides in the next tick: (reason, limit, batch).
+    booked_change: tuple[str, int | None, bool] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Crowd:
         # All ints: copying the containers is a deep copy (and far
         # quicker than copy.deepcopy element by element, for a time-travel snapshot).
         return Crowd(set(self.members), {tick: list(who) for tick, who in self.booked.items()}, self.handed_out,
-                     list(self.leaving), self.arriving, self.cause, self.in_sight)
+                     list(self.leaving), self.arriving, self.cause, self.in_sight, self.booked_change)
 
     def join(self, entity: int, tick: int) -> None:
         """A new pedestrian, first looked at within :data:`FIRST_LOOK_SPREAD` ticks
@@ -107,6 +109,18 @@ class Crowd:
             if math.dist((position.x, position.y), origin) <= radius:
                 out.append(entity)
         return out
+
+    def anyone_standing_near(self, index: SpatialIndex, origin: tuple[float, float], radius: float) -> bool:
+        """Whether :meth:`standing_near` would list anyone: the same test, stopping at the first
+        (a crime's witnesses: one is enough, and a shot near a crowd has hundreds)."""
+        members, ox, oy = self.members, origin[0], origin[1]
+        for entity in index.within_set(ox - radius, oy - radius, ox + radius, oy + radius) & members:
+            if esper.has_component(entity, Corpse):
+                continue
+            position = esper.component_for_entity(entity, Position)
+            if math.dist((position.x, position.y), origin) <= radius:
+                return True
+        return False
 
     def standing_count(self) -> int:
         """How many pedestrians are on their feet (esper context current): the

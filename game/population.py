@@ -1,28 +1,28 @@
 """The pedestrian population: keep the streets as full as the game wants.
 
 A chase empties the streets (``streets_cleared``); the frame-rate alarm
-thins them (``thinning``).  :func:`reconcile` decides at once who leaves
-(the farthest first) or how many arrive, and records
-:class:`PopulationChanged`; the work is spread over the next ticks
-(:func:`arrive_and_leave`, from the next tick on: :func:`changes_per_tick`
-people a tick while some of those leaving are in sight, and thinner shares,
-:func:`quiet_changes_per_tick`, for the rest and for newcomers), so a chase
-emptying a street of 5,000 people does not stall one tick for ten, and no
-tick of the spread stands out among the others.  None of it is done in the tick that asked:
-that tick already carries the shot, the crime, the alarm and its
-behaviours, and is the slowest of a chase.  Those the player can see leave
-first, so the screen empties within four ticks (a fifteenth of a second);
-newcomers appear out of his sight
-(off screen, in a ring around him).  Each of those later
-records still names the behaviour that asked for the change as its cause.
+thins them (``thinning``).  :func:`reconcile` records the new target
+(:class:`PopulationChanged`) and books the change; none of the work is
+done in the tick that asked: that tick already carries the shot, the
+crime, the alarm and its behaviours, and is the slowest of a chase.  In
+the next tick :func:`arrive_and_leave` decides who leaves (the farthest
+first) or how many arrive; from the tick after, it does the work in shares (:func:`changes_per_tick`
+people a tick while some of those leaving are in sight, and thinner
+shares, :func:`quiet_changes_per_tick`, for the rest and for newcomers),
+so a chase emptying a street of 5,000 people does not stall one tick for
+ten, and no tick of the spread stands out among the others.  Those the
+player can see leave first, so the screen empties within five ticks (a
+twelfth of a second); newcomers appear out of his sight (off screen, in a
+ring around him).  Each of those later records still names the behaviour
+that asked for the change as its cause.
 
 The frame-rate alarm's thinning is the exception (``batch=True``): its
 frames are over budget already, every tick of a slow spread would still
 carry the people about to leave, and big shares cost a third of the slow
 spread in all (4,000 of 5,000 leave in about 30 ms of work, against about
 170 ms of extra tick time over 37 ticks, on the benchmark machine), so
-they leave in :func:`batch_changes_per_tick` shares: within four ticks,
-inside one frame of an over-budget stretch.  And it thins the screen as
+they leave in :func:`batch_changes_per_tick` shares: within five ticks of
+the alarm, inside one frame of an over-budget stretch.  And it thins the screen as
 much as the rest of the city (:func:`_evenly_thinned`): what a frame
 costs to draw is what is in sight.
 """
@@ -36,7 +36,7 @@ import esper
 from engine import World
 from game.camera import Camera
 from game.city import TILE
-from game.components import Position
+from game.components import Corpse, Position
 from game.events import NPCDespawned, NPCSpawned, PopulationChanged
 from game.spatial import spatial_index
 from game.state import GameState, game_state
@@ -73,14 +73,41 @@ def batch_changes_per_tick(state: GameState) -> int:
 
 def reconcile(world: World, reason: str, limit: int | None = None, spread: bool = True,
               batch: bool = False) -> None:
-    """Spawn or despawn pedestrians until the target is met (at most ``limit`` changes).
+    """Bring the pedestrians to their target number (at most ``limit`` changes).
 
-    Work still pending from an earlier call is dropped first: this call
-    decides again from who is standing now.  ``spread=False`` does it all
-    at once, newcomers in sight too (the city waking up, before the first
-    tick); ``batch=True`` spreads it in :func:`batch_changes_per_tick`
-    shares (the frame-rate alarm's thinning).
+    By default this records the new target (:class:`PopulationChanged`) and
+    books the change: :func:`arrive_and_leave` decides
+    who leaves or how many arrive at the start of the next tick, from who is
+    standing then, and does the work in shares from the tick after.
+    Deciding reads every pedestrian (who is standing, who is in sight), and
+    the tick that asks is already the slowest of a chase (the shot, the
+    crime, the alarm and its behaviours); the plain version decides here and
+    now.  Work still pending from an earlier call is dropped: the latest
+    call decides.  ``spread=False`` decides and does it all at once,
+    newcomers in sight too (the city waking up, before the first tick);
+    ``batch=True`` spreads it in :func:`batch_changes_per_tick` shares (the
+    frame-rate alarm's thinning).
     """
+    if not spread:
+        _decide(world, reason, limit, batch=False, at_once=True)
+        return
+    state = game_state(world)
+    crowd = state.crowd
+    world.activate()
+    # The new target is recorded now, in the tick that changed it (a count, not a walk over everyone).
+    standing, target = crowd.standing_count(), state.population_target
+    if limit is None and standing != target:
+        world.emit(PopulationChanged(standing, target, reason))
+    crowd.leaving, crowd.arriving, crowd.in_sight = [], 0, 0
+    current = world.bus.current
+    crowd.cause = current.offset if current is not None else None
+    crowd.booked_change = (reason, limit, batch)
+
+
+def _decide(world: World, reason: str, limit: int | None, batch: bool, at_once: bool) -> None:
+    """Who leaves (the farthest first, those in sight at the head of the list) or how
+    many arrive; ``at_once`` (the city waking up) records :class:`PopulationChanged`
+    (for a whole change, not a limited one) and brings the newcomers now."""
     state = game_state(world)
     crowd = state.crowd
     world.activate()
@@ -89,7 +116,7 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     living = crowd.standing()
     target = state.population_target
     changes = abs(target - len(living)) if limit is None else min(limit, abs(target - len(living)))
-    if changes and limit is None:
+    if at_once and changes and limit is None:
         world.emit(PopulationChanged(len(living), target, reason))
     if not changes:
         return
@@ -112,12 +139,11 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
             first = [e for e in going if e in seen]
         crowd.leaving = first + [e for e in going if e not in seen]
         crowd.in_sight = len(seen)
-    elif spread:
-        crowd.arriving = changes
-    else:
+    elif at_once:
         for x, y in spawn_points(world, changes):
             _arrive(world, x, y)
-    # Spread: arrive_and_leave does the first share at the start of the next tick.
+    else:
+        crowd.arriving = changes
 
 
 def _farthest(living: list[int], here: Position, count: int) -> list[int]:
@@ -152,14 +178,21 @@ def _every_kth(people: list[int], count: int) -> list[int]:
 
 
 def arrive_and_leave(world: World) -> None:
-    """System: the work of the last :func:`reconcile` from the tick after it:
+    """System: the work of the last :func:`reconcile`: in the tick after it,
+    decide who leaves or how many arrive; from the tick after that,
     :func:`changes_per_tick` people a tick while some of those leaving are
     in sight, then :func:`quiet_changes_per_tick`; each record caused by the
     behaviour that asked for it.
 
-    Newcomers' places are drawn now, out of what the player sees now."""
+    Newcomers' places are drawn when they arrive, out of what the player sees then."""
     state = game_state(world)
     crowd = state.crowd
+    if crowd.booked_change is not None:
+        reason, limit, batch = crowd.booked_change
+        crowd.booked_change = None
+        with world.bus.handling(world.log.get(crowd.cause) if crowd.cause is not None else None):
+            _decide(world, reason, limit, batch=batch, at_once=False)
+        return  # deciding is this tick's share of the work
     if not crowd.leaving and not crowd.arriving:
         return
     world.activate()
@@ -191,14 +224,11 @@ def despawn_pedestrian(world: World, entity: int) -> None:
     world.despawn(entity)
 
 
-def clear_all(world: World) -> None:
-    """Remove every pedestrian, the fallen too: those standing as :func:`reconcile`
-    spreads it, the fallen at once."""
-    state = game_state(world)
+def clear_fallen(world: World) -> None:
+    """Remove the fallen pedestrians at once (those standing leave as :func:`reconcile` spreads it)."""
     world.activate()
-    crowd = state.crowd
-    # Set arithmetic, not a loop over everyone: usually only the fallen are left.
-    for entity in sorted(crowd.members - set(crowd.leaving)):
+    members = game_state(world).crowd.members
+    for entity in sorted(entity for entity, _ in esper.get_component(Corpse) if entity in members):
         despawn_pedestrian(world, entity)
 
 
@@ -263,5 +293,6 @@ def keep_population(world: World) -> None:
     """System: once a second, bring back one missing pedestrian (replacing the fallen),
     unless a change is still under way (reconcile would drop the rest of it)."""
     crowd = game_state(world).crowd
-    if world.tick % world.tick_rate == 0 and not crowd.leaving and not crowd.arriving:
+    if (world.tick % world.tick_rate == 0 and crowd.booked_change is None
+            and not crowd.leaving and not crowd.arriving):
         reconcile(world, "replacing the fallen", limit=1)

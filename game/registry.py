@@ -60,7 +60,7 @@ from game.events import (
     VehicleWrecked,
     WantedLevelChanged,
 )
-from game.population import clear_all, reconcile
+from game.population import clear_fallen, reconcile
 from game.score import add_score, drop_cash, end_run
 from game.state import frame_view, game_state, player_view, population_view, run_view, tuning_view, wanted_view
 from game.traffic import clear_traffic, restore_traffic
@@ -164,7 +164,7 @@ def despawn_npcs(world: World) -> None:
     """Empty the streets: every pedestrian leaves, and none come back until ``respawn_npcs``."""
     game_state(world).streets_cleared = True
     reconcile(world, "a chase empties the streets")
-    clear_all(world)  # the fallen too
+    clear_fallen(world)  # at once: nobody is left lying in the empty streets
 
 
 def respawn_npcs(world: World) -> None:

@@ -72,14 +72,24 @@ class TrafficFlow:
 
     #: True while a chase keeps the traffic off the streets.
     cleared: bool = False
-    #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back.
+    #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back;
+    #: or, while ``clearing``, of the record that emptied the roads: the cause of the departures.
     cause: int | None = None
+    #: True from clear_traffic until the next update sends the driverless cars away.
+    clearing: bool = False
 
     def update(self, world: World) -> None:
-        """Drive every traffic car, let a stolen car go, and bring in one more
-        car every :data:`ARRIVAL_TICKS` while there are fewer than wanted."""
+        """Send the traffic away if the roads were cleared since the last tick; drive every
+        traffic car, let a stolen car go, and bring in one more car every
+        :data:`ARRIVAL_TICKS` while there are fewer than wanted."""
         state = game_state(world)
         tick, dt = world.tick, world.dt
+        if self.clearing:
+            self.clearing = False
+            with world.bus.handling(world.log.get(self.cause) if self.cause is not None else None):
+                _leave(world)
+            self.cause = None
+            return  # esper deletes them at the next step: its queries would still drive them now
         speed = state.tuning.traffic_speed
         # In entity order: a car at a corner draws from the seeded RNG.
         cars = sorted(esper.get_components(Traffic, Motion, Vehicle))
@@ -234,9 +244,19 @@ def fill(world: World) -> None:
 
 
 def clear_traffic(world: World) -> None:
-    """Empty the roads: every traffic car leaves, and none come back until ``restore_traffic``."""
+    """Empty the roads: every traffic car leaves (at the start of the next tick), and
+    none come back until ``restore_traffic``.
+
+    The cars go in the next tick, not in the one that asked: a chase's first
+    tick is its slowest (the shot, the crime, the alarm and its behaviours).
+    """
     flow = traffic_flow(world)
-    flow.cleared, flow.cause = True, None
+    current = world.bus.current
+    flow.cleared, flow.clearing, flow.cause = True, True, current.offset if current is not None else None
+
+
+def _leave(world: World) -> None:
+    """Every traffic car nobody drives leaves (records TrafficDespawned)."""
     world.activate()
     for car, (_traffic, vehicle) in sorted(esper.get_components(Traffic, Vehicle)):
         if vehicle.driver is None:
@@ -247,6 +267,6 @@ def clear_traffic(world: World) -> None:
 def restore_traffic(world: World) -> None:
     """Let the traffic come back to the roads, a car at a time, out of the player's sight."""
     flow = traffic_flow(world)
-    flow.cleared = False
+    flow.cleared = flow.clearing = False  # a clearing booked in this tick is called off
     current = world.bus.current
     flow.cause = current.offset if current is not None else None

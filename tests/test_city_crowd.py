@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import math
+
 import esper
 import pytest
 from game_runs import autopilot_run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.ending import end_run
 from engine.replay import replay
-from game.build import MAX_NPCS, build_game
+from game.build import MAX_NPCS, Game, build_game
+from game.city import TILE, City
 from game.components import Body, Corpse, Pedestrian, Position
+from game.crowd import FIRST_LOOK_SPREAD
 from game.headless import run_headless
 from game.population import _seen, _sight, changes_per_tick, quiet_changes_per_tick
 from game.registry import despawn_npcs, respawn_npcs
 from game.spatial import cell, spatial_index
+from game.systems.spawning import spawn_pedestrian
 
 
 def standing_by_scan() -> list[int]:
@@ -40,9 +48,10 @@ def test_a_chase_empties_the_streets_over_a_few_ticks_each_person_once_and_as_ca
     ticks = 1000 // quiet_changes_per_tick(game.state) + 1   # those in sight go faster
     gone = [r for r in log if r.type == "NPCDespawned" and entered.tick <= r.tick < exited.tick]
     assert len(gone) == len({r.data["entity"] for r in gone}) == 1000 - 0   # nobody fell before the chase here
-    assert gone[0].tick == entered.tick + 1 and gone[-1].tick <= entered.tick + ticks   # none in the chase's tick
+    # The chase's tick books the change, the next decides it, the work starts in the one after.
+    assert gone[0].tick == entered.tick + 2 and gone[-1].tick <= entered.tick + 1 + ticks
     back = [r for r in log if r.type == "NPCSpawned" and r.tick >= exited.tick]
-    assert len(back) == 1000 and back[0].tick == exited.tick + 1 and back[-1].tick <= exited.tick + ticks
+    assert len(back) == 1000 and back[0].tick == exited.tick + 2 and back[-1].tick <= exited.tick + 1 + ticks
     for record in gone[::97] + gone[-1:]:
         assert "WantedLevelChanged" in [r.type for r in game.world.why(record.offset)]
     for record in back[::97] + back[-1:]:
@@ -60,9 +69,11 @@ def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None
     in_sight = [e for e in state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))]
     assert budget < len(in_sight) <= 3 * budget, "the scene must show the spreading to mean anything"
     despawn_npcs(world)
+    assert state.crowd.leaving == [], "the tick that asks only books the change"
+    world.run(1)
     assert state.crowd.leaving[:len(in_sight)] == in_sight   # those in sight first
-    assert esper.entity_exists(in_sight[0]), "nobody leaves in the tick that asked"
-    world.run(3)   # the first share goes in the next tick; two more ticks
+    assert esper.entity_exists(in_sight[0]), "nobody leaves in the tick that decides"
+    world.run(3)   # the first share goes in the tick after; two more ticks
     assert not [e for e in in_sight if esper.entity_exists(e)]
     assert state.crowd.leaving, "the people out of sight are still leaving"
     quiet = quiet_changes_per_tick(state)
@@ -124,12 +135,12 @@ def test_thinning_thins_the_screen_like_the_city_in_big_shares() -> None:
     seen = {e for e in game.state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))}
     thin_population(world, 0.2)
     asked = world.tick
-    world.run(4)   # a quarter of the normal crowd a tick: 400 of 500 in 4 ticks
+    world.run(5)   # decided in the next tick; then a quarter of the normal crowd a tick: 400 of 500 in 4 ticks
     world.activate()
     assert game.state.crowd.standing_count() == 100 and not game.state.crowd.leaving
     assert len(seen) >= 20 and len(seen & set(game.state.crowd.standing())) == len(seen) - round(len(seen) * 0.8)
     departed = [r for r in world.log if r.type == "NPCDespawned"]
-    assert len(departed) == 400 and {r.tick for r in departed} == set(range(asked, asked + 4))   # from the next tick on
+    assert len(departed) == 400 and {r.tick for r in departed} == set(range(asked + 1, asked + 5))  # decided, then gone
     assert not [r for r in world.log if r.type == "CascadeCut"]   # well inside the reaction budget
 
 
@@ -139,3 +150,60 @@ def test_the_city_takes_up_to_the_most_pedestrians_and_no_more() -> None:
     from game import cli
     assert cli.MAX_NPCS == MAX_NPCS
     assert cli.build_parser().parse_args(["--npcs", "5000"]).npcs == 5000
+
+
+ROAD_KINDS = {"road", "road_line_h", "road_line_v", "crossing"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 47), st.integers(0, 47))
+def test_the_nearest_sidewalk_of_a_road_tile_is_the_fewest_steps_away(tx: int, ty: int) -> None:
+    city = City(seed=0)
+    found = city.nearest_sidewalk(tx * TILE + 10.5, ty * TILE + 60.0)
+    kind = city.tiles[ty][tx]
+    if kind == "sidewalk":
+        assert found == (tx, ty)
+    elif kind in ROAD_KINDS:
+        # Roads are open and ring every block, so the fewest steps is the grid distance.
+        fewest = min(abs(sx - tx) + abs(sy - ty) for sx, sy in city.sidewalks)
+        assert found in city.sidewalks and abs(found[0] - tx) + abs(found[1] - ty) == fewest
+    assert city.nearest_sidewalk(-1.0, 5.0) is None and city.nearest_sidewalk(math.nan, 5.0) is None
+
+
+def test_a_walker_with_no_sidewalk_in_reach_walks_to_the_nearest_one() -> None:
+    # The road along the map's top edge: the nearest sidewalk is 3 tiles down, out of a goal's 160 px.
+    game = build_game(seed=0, npcs=0, triggers=None)
+    world = game.world
+    walker = spawn_pedestrian(world, 5 * TILE + 32, 20.0)  # joins the crowd: looked at within FIRST_LOOK_SPREAD
+    world.run(FIRST_LOOK_SPREAD + 1)
+    world.activate()
+    goal = esper.component_for_entity(walker, Pedestrian).goal
+    assert goal is not None and game.state.city.on_sidewalk(*goal)
+    assert goal[1] - 20.0 > 160, "further than any point the 8 tries could pick"
+    world.run(5 * 60)
+    world.activate()
+    where = esper.component_for_entity(walker, Position)
+    assert game.state.city.on_sidewalk(where.x, where.y)
+
+
+@functools.cache
+def _crowded() -> Game:
+    """300 people, every tenth fallen."""
+    game = build_game(seed=4, npcs=300, triggers=None)
+    game.world.activate()
+    for entity in sorted(game.state.crowd.members)[::10]:
+        esper.add_component(entity, Corpse())
+    return game
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 29), st.floats(-30, 30), st.floats(-30, 30), st.floats(0, 600))
+def test_anyone_standing_near_says_whether_standing_near_lists_anyone(fallen: int, dx: float, dy: float,
+                                                                      radius: float) -> None:
+    # Around one of the fallen: small circles hold only him, big ones the standing too.
+    game = _crowded()
+    game.world.activate()
+    crowd, index = game.state.crowd, spatial_index(game.world)
+    body = esper.component_for_entity(sorted(crowd.members)[::10][fallen], Position)
+    origin = (body.x + dx, body.y + dy)
+    assert crowd.anyone_standing_near(index, origin, radius) == bool(crowd.standing_near(index, origin, radius))

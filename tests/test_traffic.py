@@ -122,6 +122,33 @@ def test_in_a_chase_the_traffic_leaves_and_comes_back_after_it() -> None:
     assert entered.offset in [r.offset for r in game.world.why(gone[0].offset)]
     assert exited.offset in [r.offset for r in game.world.why(back[0].offset)]
     assert report.milestones["people back"]
+    # They go together at the start of the tick after the chase's (that tick is busy enough).
+    assert {r.tick for r in gone} == {entered.tick + 1}
+
+
+def test_clearing_the_roads_sends_the_cars_away_next_tick_unless_called_off() -> None:
+    from game.traffic import clear_traffic, restore_traffic, traffic_flow
+
+    game = build_game(seed=0, npcs=0)
+    world = game.world
+    world.run(3)
+    asked = world.emit(UsePressed())  # a record for the next tick, standing for the behaviour's trigger
+    with world.bus.handling(asked):
+        clear_traffic(world)
+    assert len(_traffic(world)) == 12, "nobody leaves in the tick that asked"
+    world.run(1)
+    gone = [r for r in world.log if r.type == "TrafficDespawned"]
+    assert len(gone) == 12 and {r.tick for r in gone} == {asked.tick} and {r.cause for r in gone} == {asked.offset}
+    assert traffic_flow(world).cleared and not traffic_flow(world).clearing
+    world.run(1)
+    assert not _traffic(world), "esper has deleted them"
+
+    other = build_game(seed=0, npcs=0)
+    other.world.run(3)
+    clear_traffic(other.world)
+    restore_traffic(other.world)  # in the same tick: the latest call decides
+    other.world.run(1)
+    assert len(_traffic(other.world)) == 12 and not [r for r in other.world.log if r.type == "TrafficDespawned"]
 
 
 def test_traffic_is_the_same_for_the_same_seed() -> None:

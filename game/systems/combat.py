@@ -89,14 +89,16 @@ def _trace(world: World, shooter: int, origin: tuple[float, float], angle: float
 
 
 def _report_crime(world: World, origin: tuple[float, float], hit: int | None) -> None:
-    witnesses = game_state(world).crowd.standing_near(spatial_index(world), origin, WITNESS_RADIUS)
-    police_near = [e for e, (p, pos) in esper.get_components(Police, Position)
-                   if math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS]
+    # Cheapest question first: whom the shot hit decides most crimes; only a shot that hit
+    # no pedestrian or police needs witnesses, and one witness is enough.
     if hit is not None and esper.has_component(hit, Police):
         world.emit(CrimeCommitted("shooting police", 2, origin))
     elif hit is not None and esper.has_component(hit, Pedestrian):
         world.emit(CrimeCommitted("shooting a civilian", 2, origin))
-    elif witnesses or police_near or (hit is not None and esper.has_component(hit, Goon)):
+    elif ((hit is not None and esper.has_component(hit, Goon))
+          or any(math.dist((pos.x, pos.y), origin) <= WITNESS_RADIUS
+                 for _, (_police, pos) in esper.get_components(Police, Position))
+          or game_state(world).crowd.anyone_standing_near(spatial_index(world), origin, WITNESS_RADIUS)):
         world.emit(CrimeCommitted("shooting in public", 1, origin))
 
 

@@ -7,6 +7,7 @@ import math
 import esper
 
 from engine import World, on
+from game.city import TILE
 from game.components import Corpse, Goon, Heading, Pedestrian, Player, Position, Velocity
 from game.events import GoonsAlerted, ShotFired
 from game.spatial import spatial_index
@@ -90,7 +91,13 @@ def _walk(entity: int, vx: float, vy: float, angle: float | None) -> None:
 
 
 def _nearby_sidewalk(city, position: Position, rng) -> tuple[float, float]:
-    """A sidewalk point 40 to 160 px away in a random direction (8 tries, else where he stands).
+    """A sidewalk point 40 to 160 px away in a random direction (8 tries); else a point
+    of the nearest sidewalk tile (else, off the map, where he stands).
+
+    Without that fallback, a walker who fled into a crossing or onto the
+    roads along the map's edge (no sidewalk within 160 px) would stand there
+    for good, trying 8 points every tick (at 5,000 people, four of five
+    walkers looked at in a tick were such).
 
     ``rng.uniform(a, b)`` is ``a + (b - a) * rng.random()`` (the standard
     library's definition); it is written out here, the same numbers in the
@@ -104,7 +111,10 @@ def _nearby_sidewalk(city, position: Position, rng) -> tuple[float, float]:
         x, y = x0 + cos(angle) * distance, y0 + sin(angle) * distance
         if on_sidewalk(x, y):
             return (x, y)
-    return (x0, y0)
+    tile = city.nearest_sidewalk(x0, y0)
+    if tile is None:
+        return (x0, y0)
+    return (tile[0] * TILE + 16 + 32 * random(), tile[1] * TILE + 16 + 32 * random())
 
 
 def goons(world: World) -> None:
