@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from sys import getrefcount
 from typing import Any
 
 from engine.cascade import CutRecorder, CutTally
 from engine.events import Event, HandlerFailed, target_field
 from engine.log import EventLog
-from engine.record import BlankRecord, Record
+from engine.record import Record
 
 Handler = Callable[[Any], Any]
 log = logging.getLogger("engine.bus")
@@ -266,12 +265,9 @@ class EventBus:
     def emit(self, event: Event) -> Record | None:
         """Record ``event`` and queue it for the next pump.  Returns its record,
         or None when a cut dropped it (too deep, or the tick's budget spent)."""
-        # The engine's hottest path, so two calls are written out here:
-        # _append, and in it EventLog.add (a Python call costs as much as
-        # what such a function does; the two together were a tenth of an
-        # emitted, delivered event).  The plain version is
-        # ``record = self._append(event); self._queue.append(record.offset)``;
-        # keep this in step with EventLog.add.
+        # _append inlined (a Python call costs as much as the rest): this is
+        # the engine's hottest path; the plain version is
+        # ``record = self._append(event); self._queue.append(record)``.
         # type(event), not event.__class__: CPython 3.11 specialises the call
         # to type but not the load of __class__.  An identity test against
         # the type emitted last costs less than the dict lookup (a third of
@@ -280,36 +276,17 @@ class EventBus:
             self._check_type(type(event))  # a clashing type name fails here, before it is recorded
         current = self._current
         if current is None:
-            depth = 0
+            # self.log.add, not a bound method kept in an attribute: CPython 3.11
+            # specialises the load of a method of an instance's class, not that.
+            record = self.log.add(self._tick, None, event, 0)
         else:
             depth = self._depth + 1
             self._spent += 1
             if depth > self.cascade_limit or self._spent > self.reaction_budget:
                 self._cut(event)
                 return None
-        # EventLog.add, written out (see its comments: columns, and the spare record reused).
-        log, tick = self.log, self._tick
-        offset = log._next
-        log._next = offset + 1
-        log._events.append(event)
-        log._ticks.append(tick)
-        log._causes.append(current)
-        log._depths.append(depth)
-        if log._kept:
-            record = BlankRecord()
-            log._records.append(record)
-        else:
-            record = log._spare
-            if getrefcount(record) > 3:  # held by log._spare, the local and the argument: free
-                record = log._spare = BlankRecord()
-            else:
-                record._data = None
-        record.offset = offset
-        record.tick = tick
-        record.cause = current
-        record.event = event
-        record.depth = depth
-        self._queue.append(offset)
+            record = self.log.add(self._tick, current, event, depth)
+        self._queue.append(record.offset)
         return record
 
     def emit_now(self, event: Event) -> Record | None:

@@ -129,9 +129,6 @@ class EventLog:
         no property, no extra call and no ``Record.__init__`` (a class call
         with a Python ``__init__`` is slow in CPython).
 
-        :meth:`EventBus.emit <engine.bus.EventBus.emit>` has this written
-        out (it is the hottest path of all): keep the two in step.
-
         It never trims (that would move the columns under a bus delivering
         from them): whoever adds calls :meth:`trim_if_due` when nothing
         reads the columns by position; the bus does it whenever it is idle.
