@@ -16,7 +16,10 @@ triggers and alarms.  A sample is the wall time of one ``world.step()``
 chase empties the streets and brings the people back, so four ticks are
 picked out: the tick the chase starts (``despawn``), the one after it, the
 tick the chase ends and the people come back (``respawn``), and the one
-after it.  Each run is checked: the chase happened, no frame time was
+after it; and, since the people leave (arrive) in shares from the second
+tick after, the worst tick from the chase's start to the last departure
+(``departures_worst``) and from its end to the last arrival
+(``arrivals_worst``).  Each run is checked: the chase happened, no frame time was
 reported (headless runs keep the whole crowd) and no pedestrian was lost
 to the frame-budget alarm.
 
@@ -69,7 +72,8 @@ from game.autopilot import Autopilot  # noqa: E402
 from game.build import build_game  # noqa: E402
 from game.city import City  # noqa: E402
 
-SPIKES = ("despawn_ms", "after_despawn_ms", "respawn_ms", "after_respawn_ms")
+SPIKES = ("despawn_ms", "after_despawn_ms", "respawn_ms", "after_respawn_ms", "departures_worst_ms",
+          "arrivals_worst_ms")
 #: How a tick is timed: real time, or the CPU time of this thread (which leaves out the time
 #: other processes of a shared machine take the core away; everything here runs in one thread).
 CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
@@ -85,6 +89,8 @@ class Run:
     gc_worst_ms: float = 0.0
     #: The ticks the chase started and ended in (game runs only).
     chase: tuple[int, int] | None = None
+    #: The last tick of the departures after the chase's start, and of the arrivals after its end.
+    spread_ends: tuple[int, int] | None = None
 
     def figures(self) -> dict[str, float]:
         ordered = sorted(self.ticks)
@@ -137,9 +143,28 @@ def run_game(npcs: int, seconds: float, seed: int) -> Run:
     if len(chase) < 2:
         raise SystemExit(f"error: no whole chase in {seconds} s at {npcs} pedestrians; use more --seconds")
     begin, end = chase[0], chase[1]
-    spikes = {"despawn_ms": ticks[begin], "after_despawn_ms": ticks[begin + 1],
-              "respawn_ms": ticks[end], "after_respawn_ms": ticks[end + 1]}
-    return Run(ticks, spikes, pauses.worst, (begin, end))
+    spread_ends = (_spread_end({r.tick for r in log if r.type == "NPCDespawned"}, begin),
+                   _spread_end({r.tick for r in log if r.type == "NPCSpawned"}, end))
+    return Run(ticks, _spikes(ticks, (begin, end), spread_ends), pauses.worst, (begin, end), spread_ends)
+
+
+def _spread_end(ticks_with: set[int], start: int) -> int:
+    """The last tick of the unbroken run of ticks holding a departure (or an arrival)
+    that begins within three ticks of ``start`` (``start`` if none does)."""
+    last = next((t for t in range(start, start + 4) if t in ticks_with), start)
+    while last + 1 in ticks_with:
+        last += 1
+    return last
+
+
+def _spikes(ticks: list[float], chase: tuple[int, int], spread_ends: tuple[int, int]) -> dict[str, float]:
+    """The chase's ticks worth a look: its first tick and the one after, its last and the one
+    after, and the worst tick from its start (end) to the last departure (arrival)."""
+    begin, end = chase
+    return {"despawn_ms": ticks[begin], "after_despawn_ms": ticks[begin + 1],
+            "respawn_ms": ticks[end], "after_respawn_ms": ticks[end + 1],
+            "departures_worst_ms": max(ticks[begin:spread_ends[0] + 1]),
+            "arrivals_worst_ms": max(ticks[end:spread_ends[1] + 1])}
 
 
 def floor_run(runs: list[Run]) -> Run:
@@ -151,10 +176,8 @@ def floor_run(runs: list[Run]) -> Run:
     chase ticks tell a spike of the code from one of the machine.
     """
     ticks = [min(times) for times in zip(*(run.ticks for run in runs), strict=True)]
-    begin, end = runs[0].chase
-    spikes = {"despawn_ms": ticks[begin], "after_despawn_ms": ticks[begin + 1],
-              "respawn_ms": ticks[end], "after_respawn_ms": ticks[end + 1]}
-    return Run(ticks, spikes, min(run.gc_worst_ms for run in runs), runs[0].chase)
+    return Run(ticks, _spikes(ticks, runs[0].chase, runs[0].spread_ends), min(run.gc_worst_ms for run in runs),
+               runs[0].chase, runs[0].spread_ends)
 
 
 def run_raw(people: int, ticks: int, seed: int) -> Run:

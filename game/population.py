@@ -5,16 +5,17 @@ thins them (``thinning``).  :func:`reconcile` records the new target
 (:class:`PopulationChanged`) and books the change; none of the work is
 done in the tick that asked: that tick already carries the shot, the
 crime, the alarm and its behaviours, and is the slowest of a chase.  In
-the next tick :func:`arrive_and_leave` decides who leaves (the farthest
-first) or how many arrive; from the tick after, it does the work in shares (:func:`changes_per_tick`
-people a tick while some of those leaving are in sight, and thinner
-shares, :func:`quiet_changes_per_tick`, for the rest and for newcomers),
-so a chase emptying a street of 5,000 people does not stall one tick for
-ten, and no tick of the spread stands out among the others.  Those the
-player can see leave first, so the screen empties within five ticks (a
-twelfth of a second); newcomers appear out of his sight (off screen, in a
-ring around him).  Each of those later records still names the behaviour
-that asked for the change as its cause.
+the next tick :func:`arrive_and_leave` decides who leaves (when some may
+stay, the farthest from the player) or how many arrive; from the tick
+after, it does the work in shares (:func:`changes_per_tick` people a tick
+while some of those leaving are in sight, and thinner shares,
+:func:`quiet_changes_per_tick`, for the rest and for newcomers), so a
+chase emptying a street of 5,000 people does not stall one tick for ten,
+and no tick of the spread stands out among the others.  Of those leaving,
+the ones the player can see go first, so the screen empties within five
+ticks (a twelfth of a second); newcomers appear out of his sight (off
+screen, in a ring around him).  Each of those later records still names
+the behaviour that asked for the change as its cause.
 
 The frame-rate alarm's thinning is the exception (``batch=True``): its
 frames are over budget already, every tick of a slow spread would still
@@ -34,6 +35,7 @@ import math
 import esper
 
 from engine import World
+from engine.bus import handler_name
 from game.camera import Camera
 from game.city import TILE
 from game.components import Corpse, Position
@@ -76,19 +78,21 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     """Bring the pedestrians to their target number (at most ``limit`` changes).
 
     By default this records the new target (:class:`PopulationChanged`) and
-    books the change: :func:`arrive_and_leave` decides
-    who leaves or how many arrive at the start of the next tick, from who is
-    standing then, and does the work in shares from the tick after.
-    Deciding reads every pedestrian (who is standing, who is in sight), and
-    the tick that asks is already the slowest of a chase (the shot, the
-    crime, the alarm and its behaviours); the plain version decides here and
-    now.  Work still pending from an earlier call is dropped: the latest
-    call decides.  ``spread=False`` decides and does it all at once,
-    newcomers in sight too (the city waking up, before the first tick);
-    ``batch=True`` spreads it in :func:`batch_changes_per_tick` shares (the
-    frame-rate alarm's thinning).
+    books the change: :func:`arrive_and_leave` decides who leaves or how
+    many arrive in the next tick, from who is standing then, and does the
+    work in shares from the tick after.  Deciding reads every pedestrian
+    (who is standing, who is in sight), and the tick that asks is already
+    the slowest of a chase (the shot, the crime, the alarm and its
+    behaviours); the plain version decides here and now.  The latest call
+    decides: what an earlier one left undone is decided again (and work
+    already under way goes on in the tick that decides again, so a change
+    asked for every tick still gets done).  ``spread=False`` decides and does
+    it all at once, newcomers in sight too (the city waking up, before the
+    first tick); ``batch=True`` spreads it in :func:`batch_changes_per_tick`
+    shares (the frame-rate alarm's thinning).
     """
     if not spread:
+        game_state(world).crowd.booked_change = None  # this call decides
         _decide(world, reason, limit, batch=False, at_once=True)
         return
     state = game_state(world)
@@ -98,10 +102,13 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     standing, target = crowd.standing_count(), state.population_target
     if limit is None and standing != target:
         world.emit(PopulationChanged(standing, target, reason))
-    crowd.leaving, crowd.arriving, crowd.in_sight = [], 0, 0
     current = world.bus.current
     crowd.cause = current.offset if current is not None else None
-    crowd.booked_change = (reason, limit, batch)
+    # With the tick that asked (a trigger on an input runs before arrive_and_leave in that tick);
+    # asked again before it was decided, the first tick that asked still counts, or a change
+    # asked for at the start of every tick would never be decided.
+    earlier = crowd.booked_change
+    crowd.booked_change = (reason, limit, batch, earlier[3] if earlier is not None else world.tick)
 
 
 def _decide(world: World, reason: str, limit: int | None, batch: bool, at_once: bool) -> None:
@@ -187,12 +194,21 @@ def arrive_and_leave(world: World) -> None:
     Newcomers' places are drawn when they arrive, out of what the player sees then."""
     state = game_state(world)
     crowd = state.crowd
-    if crowd.booked_change is not None:
-        reason, limit, batch = crowd.booked_change
+    booked = crowd.booked_change
+    if booked is not None and booked[3] < world.tick:
+        reason, limit, batch, _asked = booked
         crowd.booked_change = None
-        with world.bus.handling(world.log.get(crowd.cause) if crowd.cause is not None else None):
-            _decide(world, reason, limit, batch=batch, at_once=False)
-        return  # deciding is this tick's share of the work
+        under_way = bool(crowd.leaving or crowd.arriving)
+        asked = world.log.get(crowd.cause) if crowd.cause is not None else None
+        try:
+            with world.bus.handling(asked):
+                _decide(world, reason, limit, batch=batch, at_once=False)
+        except Exception as error:  # recorded against the record that asked; the game goes on
+            crowd.leaving, crowd.arriving, crowd.in_sight = [], 0, 0
+            world.bus.record_failure(f"system {handler_name(arrive_and_leave)} deciding {reason!r}", asked, error)
+            return
+        if not under_way:
+            return  # deciding is this tick's share of the work
     if not crowd.leaving and not crowd.arriving:
         return
     world.activate()

@@ -72,11 +72,11 @@ class TrafficFlow:
 
     #: True while a chase keeps the traffic off the streets.
     cleared: bool = False
-    #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back;
-    #: or, while ``clearing``, of the record that emptied the roads: the cause of the departures.
+    #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back.
     cause: int | None = None
-    #: True from clear_traffic until the next update sends the driverless cars away.
-    clearing: bool = False
+    #: From clear_traffic until a later tick's update sends the driverless cars away: the tick
+    #: it was called in, and the offset of the record that asked (the cause of the departures).
+    clearing: tuple[int, int | None] | None = None
 
     def update(self, world: World) -> None:
         """Send the traffic away if the roads were cleared since the last tick; drive every
@@ -84,15 +84,16 @@ class TrafficFlow:
         :data:`ARRIVAL_TICKS` while there are fewer than wanted."""
         state = game_state(world)
         tick, dt = world.tick, world.dt
-        if self.clearing:
-            self.clearing = False
-            with world.bus.handling(world.log.get(self.cause) if self.cause is not None else None):
-                _leave(world)
-            self.cause = None
-            return  # esper deletes them at the next step: its queries would still drive them now
+        gone: set[int] = set()
+        if self.clearing is not None and self.clearing[0] < tick:
+            asked = self.clearing[1]
+            self.clearing = None
+            with world.bus.handling(world.log.get(asked) if asked is not None else None):
+                gone = _leave(world)
         speed = state.tuning.traffic_speed
-        # In entity order: a car at a corner draws from the seeded RNG.
-        cars = sorted(esper.get_components(Traffic, Motion, Vehicle))
+        # In entity order: a car at a corner draws from the seeded RNG.  (esper deletes
+        # the cars that just left at the next step: its query still lists them now.)
+        cars = [found for found in sorted(esper.get_components(Traffic, Motion, Vehicle)) if found[0] not in gone]
         stolen = []
         for car, (traffic, motion, vehicle) in cars:
             if vehicle.driver is not None:
@@ -252,21 +253,28 @@ def clear_traffic(world: World) -> None:
     """
     flow = traffic_flow(world)
     current = world.bus.current
-    flow.cleared, flow.clearing, flow.cause = True, True, current.offset if current is not None else None
+    # With the tick that asked: a trigger on an input runs before the traffic's update in that tick.
+    flow.cleared, flow.cause = True, None
+    # The first tick that asked still counts if asked again before the cars left (see game.population.reconcile).
+    asked = flow.clearing[0] if flow.clearing is not None else world.tick
+    flow.clearing = (asked, current.offset if current is not None else None)
 
 
-def _leave(world: World) -> None:
-    """Every traffic car nobody drives leaves (records TrafficDespawned)."""
+def _leave(world: World) -> set[int]:
+    """Every traffic car nobody drives leaves (records TrafficDespawned); returns those cars."""
     world.activate()
+    gone = set()
     for car, (_traffic, vehicle) in sorted(esper.get_components(Traffic, Vehicle)):
         if vehicle.driver is None:
             world.emit(TrafficDespawned(car, "a chase empties the streets"))
             world.despawn(car)
+            gone.add(car)
+    return gone
 
 
 def restore_traffic(world: World) -> None:
     """Let the traffic come back to the roads, a car at a time, out of the player's sight."""
     flow = traffic_flow(world)
-    flow.cleared = flow.clearing = False  # a clearing booked in this tick is called off
+    flow.cleared, flow.clearing = False, None  # a clearing not yet done is called off
     current = world.bus.current
     flow.cause = current.offset if current is not None else None

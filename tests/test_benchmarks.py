@@ -42,8 +42,10 @@ def test_bench_city_floor_is_each_ticks_least_time_with_the_chase_ticks_of_the_r
         from bench_city import Run, floor_run
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    runs = [Run([1.0, 5.0, 3.0, 7.0, 2.0], chase=(1, 2)), Run([2.0, 4.0, 9.0, 6.0, 1.0], chase=(1, 2))]
+    runs = [Run([1.0, 5.0, 3.0, 7.0, 2.0], chase=(1, 2), spread_ends=(2, 4)),
+            Run([2.0, 4.0, 9.0, 6.0, 1.0], chase=(1, 2), spread_ends=(2, 4))]
     floor = floor_run(runs)
     assert floor.ticks == [1.0, 4.0, 3.0, 6.0, 1.0]
-    assert floor.spikes == {"despawn_ms": 4.0, "after_despawn_ms": 3.0, "respawn_ms": 3.0, "after_respawn_ms": 6.0}
+    assert floor.spikes == {"despawn_ms": 4.0, "after_despawn_ms": 3.0, "respawn_ms": 3.0, "after_respawn_ms": 6.0,
+                            "departures_worst_ms": 4.0, "arrivals_worst_ms": 6.0}
     assert floor.figures()["median_ms"] == 3.0

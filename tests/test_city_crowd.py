@@ -17,6 +17,7 @@ from game.build import MAX_NPCS, Game, build_game
 from game.city import TILE, City
 from game.components import Body, Corpse, Pedestrian, Position
 from game.crowd import FIRST_LOOK_SPREAD
+from game.events import UsePressed
 from game.headless import run_headless
 from game.population import _seen, _sight, changes_per_tick, quiet_changes_per_tick
 from game.registry import despawn_npcs, respawn_npcs
@@ -68,8 +69,10 @@ def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None
     budget = changes_per_tick(state)
     in_sight = [e for e in state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))]
     assert budget < len(in_sight) <= 3 * budget, "the scene must show the spreading to mean anything"
-    despawn_npcs(world)
+    despawn_npcs(world)   # between ticks, like an input: asked in the next tick, decided in the one after
     assert state.crowd.leaving == [], "the tick that asks only books the change"
+    world.run(1)
+    assert state.crowd.leaving == [], "not decided in the tick that asked"
     world.run(1)
     assert state.crowd.leaving[:len(in_sight)] == in_sight   # those in sight first
     assert esper.entity_exists(in_sight[0]), "nobody leaves in the tick that decides"
@@ -82,7 +85,7 @@ def test_people_in_sight_leave_first_and_newcomers_arrive_out_of_sight() -> None
     assert state.crowd.standing() == [] and state.crowd.leaving == []
     start = world.log.next_offset
     respawn_npcs(world)
-    world.run(600 // quiet + 1)
+    world.run(600 // quiet + 2)
     arrived = [r for r in world.log.since(start) if r.type == "NPCSpawned"]
     assert len(arrived) == 600 == len(state.crowd.standing())
     assert max(sum(1 for r in arrived if r.tick == t) for t in {r.tick for r in arrived}) <= quiet
@@ -135,12 +138,12 @@ def test_thinning_thins_the_screen_like_the_city_in_big_shares() -> None:
     seen = {e for e in game.state.crowd.standing() if _seen(sight, esper.component_for_entity(e, Position))}
     thin_population(world, 0.2)
     asked = world.tick
-    world.run(5)   # decided in the next tick; then a quarter of the normal crowd a tick: 400 of 500 in 4 ticks
+    world.run(6)   # asked in the next tick, decided in the one after; then a quarter of the crowd a tick
     world.activate()
     assert game.state.crowd.standing_count() == 100 and not game.state.crowd.leaving
     assert len(seen) >= 20 and len(seen & set(game.state.crowd.standing())) == len(seen) - round(len(seen) * 0.8)
     departed = [r for r in world.log if r.type == "NPCDespawned"]
-    assert len(departed) == 400 and {r.tick for r in departed} == set(range(asked + 1, asked + 5))  # decided, then gone
+    assert len(departed) == 400 and {r.tick for r in departed} == set(range(asked + 2, asked + 6))  # 400 of 500
     assert not [r for r in world.log if r.type == "CascadeCut"]   # well inside the reaction budget
 
 
@@ -207,3 +210,40 @@ def test_anyone_standing_near_says_whether_standing_near_lists_anyone(fallen: in
     body = esper.component_for_entity(sorted(crowd.members)[::10][fallen], Position)
     origin = (body.x + dx, body.y + dy)
     assert crowd.anyone_standing_near(index, origin, radius) == bool(crowd.standing_near(index, origin, radius))
+
+
+@pytest.mark.parametrize("between_ticks", [False, True])
+def test_a_change_asked_for_every_tick_still_gets_done(between_ticks: bool) -> None:
+    # Each call decides again; the work under way goes on in the ticks that decide.
+    game = build_game(seed=1, npcs=200, triggers=None)
+    world = game.world
+    if not between_ticks:
+        world.add_system(despawn_npcs)   # in every tick, as a trigger on a per-tick event would
+    for _ in range(200 // quiet_changes_per_tick(game.state) + 10):
+        if between_ticks:
+            despawn_npcs(world)           # as a trigger on an input would
+        world.step()
+    world.activate()
+    assert game.state.crowd.standing_count() == 0
+
+
+def test_a_failed_decision_is_recorded_against_the_record_that_asked(monkeypatch) -> None:
+    import game.population as population
+
+    game = build_game(seed=1, npcs=50, triggers=None)
+    world = game.world
+    world.run(2)
+    asked = world.emit(UsePressed())
+    with world.bus.handling(asked):
+        despawn_npcs(world)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("no way to choose")
+    monkeypatch.setattr(population, "_decide", broken)
+    world.run(3)
+    failed = [r for r in world.log if r.type == "HandlerFailed"]
+    assert len(failed) == 1 and failed[0].cause == asked.offset and failed[0].data["offset"] == asked.offset
+    assert "deciding 'a chase empties the streets'" in failed[0].data["handler"]
+    assert "no way to choose" in failed[0].data["error"]
+    world.activate()
+    assert game.state.crowd.booked_change is None and game.state.crowd.standing_count() == 50

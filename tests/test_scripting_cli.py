@@ -178,6 +178,15 @@ def test_list_describes_the_registry(capsys, on_path, files):
     assert "state:" in out and "  wanted: " in out and out[-1] == "all trigger files are valid"
 
 
+def test_list_shows_the_first_paragraph_of_a_docstring_whole(capsys, files):
+    # A summary that wraps over two lines is shown on one, not cut after the first.
+    code, out, _ = run(capsys, "check", str(ROOT / "assets" / "triggers"), "--list")
+    assert code == 0
+    assert [line for line in out if line.startswith("  clear_traffic(")] == [
+        "  clear_traffic() -> Despawned, TrafficDespawned — Empty the roads: every traffic car leaves "
+        "(at the start of the next tick), and none come back until ``restore_traffic``."]
+
+
 def test_without_registry_flag_the_installed_game_is_found(capsys, files):
     # The game's registry comes through the wanted.registries entry point (pip install -e .).
     assert run(capsys, "check", str(ROOT / "assets" / "triggers"))[0] == 0

@@ -135,11 +135,12 @@ def test_clearing_the_roads_sends_the_cars_away_next_tick_unless_called_off() ->
     asked = world.emit(UsePressed())  # a record for the next tick, standing for the behaviour's trigger
     with world.bus.handling(asked):
         clear_traffic(world)
-    assert len(_traffic(world)) == 12, "nobody leaves in the tick that asked"
+    world.run(1)  # the tick that asked (between ticks, like an input: the next one)
+    assert len(_traffic(world)) == 12 and not [r for r in world.log if r.type == "TrafficDespawned"]
     world.run(1)
     gone = [r for r in world.log if r.type == "TrafficDespawned"]
-    assert len(gone) == 12 and {r.tick for r in gone} == {asked.tick} and {r.cause for r in gone} == {asked.offset}
-    assert traffic_flow(world).cleared and not traffic_flow(world).clearing
+    assert len(gone) == 12 and {r.tick for r in gone} == {asked.tick + 1} and {r.cause for r in gone} == {asked.offset}
+    assert traffic_flow(world).cleared and traffic_flow(world).clearing is None
     world.run(1)
     assert not _traffic(world), "esper has deleted them"
 
@@ -147,7 +148,7 @@ def test_clearing_the_roads_sends_the_cars_away_next_tick_unless_called_off() ->
     other.world.run(3)
     clear_traffic(other.world)
     restore_traffic(other.world)  # in the same tick: the latest call decides
-    other.world.run(1)
+    other.world.run(2)
     assert len(_traffic(other.world)) == 12 and not [r for r in other.world.log if r.type == "TrafficDespawned"]
 
 
@@ -202,3 +203,17 @@ def test_a_car_kept_waiting_by_a_wreck_squeezes_past_it() -> None:
     world.activate()
     here = esper.component_for_entity(car, Position)
     assert math.dist((here.x, here.y), start) > 100, "and then drove on past it"
+
+
+def test_clearing_the_roads_every_tick_still_sends_the_cars_away_the_tick_after_the_first() -> None:
+    from game.traffic import clear_traffic
+
+    game = build_game(seed=0, npcs=0)
+    world = game.world
+    world.run(3)
+    first = world.tick
+    for _ in range(4):
+        clear_traffic(world)  # between ticks, like a trigger on an input: asked again before it is done
+        world.step()
+    gone = [r for r in world.log if r.type == "TrafficDespawned"]
+    assert len(gone) == 12 and {r.tick for r in gone} == {first + 1}

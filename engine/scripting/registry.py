@@ -277,7 +277,8 @@ class Registry:
             params = ", ".join(f"{p.name}: {p.type_name}" + ("" if p.required else f" = {p.default!r}")
                                for p in b.params.values())
             emits = f" -> {', '.join(sorted(t.__name__ for t in b.emits))}" if b.emits else ""
-            lines.append(f"  {b.name}({params}){emits} — {b.doc.splitlines()[0] if b.doc else ''}")
+            summary = " ".join(b.doc.split("\n\n")[0].split())  # the first paragraph, on one line
+            lines.append(f"  {b.name}({params}){emits} — {summary}")
         lines.append("state:" if self.states else "state: none")
         for state in sorted(self.states.values(), key=lambda s: s.name):
             fields = state.fields
