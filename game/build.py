@@ -17,7 +17,7 @@ from engine.scripting.extensions import Extensions, load_extensions, load_record
 from game.audio import SilentAudio
 from game.city import TILE, City
 from game.passability import passability
-from game.population import arrive_and_leave, reconcile
+from game.population import arrive_and_leave, keep_population, reconcile
 from game.registry import make_registry
 from game.spatial import SpatialIndex
 from game.state import GameState
@@ -128,6 +128,7 @@ def build_game(seed: int = 0, npcs: int = 40, audio: SilentAudio | None = None,
     _populate(world, state)
 
     world.add_system(FrameTime(world))
+    world.add_system(keep_population)   # before arrive_and_leave: a booking waits for the next tick anyway
     world.add_system(arrive_and_leave)
     world.add_system(PlayerControl(world))
     world.add_system(goons)

@@ -308,7 +308,10 @@ def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:
 def keep_population(world: World) -> None:
     """System: once a second, bring back one missing pedestrian (replacing the fallen),
     unless a change is still under way (reconcile would drop the rest of it)."""
-    crowd = game_state(world).crowd
+    state = game_state(world)
+    crowd = state.crowd
     if (world.tick % world.tick_rate == 0 and crowd.booked_change is None
             and not crowd.leaving and not crowd.arriving):
-        reconcile(world, "replacing the fallen", limit=1)
+        world.activate()
+        if crowd.standing_count() < state.population_target:  # a count: the usual second has nobody to replace
+            reconcile(world, "replacing the fallen", limit=1)

@@ -247,3 +247,22 @@ def test_a_failed_decision_is_recorded_against_the_record_that_asked(monkeypatch
     assert "no way to choose" in failed[0].data["error"]
     world.activate()
     assert game.state.crowd.booked_change is None and game.state.crowd.standing_count() == 50
+
+
+def test_the_fallen_are_replaced_one_a_second() -> None:
+    game = build_game(seed=1, npcs=100, triggers=None)
+    world = game.world
+    world.run(2)
+    world.activate()
+    for entity in sorted(game.state.crowd.members)[:5]:
+        esper.add_component(entity, Corpse())   # as a deadly shot leaves them
+    start = world.log.next_offset
+    world.run(3 * world.tick_rate + 1)
+    world.activate()
+    # Three seconds, three newcomers: each asked at a whole second, decided the tick after, come the one after.
+    assert game.state.crowd.standing_count() == 98
+    world.run(3 * world.tick_rate)
+    world.activate()
+    arrived = [r for r in world.log.since(start) if r.type == "NPCSpawned"]
+    assert game.state.crowd.standing_count() == 100 and len(arrived) == 5
+    assert len({r.tick // world.tick_rate for r in arrived}) == 5, "one a second"
