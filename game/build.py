@@ -54,8 +54,8 @@ KERB = 82
 #: tick (the first share of the departures when a chase empties the streets,
 #: which are spread over 16 to 48 ticks; the chase's own tick makes about
 #: 20) makes 40 reactions with 40 pedestrians, 124 with 1,000 and 624 with
-#: 5,000 (measured over the autopilot's 60 s,
-#: seed 0): one a pedestrian is an 8-fold margin at 1,000 and at 5,000.
+#: 5,000 (measured over the autopilot's 60 s, seed 0): one a pedestrian is
+#: an 8-fold margin at 1,000 and at 5,000.
 REACTIONS_PER_NPC = 1
 #: The least budget, for a small crowd: 15 times the 40-pedestrian chase.
 MIN_REACTION_BUDGET = 600

@@ -307,7 +307,8 @@ def _seen(sight: tuple[float, float, float, float], where: Position) -> bool:
 
 def keep_population(world: World) -> None:
     """System: once a second, bring back one missing pedestrian (replacing the fallen),
-    unless a change is still under way (reconcile would drop the rest of it)."""
+    unless a change is still booked or under way (asking again would decide it again,
+    one person at a time)."""
     state = game_state(world)
     crowd = state.crowd
     if (world.tick % world.tick_rate == 0 and crowd.booked_change is None

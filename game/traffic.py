@@ -252,11 +252,12 @@ def clear_traffic(world: World) -> None:
     tick is its slowest (the shot, the crime, the alarm and its behaviours).
     """
     flow = traffic_flow(world)
-    current = world.bus.current
-    # With the tick that asked: a trigger on an input runs before the traffic's update in that tick.
     flow.cleared, flow.cause = True, None
-    # The first tick that asked still counts if asked again before the cars left (see game.population.reconcile).
+    # With the tick that asked (a trigger on an input runs before the traffic's update in that
+    # tick); asked again before the cars left, the first tick that asked still counts (as in
+    # game.population.reconcile), or a clearing asked for at every tick's start would never be done.
     asked = flow.clearing[0] if flow.clearing is not None else world.tick
+    current = world.bus.current
     flow.clearing = (asked, current.offset if current is not None else None)
 
 
