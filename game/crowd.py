@@ -51,9 +51,9 @@ class Crowd:
     cause: int | None = None
     #: How many at the head of ``leaving`` the player could see when they were chosen.
     in_sight: int = 0
-    #: A change reconcile booked, for arrive_and_leave to decide in a later tick:
-    #: (reason, limit, batch, the tick that asked).
-    booked_change: tuple[str, int | None, bool, int] | None = None
+    #: A change reconcile booked, for arrive_and_leave to decide in a later tick: (reason, limit,
+    #: batch, the tick that asked, the offset of the record that asked: the cause once decided).
+    booked_change: tuple[str, int | None, bool, int, int | None] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Crowd:
         # All ints: copying the containers is a deep copy (and far

@@ -103,12 +103,13 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     if limit is None and standing != target:
         world.emit(PopulationChanged(standing, target, reason))
     current = world.bus.current
-    crowd.cause = current.offset if current is not None else None
-    # With the tick that asked (a trigger on an input runs before arrive_and_leave in that tick);
-    # asked again before it was decided, the first tick that asked still counts, or a change
+    # With the tick that asked (a trigger on an input runs before arrive_and_leave in that tick,
+    # which goes on with the work under way meanwhile, still as caused by the call that decided
+    # it); asked again before it was decided, the first tick that asked still counts, or a change
     # asked for at the start of every tick would never be decided.
     earlier = crowd.booked_change
-    crowd.booked_change = (reason, limit, batch, earlier[3] if earlier is not None else world.tick)
+    crowd.booked_change = (reason, limit, batch, earlier[3] if earlier is not None else world.tick,
+                           current.offset if current is not None else None)
 
 
 def _decide(world: World, reason: str, limit: int | None, batch: bool, at_once: bool) -> None:
@@ -196,7 +197,7 @@ def arrive_and_leave(world: World) -> None:
     crowd = state.crowd
     booked = crowd.booked_change
     if booked is not None and booked[3] < world.tick:
-        reason, limit, batch, _asked = booked
+        reason, limit, batch, _tick, crowd.cause = booked
         crowd.booked_change = None
         under_way = bool(crowd.leaving or crowd.arriving)
         asked = world.log.get(crowd.cause) if crowd.cause is not None else None

@@ -227,6 +227,27 @@ def test_a_change_asked_for_every_tick_still_gets_done(between_ticks: bool) -> N
     assert game.state.crowd.standing_count() == 0
 
 
+def test_work_under_way_keeps_its_cause_until_a_new_request_is_decided() -> None:
+    game = build_game(seed=1, npcs=300, triggers=None)
+    world = game.world
+    world.run(2)
+    with world.bus.handling(world.emit(UsePressed())):
+        despawn_npcs(world)
+    world.run(300 // quiet_changes_per_tick(game.state) + 5)
+    fill = world.emit(UsePressed())
+    with world.bus.handling(fill):
+        respawn_npcs(world)
+    world.run(5)   # newcomers under way
+    again = world.emit(UsePressed())   # an input's trigger: decided in the next tick
+    with world.bus.handling(again):
+        despawn_npcs(world)
+    world.run(2)
+    meanwhile = [r for r in world.log if r.tick == again.tick and r.type == "NPCSpawned"]
+    assert meanwhile and {r.cause for r in meanwhile} == {fill.offset}
+    departures = [r for r in world.log if r.tick == again.tick + 1 and r.type == "NPCDespawned"]
+    assert departures and {r.cause for r in departures} == {again.offset}   # decided, and under way at once
+
+
 def test_a_failed_decision_is_recorded_against_the_record_that_asked(monkeypatch) -> None:
     import game.population as population
 
