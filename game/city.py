@@ -97,8 +97,7 @@ class City:
 
     def random_sidewalk_point(self, rng: random.Random) -> tuple[float, float]:
         """A point in the middle region of a random sidewalk tile."""
-        tx, ty = rng.choice(self.sidewalks)
-        return (tx * TILE + rng.uniform(16, 48), ty * TILE + rng.uniform(16, 48))
+        return point_in_tile(*rng.choice(self.sidewalks), rng)
 
     @staticmethod
     def road_center(index: int) -> float:
@@ -121,6 +120,11 @@ class City:
         """Where a busted player is released: the sidewalk south of the police station's block."""
         x, y = self.block_origin(*POLICE_STATION_BLOCK)
         return (x + 3 * TILE, y + 5.5 * TILE)
+
+
+def point_in_tile(tx: int, ty: int, rng: random.Random) -> tuple[float, float]:
+    """A random point in the middle region of tile (tx, ty) (16 px from its edges)."""
+    return (tx * TILE + rng.uniform(16, 48), ty * TILE + rng.uniform(16, 48))
 
 
 def _nearest_sidewalks(city: City) -> list[tuple[int, int] | None]:

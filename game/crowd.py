@@ -15,6 +15,7 @@ every tick: :meth:`Crowd.look_at` books a walker for a later tick and
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ import esper
 
 from engine import on
 from engine.events import Despawned
+from game.booking import Booking
 from game.components import Corpse, Pedestrian, Position
 from game.spatial import SpatialIndex
 
@@ -51,9 +53,9 @@ class Crowd:
     cause: int | None = None
     #: How many at the head of ``leaving`` the player could see when they were chosen.
     in_sight: int = 0
-    #: A change reconcile booked, for arrive_and_leave to decide in a later tick: (reason, limit,
-    #: batch, the tick that asked, the offset of the record that asked: the cause once decided).
-    booked_change: tuple[str, int | None, bool, int, int | None] | None = None
+    #: A change reconcile booked, for arrive_and_leave to decide in a later tick:
+    #: (reason, limit, batch) and when and by whom it was asked.
+    booked_change: tuple[tuple[str, int | None, bool], Booking] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Crowd:
         # All ints: copying the containers is a deep copy (and far
@@ -101,27 +103,25 @@ class Crowd:
 
     def standing_near(self, index: SpatialIndex, origin: tuple[float, float], radius: float) -> list[int]:
         """Standing pedestrians within ``radius`` of ``origin``, by entity id (esper context current)."""
+        return list(self._standing_among(index.near(origin[0], origin[1], radius), origin, radius))
+
+    def anyone_standing_near(self, index: SpatialIndex, origin: tuple[float, float], radius: float) -> bool:
+        """Whether :meth:`standing_near` would list anyone, stopping at the first (a crime's
+        witnesses: one is enough, and a shot near a crowd has hundreds; no sort either)."""
+        ox, oy = origin
+        candidates = index.within_set(ox - radius, oy - radius, ox + radius, oy + radius)
+        return any(True for _ in self._standing_among(candidates, origin, radius))
+
+    def _standing_among(self, candidates: Iterable[int], origin: tuple[float, float], radius: float
+                        ) -> Iterator[int]:
+        """Those of ``candidates`` who are standing pedestrians within ``radius`` of ``origin``."""
         members = self.members
-        out = []
-        for entity in index.near(origin[0], origin[1], radius):
+        for entity in candidates:
             if entity not in members or esper.has_component(entity, Corpse):
                 continue
             position = esper.component_for_entity(entity, Position)
             if math.dist((position.x, position.y), origin) <= radius:
-                out.append(entity)
-        return out
-
-    def anyone_standing_near(self, index: SpatialIndex, origin: tuple[float, float], radius: float) -> bool:
-        """Whether :meth:`standing_near` would list anyone: the same test, stopping at the first
-        (a crime's witnesses: one is enough, and a shot near a crowd has hundreds)."""
-        members, ox, oy = self.members, origin[0], origin[1]
-        for entity in index.within_set(ox - radius, oy - radius, ox + radius, oy + radius) & members:
-            if esper.has_component(entity, Corpse):
-                continue
-            position = esper.component_for_entity(entity, Position)
-            if math.dist((position.x, position.y), origin) <= radius:
-                return True
-        return False
+                yield entity
 
     def standing_count(self) -> int:
         """How many pedestrians are on their feet (esper context current): the

@@ -36,8 +36,9 @@ import esper
 
 from engine import World
 from engine.bus import handler_name
+from game.booking import book
 from game.camera import Camera
-from game.city import TILE
+from game.city import TILE, point_in_tile
 from game.components import Corpse, Position
 from game.events import NPCDespawned, NPCSpawned, PopulationChanged
 from game.spatial import spatial_index
@@ -102,14 +103,9 @@ def reconcile(world: World, reason: str, limit: int | None = None, spread: bool 
     standing, target = crowd.standing_count(), state.population_target
     if limit is None and standing != target:
         world.emit(PopulationChanged(standing, target, reason))
-    current = world.bus.current
-    # With the tick that asked (a trigger on an input runs before arrive_and_leave in that tick,
-    # which goes on with the work under way meanwhile, still as caused by the call that decided
-    # it); asked again before it was decided, the first tick that asked still counts, or a change
-    # asked for at the start of every tick would never be decided.
+    # Until it is decided, work under way goes on, still caused by the call that decided it.
     earlier = crowd.booked_change
-    crowd.booked_change = (reason, limit, batch, earlier[3] if earlier is not None else world.tick,
-                           current.offset if current is not None else None)
+    crowd.booked_change = ((reason, limit, batch), book(world, earlier[1] if earlier is not None else None))
 
 
 def _decide(world: World, reason: str, limit: int | None, batch: bool, at_once: bool) -> None:
@@ -196,11 +192,11 @@ def arrive_and_leave(world: World) -> None:
     state = game_state(world)
     crowd = state.crowd
     booked = crowd.booked_change
-    if booked is not None and booked[3] < world.tick:
-        reason, limit, batch, _tick, crowd.cause = booked
+    if booked is not None and booked[1].due(world):
+        (reason, limit, batch), booking = booked
         crowd.booked_change = None
         under_way = bool(crowd.leaving or crowd.arriving)
-        asked = world.log.get(crowd.cause) if crowd.cause is not None else None
+        asked = booking.asked(world)
         try:
             with world.bus.handling(asked):
                 _decide(world, reason, limit, batch=batch, at_once=False)
@@ -271,11 +267,7 @@ def spawn_points(world: World, count: int, avoid: tuple[float, float, float, flo
         ring = [(tx, ty) for tx, ty in ring if not (left - TILE <= tx * TILE <= right
                                                     and top - TILE <= ty * TILE <= bottom)]
     tiles = ring or city.sidewalks
-    points = []
-    for _ in range(count):
-        tx, ty = rng.choice(tiles)
-        points.append((tx * TILE + rng.uniform(16, 48), ty * TILE + rng.uniform(16, 48)))
-    return points
+    return [point_in_tile(*rng.choice(tiles), rng) for _ in range(count)]
 
 
 def _sight(state: GameState, here: Position) -> tuple[float, float, float, float]:

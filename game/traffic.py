@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import esper
 
 from engine import World
+from game.booking import Booking, book
 from game.camera import Camera
 from game.city import City
 from game.components import Body, Corpse, Heading, Motion, Position, Traffic, Vehicle
@@ -74,9 +75,8 @@ class TrafficFlow:
     cleared: bool = False
     #: Offset of the record that let the traffic come back: the cause of the arrivals, until all are back.
     cause: int | None = None
-    #: From clear_traffic until a later tick's update sends the driverless cars away: the tick
-    #: it was called in, and the offset of the record that asked (the cause of the departures).
-    clearing: tuple[int, int | None] | None = None
+    #: From clear_traffic until a later tick's update sends the driverless cars away (game.booking).
+    clearing: Booking | None = None
 
     def update(self, world: World) -> None:
         """Send the traffic away if the roads were cleared since the last tick; drive every
@@ -85,15 +85,15 @@ class TrafficFlow:
         state = game_state(world)
         tick, dt = world.tick, world.dt
         gone: set[int] = set()
-        if self.clearing is not None and self.clearing[0] < tick:
-            asked = self.clearing[1]
-            self.clearing = None
-            with world.bus.handling(world.log.get(asked) if asked is not None else None):
+        if self.clearing is not None and self.clearing.due(world):
+            with world.bus.handling(self.clearing.asked(world)):
                 gone = _leave(world)
+            self.clearing = None
         speed = state.tuning.traffic_speed
-        # In entity order: a car at a corner draws from the seeded RNG.  (esper deletes
-        # the cars that just left at the next step: its query still lists them now.)
-        cars = [found for found in sorted(esper.get_components(Traffic, Motion, Vehicle)) if found[0] not in gone]
+        # In entity order: a car at a corner draws from the seeded RNG.
+        cars = sorted(esper.get_components(Traffic, Motion, Vehicle))
+        if gone:  # esper deletes them at the next step: its query still lists them now
+            cars = [found for found in cars if found[0] not in gone]
         stolen = []
         for car, (traffic, motion, vehicle) in cars:
             if vehicle.driver is not None:
@@ -248,17 +248,12 @@ def clear_traffic(world: World) -> None:
     """Empty the roads: every traffic car leaves (at the start of the next tick), and
     none come back until ``restore_traffic``.
 
-    The cars go in the next tick, not in the one that asked: a chase's first
-    tick is its slowest (the shot, the crime, the alarm and its behaviours).
+    The cars go in a later tick than the one that asked (:mod:`game.booking`):
+    a chase's first tick is its slowest.
     """
     flow = traffic_flow(world)
     flow.cleared, flow.cause = True, None
-    # With the tick that asked (a trigger on an input runs before the traffic's update in that
-    # tick); asked again before the cars left, the first tick that asked still counts (as in
-    # game.population.reconcile), or a clearing asked for at every tick's start would never be done.
-    asked = flow.clearing[0] if flow.clearing is not None else world.tick
-    current = world.bus.current
-    flow.clearing = (asked, current.offset if current is not None else None)
+    flow.clearing = book(world, flow.clearing)
 
 
 def _leave(world: World) -> set[int]:

@@ -7,7 +7,7 @@ import math
 import esper
 
 from engine import World, on
-from game.city import TILE
+from game.city import point_in_tile
 from game.components import Corpse, Goon, Heading, Pedestrian, Player, Position, Velocity
 from game.events import GoonsAlerted, ShotFired
 from game.spatial import spatial_index
@@ -114,7 +114,7 @@ def _nearby_sidewalk(city, position: Position, rng) -> tuple[float, float]:
     tile = city.nearest_sidewalk(x0, y0)
     if tile is None:
         return (x0, y0)
-    return (tile[0] * TILE + 16 + 32 * random(), tile[1] * TILE + 16 + 32 * random())
+    return point_in_tile(*tile, rng)
 
 
 def goons(world: World) -> None:
